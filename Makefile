@@ -1,0 +1,22 @@
+# One command per chore. `make test` is the README Quickstart's test command.
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: install test lint bench clean
+
+install:
+	python3 -m venv $(VENV) && $(BIN)/pip install -q -e '.[dev,bench]'
+
+test:
+	$(BIN)/pytest -q
+
+lint:
+	$(BIN)/ruff check briefer tests bench
+	$(BIN)/ruff format --check briefer tests bench || true
+	$(BIN)/mypy
+
+bench:
+	$(BIN)/python bench/offline_quality.py
+
+clean:
+	rm -rf dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""Allow `python -m briefer`."""
+
+from briefer.cli import main
+
+main()

@@ -1,0 +1,291 @@
+"""The command line: parse options, call the pipeline, turn errors into one-line messages and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from briefer import __version__
+from briefer.errors import BrieferError, ExitCode, InputError
+
+# Set by the test suite: unexpected exceptions propagate there instead of becoming a friendly message.
+RERAISE_UNEXPECTED = False
+
+app = typer.Typer(
+    name="briefer",
+    help="Turn news articles into a grounded briefing: facts, commitments and implications, each with its quote.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    debug = False
+    quiet = False
+
+
+def _say(message: str) -> None:
+    typer.echo(f"briefer: {message}", err=True)
+
+
+def handled(command: F) -> F:
+    """Translate errors once, here: BrieferError to its message and exit code; anything else to exit 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BrieferError as e:
+            if State.debug:
+                raise
+            _say(f"error: {e.message}")
+            raise typer.Exit(int(e.exit_code)) from None
+        except KeyboardInterrupt:
+            _say("interrupted")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except typer.Exit:
+            raise
+        except Exception as e:
+            if State.debug or RERAISE_UNEXPECTED:
+                raise
+            _say(f"internal error: {type(e).__name__}: {e} (rerun with --debug for the traceback)")
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"briefer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks (also BRIEFER_DEBUG=1).")] = False,
+) -> None:
+    """briefer: grounded news briefings from the command line."""
+    State.debug = debug or os.environ.get("BRIEFER_DEBUG", "") not in ("", "0")
+
+
+SourcesArg = Annotated[list[str], typer.Argument(help="Article files, directories, or - for standard input.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here (.md, .html or .json); stdout when absent.")
+]
+FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="md, html or json (default: from -o).")]
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Model name (BRIEFER_MODEL).")]
+BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL).")]
+ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", "-c", help="Articles in flight at once.")]
+TitleOpt = Annotated[str | None, typer.Option("--title", help="The briefing's title.")]
+PromptsOpt = Annotated[Path | None, typer.Option("--prompts-dir", help="Prompt templates searched first.")]
+TemplatesOpt = Annotated[Path | None, typer.Option("--templates-dir", help="Output templates searched first.")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Use the embedded extractor, no model.")]
+UngroundedOpt = Annotated[
+    bool, typer.Option("--include-ungrounded", help="Also show items whose quotes were not found, marked.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
+
+
+def _settings(**flags: Any) -> Any:
+    from briefer.config import load_settings
+
+    if flags.pop("offline", False):
+        flags["provider"] = "offline"
+    return load_settings(flags)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    from briefer.pipeline import Progress
+
+    if not enabled or not sys.stderr.isatty():
+        yield Progress()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("extract", total=None)
+        yield Progress(
+            start=lambda total: bar.update(task, total=total),
+            advance=lambda: bar.advance(task),
+        )
+
+
+def _extract(sources: list[str], settings: Any, quiet: bool) -> Any:
+    from briefer import pipeline
+    from briefer.sources import ingest
+
+    if settings.resolved_provider() == "offline" and settings.provider == "auto" and not quiet:
+        _say(
+            "no model configured: extracting offline, without a language model "
+            "(set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to use one)"
+        )
+    ingested = ingest(sources, stdin=sys.stdin.buffer if "-" in sources else None)
+    with _progress(not quiet) as progress:
+        return pipeline.extract_briefing(ingested.articles, ingested.failures, settings, os.environ, progress)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    from briefer.pipeline import write_output
+
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_output(text, output)
+
+
+def _summary(briefing: Any, output: Path | None, quiet: bool) -> None:
+    if quiet:
+        return
+    n, failed, usage = len(briefing.articles), len(briefing.failures), briefing.usage
+    parts = [f"{n} article{'s' if n != 1 else ''} extracted"]
+    if failed:
+        parts.append(f"{failed} failed (listed under failures)")
+    if usage.requests:
+        parts.append(f"{usage.requests} requests, {usage.prompt_tokens + usage.completion_tokens} tokens")
+    parts.append(f"{usage.elapsed_seconds:.1f} s")
+    _say(", ".join(parts) + (f" -> {output}" if output else ""))
+    for failure in briefing.failures:
+        _say(f"  failed: {failure.source}: {failure.error}")
+
+
+def _render(briefing: Any, fmt: str, templates_dir: Path | None, include_ungrounded: bool) -> str:
+    from briefer.config import user_dir
+    from briefer.render import render
+    from briefer.templating import output_environment
+
+    env = output_environment(templates_dir, user_dir())
+    return render(briefing, fmt, env, include_ungrounded)  # type: ignore[arg-type]
+
+
+@app.command()
+@handled
+def run(
+    sources: SourcesArg,
+    output: OutputOpt = None,
+    format: FormatOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    title: TitleOpt = None,
+    prompts_dir: PromptsOpt = None,
+    templates_dir: TemplatesOpt = None,
+    offline: OfflineOpt = False,
+    include_ungrounded: UngroundedOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Extract the articles and render the briefing (Markdown to stdout by default)."""
+    from briefer.render import choose_format
+
+    fmt = choose_format(output, format)
+    settings = _settings(
+        model=model,
+        base_url=base_url,
+        concurrency=concurrency,
+        title=title,
+        prompts_dir=prompts_dir,
+        templates_dir=templates_dir,
+        offline=offline,
+        include_ungrounded=include_ungrounded or None,
+    )
+    briefing = _extract(sources, settings, quiet)
+    text = _render(briefing, fmt, settings.templates_dir, settings.include_ungrounded)
+    _emit(text, output)
+    _summary(briefing, output, quiet)
+
+
+@app.command()
+@handled
+def extract(
+    sources: SourcesArg,
+    output: OutputOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    title: TitleOpt = None,
+    prompts_dir: PromptsOpt = None,
+    offline: OfflineOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Extract the articles and save the result as JSON, without rendering (see `briefer render`)."""
+    settings = _settings(
+        model=model,
+        base_url=base_url,
+        concurrency=concurrency,
+        title=title,
+        prompts_dir=prompts_dir,
+        offline=offline,
+    )
+    briefing = _extract(sources, settings, quiet)
+    _emit(briefing.model_dump_json(indent=2) + "\n", output)
+    _summary(briefing, output, quiet)
+
+
+@app.command()
+@handled
+def render(
+    extraction: Annotated[Path, typer.Argument(help="A briefing saved as JSON by `extract` or `run -o x.json`.")],
+    output: OutputOpt = None,
+    format: FormatOpt = None,
+    templates_dir: TemplatesOpt = None,
+    include_ungrounded: UngroundedOpt = False,
+) -> None:
+    """Render a saved briefing again, with no model call."""
+    from pydantic import ValidationError
+
+    from briefer.models import Briefing
+    from briefer.render import choose_format
+
+    fmt = choose_format(output, format)
+    settings = _settings(templates_dir=templates_dir, include_ungrounded=include_ungrounded or None)
+    try:
+        data = extraction.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{extraction}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{extraction}: cannot read: {e}") from None
+    try:
+        briefing = Briefing.model_validate_json(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "document"
+        raise InputError(f"{extraction}: not a briefer JSON file ({where}: {first['msg']})") from None
+    _emit(_render(briefing, fmt, settings.templates_dir, settings.include_ungrounded), output)
+
+
+@app.command()
+@handled
+def schema() -> None:
+    """Print the JSON Schema of the briefing JSON (`-o briefing.json`)."""
+    from briefer.models import Briefing
+
+    typer.echo(json.dumps(Briefing.model_json_schema(), indent=2))
+
+
+def main() -> None:
+    """The console entry point."""
+    app()

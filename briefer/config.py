@@ -1,0 +1,121 @@
+"""Settings, merged from defaults < user file < project file < environment < flags, and the user directory."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from briefer.errors import ConfigError
+
+PROJECT_FILE = "briefer.toml"
+USER_FILE = "config.toml"
+
+
+class Settings(BaseModel):
+    """Every setting a run uses. The API key comes only from the environment and is never printed."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    provider: Literal["auto", "openai", "offline"] = "auto"
+    model: str = "gpt-4o-mini"
+    base_url: str | None = None
+    api_key: SecretStr | None = Field(default=None, exclude=True)
+    concurrency: int = Field(default=8, ge=1, le=256)
+    timeout: float = Field(default=120.0, gt=0, description="Seconds to wait for one model response.")
+    max_attempts: int = Field(default=5, ge=1, le=20, description="Tries per request, the first included.")
+    retry_wait: float = Field(default=1.0, ge=0, description="Base of the exponential backoff, in seconds.")
+    retry_wait_max: float = Field(default=60.0, ge=0, description="Longest single wait, Retry-After included.")
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_output_tokens: int | None = Field(default=None, ge=1)
+    title: str | None = None
+    prompts_dir: Path | None = None
+    templates_dir: Path | None = None
+    include_ungrounded: bool = False
+
+    def resolved_provider(self) -> Literal["openai", "offline"]:
+        """`auto` means the model when an API key or a base URL is set, the offline extractor otherwise."""
+        if self.provider != "auto":
+            return self.provider
+        return "openai" if (self.api_key is not None or self.base_url) else "offline"
+
+
+# Settings a configuration file may not hold: secrets stay in the environment.
+_FILE_FORBIDDEN = {"api_key"}
+
+_ENV_KEYS = {
+    "OPENAI_API_KEY": "api_key",
+    "OPENAI_BASE_URL": "base_url",
+    "BRIEFER_MODEL": "model",
+    "BRIEFER_PROVIDER": "provider",
+}
+
+
+def user_dir(env: Mapping[str, str] | None = None) -> Path:
+    """briefer's user configuration directory.
+
+    Lookup order: `BRIEFER_HOME` when set, else the platform's user configuration directory
+    (platformdirs: `~/.config/briefer` on Linux).
+    """
+    env = os.environ if env is None else env
+    if env.get("BRIEFER_HOME"):
+        return Path(env["BRIEFER_HOME"])
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("briefer", appauthor=False))
+
+
+def config_files(env: Mapping[str, str], cwd: Path) -> list[Path]:
+    """The configuration files that apply, lowest precedence first."""
+    user_file = Path(env["BRIEFER_CONFIG"]) if env.get("BRIEFER_CONFIG") else user_dir(env) / USER_FILE
+    if env.get("BRIEFER_CONFIG") and not user_file.is_file():
+        raise ConfigError(f"{user_file}: BRIEFER_CONFIG names a file that does not exist")
+    return [p for p in (user_file, cwd / PROJECT_FILE) if p.is_file()]
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read: {e}") from e
+    for key in data:
+        if key in _FILE_FORBIDDEN:
+            raise ConfigError(f"{path}: '{key}' cannot be set in a file; use the environment (OPENAI_API_KEY)")
+        if key not in Settings.model_fields:
+            raise ConfigError(f"{path}: unknown setting '{key}'")
+    for key in ("prompts_dir", "templates_dir"):
+        if isinstance(data.get(key), str):
+            data[key] = str((path.parent / data[key]).expanduser())
+    return data
+
+
+def _describe(e: ValidationError, origin: str) -> str:
+    first = e.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "settings"
+    return f"{origin}: {where}: {first['msg']}"
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Merge the layers; `overrides` are the command-line flags (None values are ignored)."""
+    env = os.environ if env is None else env
+    cwd = Path.cwd() if cwd is None else cwd
+    settings = Settings()
+    layers: list[tuple[str, dict[str, Any]]] = [(str(p), _read_file(p)) for p in config_files(env, cwd)]
+    layers.append(("environment", {field: env[var] for var, field in _ENV_KEYS.items() if env.get(var)}))
+    layers.append(("command line", {k: v for k, v in (overrides or {}).items() if v is not None}))
+    for origin, values in layers:
+        try:
+            settings = Settings.model_validate({**settings.model_dump(), "api_key": settings.api_key, **values})
+        except ValidationError as e:
+            raise ConfigError(_describe(e, origin)) from e
+    return settings

@@ -1,0 +1,171 @@
+"""Find deadline expressions in text ("by 2027", "on April 9", "next week") and resolve them to dates."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty": 20,
+    "thirty": 30,
+}
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_YEAR = r"(?:19|20)\d\d"
+_COUNT = r"(?:\d{1,3}|" + "|".join(_NUMBERS) + r")"
+_UNIT = r"(?:day|week|month|year)s?"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>\d\d)-(?P<d>\d\d)\b")),
+    (
+        "mdy",
+        re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>{_YEAR}))?\b", re.I),
+    ),
+    (
+        "dmy",
+        re.compile(
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?\b",
+            re.I,
+        ),
+    ),
+    (
+        "end_of",
+        re.compile(r"\b(?:by\s+)?the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<unit>year|month|week|decade)\b", re.I),
+    ),
+    ("end_of_year", re.compile(rf"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?P<y>{_YEAR})\b", re.I)),
+    (
+        "month_year",
+        re.compile(
+            rf"\b(?:by|in|until|before)\s+(?:early\s+|mid-?|late\s+)?(?P<mon>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b",
+            re.I,
+        ),
+    ),
+    (
+        "within",
+        re.compile(rf"\b(?:within|in)\s+(?:the\s+next\s+)?(?P<n>{_COUNT})\s+(?P<unit>{_UNIT})\b", re.I),
+    ),
+    ("next", re.compile(r"\b(?:next|coming)\s+(?P<unit>week|month|year)\b", re.I)),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:on|by|next|this|until)\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+            re.I,
+        ),
+    ),
+    ("tomorrow", re.compile(r"\btomorrow\b", re.I)),
+    (
+        "year",
+        re.compile(rf"\b(?:by|in|until|before|from)\s+(?:early\s+|mid-?|late\s+)?(?P<y>{_YEAR})\b", re.I),
+    ),
+]
+
+
+def find_deadline(text: str) -> str | None:
+    """The first date expression in `text`, as worded there, or None."""
+    spans = sorted((m.start(), m.end()) for _, p in _PATTERNS for m in [p.search(text)] if m)
+    if not spans:
+        return None
+    start, end = spans[0]
+    for s, e in spans[1:]:  # "by June" and "June 30" overlap: the expression is "by June 30"
+        if s < end:
+            end = max(end, e)
+    return text[start:end].strip()
+
+
+def _month(name: str) -> int:
+    return _MONTHS[name.lower().rstrip(".")]
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _future(d: date | None, reference: date | None, explicit_year: bool) -> date | None:
+    """A deadline without a year lies ahead of the article: roll it to next year when it is well past."""
+    if d is None or explicit_year or reference is None:
+        return d
+    return d.replace(year=d.year + 1) if d < reference - timedelta(days=7) else d
+
+
+def resolve_deadline(text: str | None, reference: date | None) -> date | None:
+    """Resolve a deadline against the article's date; None when it does not name a date.
+
+    A year alone ("by 2027") resolves to its last day, a month alone to the month's last day: the latest
+    date the wording allows. Relative wording ("next week") needs the article's date.
+    """
+    if not text:
+        return None
+    for kind, pattern in _PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        g = m.groupdict()
+        year = int(g["y"]) if g.get("y") else None
+        if kind == "iso":
+            return _safe_date(int(g["y"]), int(g["m"]), int(g["d"]))
+        if kind in ("mdy", "dmy"):
+            base_year = year or (reference.year if reference else None)
+            if base_year is None:
+                continue
+            return _future(_safe_date(base_year, _month(g["mon"]), int(g["d"])), reference, year is not None)
+        if kind == "end_of_year" and year:
+            return date(year, 12, 31)
+        if kind == "month_year":
+            base_year = year or (reference.year if reference else None)
+            if base_year is None:
+                continue
+            month = _month(g["mon"])
+            last = date(base_year, month, calendar.monthrange(base_year, month)[1])
+            return _future(last, reference, year is not None)
+        if kind == "year" and year:
+            return date(year, 12, 31)
+        if reference is None:
+            continue
+        if kind == "end_of":
+            unit = g["unit"].lower()
+            if unit == "year":
+                return date(reference.year, 12, 31)
+            if unit == "decade":
+                return date(reference.year - reference.year % 10 + 9, 12, 31)
+            if unit == "month":
+                return date(reference.year, reference.month, calendar.monthrange(reference.year, reference.month)[1])
+            return reference + timedelta(days=6 - reference.weekday())
+        if kind == "within":
+            n = int(g["n"]) if g["n"].isdigit() else _NUMBERS[g["n"].lower()]
+            unit = g["unit"].lower().rstrip("s")
+            return reference + relativedelta(**{unit + "s": n})  # type: ignore[arg-type]
+        if kind == "next":
+            return reference + relativedelta(**{g["unit"].lower() + "s": 1})  # type: ignore[arg-type]
+        if kind == "weekday":
+            ahead = (_WEEKDAYS[g["wd"].lower()] - reference.weekday()) % 7 or 7
+            return reference + timedelta(days=ahead)
+        if kind == "tomorrow":
+            return reference + timedelta(days=1)
+    return None

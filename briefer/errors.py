@@ -1,0 +1,52 @@
+"""The errors briefer reports to users, and the exit code each one maps to."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes; the README's "Exit codes" table documents the same list."""
+
+    OK = 0  # the briefing was produced (some sources may be listed under failures)
+    INTERNAL = 1  # an unexpected error: a bug in briefer (run with --debug for the traceback)
+    USAGE = 2  # a bad flag, configuration, template or prompt
+    INPUT = 3  # none of the sources gave a readable article
+    MODEL = 4  # the model endpoint refused or was unreachable, or no article could be extracted
+    INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM
+
+
+class BrieferError(Exception):
+    """An error with a message fit for the user and an exit code."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(BrieferError):
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(UsageError):
+    """A configuration file or setting is invalid."""
+
+
+class TemplateError(UsageError):
+    """A prompt or output template is missing or does not render."""
+
+
+class InputError(BrieferError):
+    exit_code = ExitCode.INPUT
+
+
+class ModelError(BrieferError):
+    """The endpoint refused the request, could not be reached, or returned unusable output."""
+
+    exit_code = ExitCode.MODEL
+
+
+class FatalModelError(ModelError):
+    """An endpoint error that no other article would escape (bad key, unknown model): stop the run."""

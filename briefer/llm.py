@@ -1,0 +1,319 @@
+"""The one place that talks to the model: client, structured output and its fallbacks, retries, usage."""
+
+from __future__ import annotations
+
+import copy
+import email.utils
+import functools
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity.wait import wait_random_exponential
+
+from briefer.config import Settings
+from briefer.errors import FatalModelError, ModelError
+from briefer.models import Usage
+
+if TYPE_CHECKING:
+    import openai
+    from openai.types.chat import ChatCompletion
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class Mode(StrEnum):
+    """How structured output is asked for, best first; a run steps down when the endpoint rejects one."""
+
+    JSON_SCHEMA = "json_schema"  # OpenAI, vLLM, Ollama, LM Studio
+    JSON_OBJECT_SCHEMA = "json_object+schema"  # llama.cpp's server (llama-cpp-python)
+    JSON_OBJECT = "json_object"  # JSON mode, the schema in the prompt
+    TEXT = "text"  # no response_format at all; a JSON block parsed from the reply
+
+
+MODES = list(Mode)
+_FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|schema|grammar|not supported|unsupported", re.I)
+_REASK = (
+    "Your previous reply could not be used: {error}\n"
+    "Reply again with one JSON object that matches the schema exactly, and nothing else."
+)
+
+
+class InvalidOutput(Exception):
+    """The reply was not JSON, or did not match the schema."""
+
+
+def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON Schema with every $ref inlined and no $schema or titles, strict-mode ready.
+
+    Local servers (llama.cpp, LM Studio) mishandle `$ref` and `$schema`; OpenAI's strict mode wants every
+    property required and `additionalProperties: false` on every object.
+    """
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any, is_properties: bool = False) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if is_properties:
+            return {name: walk(sub) for name, sub in node.items()}
+        if "$ref" in node:
+            return walk(copy.deepcopy(defs[node["$ref"].rsplit("/", 1)[-1]]))
+        out = {
+            key: walk(value, is_properties=(key == "properties"))
+            for key, value in node.items()
+            if key not in ("title", "default", "$schema")
+        }
+        if out.get("type") == "object":
+            out["additionalProperties"] = False
+            out["required"] = list(out.get("properties", {}))
+        return out
+
+    result: dict[str, Any] = walk(schema)
+    return result
+
+
+def parse_output(content: str, model: type[T]) -> T:
+    """Validate a reply: bare JSON, or JSON inside a fenced block or surrounded by prose."""
+    text = content.strip()
+    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.S)
+    if fenced:
+        text = fenced.group(1)
+    elif not text.startswith("{") and "{" in text:
+        text = text[text.index("{") : text.rindex("}") + 1]
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'reply'}: {err['msg']}" for err in e.errors()[:3]
+        )
+        raise InvalidOutput(problems) from e
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """Seconds the server asked us to wait (Retry-After or retry-after-ms), if it said."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    if ms := headers.get("retry-after-ms"):
+        try:
+            return float(ms) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _is_transient(exc: BaseException) -> bool:
+    """Worth another try: rate limits, server errors, timeouts, dropped connections. Never 400/401/403/404."""
+    import openai
+
+    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
+    return False
+
+
+def _redact(text: str, secret: str | None) -> str:
+    return text.replace(secret, "[redacted]") if secret else text
+
+
+def make_client(settings: Settings) -> openai.AsyncOpenAI:
+    """An async client with the SDK's own retries off: tenacity here is the one retry policy."""
+    import openai
+
+    key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"  # local servers want none
+    return openai.AsyncOpenAI(api_key=key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0)
+
+
+class LLM:
+    """Structured completions from any OpenAI-compatible endpoint."""
+
+    def __init__(self, settings: Settings, client: openai.AsyncOpenAI | None = None) -> None:
+        self.settings = settings
+        self.client = client if client is not None else make_client(settings)
+        self.mode = Mode.JSON_SCHEMA
+        self.usage = Usage()
+
+    @property
+    def endpoint(self) -> str:
+        return str(self.client.base_url).rstrip("/")
+
+    async def aclose(self) -> None:
+        await self.client.close()
+
+    async def structured(self, messages: list[dict[str, str]], name: str, output: type[T]) -> T:
+        """Ask for `output`; validate the reply; on invalid output re-ask once with the validation error."""
+        schema = inline_schema(output)
+        conversation = list(messages)
+        for attempt in range(2):
+            content, finish_reason = await self._complete(conversation, name, schema)
+            try:
+                return parse_output(content, output)
+            except InvalidOutput as e:
+                reason = f"{e}" + (" (the reply was cut off at the token limit)" if finish_reason == "length" else "")
+                if attempt == 1:
+                    raise ModelError(f"the model's reply did not match the schema after a re-ask: {reason}") from e
+                conversation = [
+                    *messages,
+                    {"role": "assistant", "content": content[:20000]},
+                    {"role": "user", "content": _REASK.format(error=reason)},
+                ]
+        raise AssertionError("unreachable")
+
+    async def _complete(
+        self, messages: list[dict[str, str]], name: str, schema: dict[str, Any]
+    ) -> tuple[str, str | None]:
+        import openai
+
+        while True:
+            mode = self.mode
+            try:
+                response = await self._with_retries(functools.partial(self._create, messages, mode, name, schema), mode)
+            except openai.APIStatusError as e:
+                if self._rejects_format(e, mode):
+                    self._step_down(mode)
+                    continue
+                raise self._translate(e) from e
+            except openai.APIConnectionError as e:
+                raise self._translate(e) from e
+            if not response.choices:
+                raise ModelError("the endpoint returned no choices")
+            choice = response.choices[0]
+            refusal = getattr(choice.message, "refusal", None)
+            if refusal:
+                raise ModelError(f"the model refused: {refusal[:200]}")
+            return choice.message.content or "", choice.finish_reason
+
+    async def _create(
+        self, messages: list[dict[str, str]], mode: Mode, name: str, schema: dict[str, Any]
+    ) -> ChatCompletion:
+        kwargs: dict[str, Any] = {}
+        if mode is Mode.JSON_SCHEMA:
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": name, "strict": True, "schema": schema},
+            }
+        else:
+            messages = _with_schema_in_prompt(messages, schema)
+            if mode is Mode.JSON_OBJECT_SCHEMA:
+                kwargs["response_format"] = {"type": "json_object", "schema": schema}
+            elif mode is Mode.JSON_OBJECT:
+                kwargs["response_format"] = {"type": "json_object"}
+        if self.settings.temperature is not None:
+            kwargs["temperature"] = self.settings.temperature
+        if self.settings.max_output_tokens is not None:
+            kwargs["max_tokens"] = self.settings.max_output_tokens
+        self.usage.requests += 1
+        response = await self.client.chat.completions.create(
+            model=self.settings.model,
+            messages=messages,  # type: ignore[arg-type]
+            **kwargs,
+        )
+        if response.usage is not None:
+            self.usage.prompt_tokens += response.usage.prompt_tokens or 0
+            self.usage.completion_tokens += response.usage.completion_tokens or 0
+        return response
+
+    async def _with_retries(self, call: Callable[[], Awaitable[ChatCompletion]], mode: Mode) -> ChatCompletion:
+        def retryable(exc: BaseException) -> bool:
+            import openai
+
+            if isinstance(exc, openai.APIStatusError) and self._rejects_format(exc, mode):
+                return False
+            return _is_transient(exc)
+
+        def count(_: RetryCallState) -> None:
+            self.usage.retries += 1
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.max_attempts),
+            wait=self._wait,
+            retry=retry_if_exception(retryable),
+            before_sleep=count,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await call()
+        raise AssertionError("unreachable")
+
+    def _wait(self, state: RetryCallState) -> float:
+        """Honour Retry-After when the server sends it; otherwise exponential backoff with full jitter."""
+        exc = state.outcome.exception() if state.outcome else None
+        asked = _retry_after(exc) if exc else None
+        if asked is not None:
+            return min(asked, self.settings.retry_wait_max)
+        backoff = wait_random_exponential(multiplier=self.settings.retry_wait, max=self.settings.retry_wait_max)
+        return float(backoff(state))
+
+    def _rejects_format(self, exc: openai.APIStatusError, mode: Mode) -> bool:
+        """Did the endpoint refuse the response_format (rather than the request)? Some say 400, llama.cpp 500."""
+        if mode is Mode.TEXT:
+            return False
+        if exc.status_code in (400, 422):
+            return True
+        return exc.status_code >= 500 and bool(_FORMAT_WORDS.search(f"{exc.message} {exc.body}"))
+
+    def _step_down(self, mode: Mode) -> None:
+        if self.mode is mode and mode is not Mode.TEXT:
+            self.mode = MODES[MODES.index(mode) + 1]
+
+    def _translate(self, exc: Exception) -> ModelError:
+        import openai
+
+        where = self.endpoint
+        secret = self.settings.api_key.get_secret_value() if self.settings.api_key else None
+        tries = self.settings.max_attempts
+        if isinstance(exc, openai.AuthenticationError):
+            return FatalModelError(f"{where} rejected the API key (401): check OPENAI_API_KEY")
+        if isinstance(exc, openai.PermissionDeniedError):
+            return FatalModelError(f"{where} refused access (403): the API key lacks permission for this model")
+        if isinstance(exc, openai.NotFoundError):
+            return FatalModelError(
+                f"{where} answered 404 for model '{self.settings.model}': check --model and --base-url"
+            )
+        if isinstance(exc, openai.APITimeoutError):
+            return ModelError(f"no answer from {where} within {self.settings.timeout:g}s, {tries} attempts")
+        if isinstance(exc, openai.APIConnectionError):
+            return ModelError(f"cannot reach {where} ({tries} attempts): {_redact(str(exc.__cause__ or exc), secret)}")
+        if isinstance(exc, openai.APIStatusError):
+            detail = _redact(_short(exc), secret)
+            if _is_transient(exc):
+                return ModelError(f"{where} answered {exc.status_code} to all {tries} attempts: {detail}")
+            return ModelError(f"{where} rejected the request ({exc.status_code}): {detail}")
+        return ModelError(_redact(str(exc), secret))
+
+
+def _short(exc: openai.APIStatusError) -> str:
+    body = exc.body
+    if isinstance(body, dict):
+        message = body.get("message") or (body.get("error") or {}).get("message")
+        if message:
+            return str(message)[:200]
+    return str(exc.message)[:200]
+
+
+def _with_schema_in_prompt(messages: list[dict[str, str]], schema: dict[str, Any]) -> list[dict[str, str]]:
+    """Without json_schema support, the schema travels in the system message."""
+    note = "\n\nReply with a single JSON object and nothing else. It must match this JSON Schema:\n" + json.dumps(
+        schema, separators=(",", ":")
+    )
+    if messages and messages[0]["role"] == "system":
+        return [{"role": "system", "content": messages[0]["content"] + note}, *messages[1:]]
+    return [{"role": "system", "content": note.strip()}, *messages]

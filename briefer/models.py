@@ -1,0 +1,136 @@
+"""Pydantic models for everything that crosses a boundary: articles, extractions, the briefing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+Confidence = Literal["low", "medium", "high"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Article(Strict):
+    """One article as read from a source, before extraction."""
+
+    id: str
+    title: str
+    source: str
+    url: str | None = None
+    published: datetime | None = None
+    text: str
+
+
+class Evidence(Strict):
+    """A verbatim quote; start/end are character offsets into the article text, null when not found."""
+
+    quote: str
+    start: int | None = None
+    end: int | None = None
+
+
+class Fact(Strict):
+    statement: str
+    evidence: list[Evidence]
+    grounded: bool
+
+
+class Commitment(Strict):
+    """Who pledged what, to whom, by when."""
+
+    actor: str
+    action: str
+    counterparty: str | None = None
+    deadline: str | None = None
+    due: date | None = Field(default=None, description="The deadline as an ISO date, where it resolves to one.")
+    evidence: list[Evidence]
+    grounded: bool
+
+
+class Implication(Strict):
+    statement: str
+    rationale: str
+    confidence: Confidence
+    basis: Literal["inferred", "stated"] = Field(
+        default="inferred",
+        description="'inferred' by the model, or 'stated' in the article itself (the offline extractor).",
+    )
+
+
+class ArticleBrief(Strict):
+    """One article's extraction."""
+
+    id: str
+    title: str
+    source: str
+    url: str | None = None
+    published: datetime | None = None
+    summary: str
+    facts: list[Fact] = []
+    commitments: list[Commitment] = []
+    implications: list[Implication] = []
+
+
+class Failure(Strict):
+    source: str
+    error: str
+
+
+class Usage(Strict):
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cache_hits: int = 0
+    retries: int = 0
+    elapsed_seconds: float = 0.0
+
+
+class Briefing(Strict):
+    """The whole run: the public JSON contract written by `-o briefing.json` (see `briefer schema`)."""
+
+    schema_version: int = SCHEMA_VERSION
+    title: str
+    date: date
+    generated_at: datetime
+    provider: str
+    model: str | None = None
+    overview: str = ""
+    articles: list[ArticleBrief] = []
+    failures: list[Failure] = []
+    usage: Usage = Field(default_factory=Usage)
+
+
+# What the model is asked to return for one article. Offsets and grounding are computed by briefer, never
+# taken from the model.
+
+
+class ModelFact(Strict):
+    statement: str = Field(description="One checkable fact, in a short plain sentence.")
+    quotes: list[str] = Field(description="Verbatim sentence fragments from the article that state the fact.")
+
+
+class ModelCommitment(Strict):
+    actor: str = Field(description="Who committed (a person, government, company or group).")
+    action: str = Field(description="What they committed to do, as a short verb phrase.")
+    counterparty: str | None = Field(description="To whom, or null when nobody is named.")
+    deadline: str | None = Field(description="By when, as worded in the article, or null.")
+    quotes: list[str] = Field(description="Verbatim fragments from the article that state the commitment.")
+
+
+class ModelImplication(Strict):
+    statement: str = Field(description="What this may lead to or mean; analysis, not fact.")
+    rationale: str = Field(description="One line on why, grounded in the article.")
+    confidence: Confidence
+
+
+class ModelExtraction(Strict):
+    summary: str = Field(description="Two or three sentences: what happened, who, why it matters.")
+    facts: list[ModelFact]
+    commitments: list[ModelCommitment]
+    implications: list[ModelImplication]

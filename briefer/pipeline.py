@@ -1,0 +1,163 @@
+"""ingest -> extract -> synthesize -> render, as plain functions taking their collaborators."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from briefer import synthesize
+from briefer.config import Settings, user_dir
+from briefer.errors import FatalModelError, InputError, ModelError
+from briefer.models import Article, ArticleBrief, Briefing, Failure, Usage
+
+DEFAULT_TITLE = "Briefing"
+
+
+class Extractor(Protocol):
+    provider: str
+
+    @property
+    def model(self) -> str | None: ...
+
+    @property
+    def usage(self) -> Usage: ...
+
+    async def extract(self, article: Article) -> ArticleBrief: ...
+
+    async def aclose(self) -> None: ...
+
+
+@dataclass
+class Progress:
+    """Callbacks the CLI uses to draw a progress bar; the defaults do nothing."""
+
+    start: Callable[[int], None] = lambda total: None
+    advance: Callable[[], None] = lambda: None
+
+
+def make_extractor(settings: Settings, env: Mapping[str, str], variables: Mapping[str, Any] | None = None) -> Extractor:
+    """The offline extractor or the model, as the settings say. Call inside the event loop that uses it."""
+    if settings.resolved_provider() == "offline":
+        from briefer.offline import OfflineExtractor
+
+        return OfflineExtractor()
+    from briefer.extract import ModelExtractor
+    from briefer.llm import LLM
+    from briefer.templating import prompt_environment
+
+    prompts = prompt_environment(settings.prompts_dir, user_dir(env))
+    return ModelExtractor(LLM(settings), prompts, variables)
+
+
+async def extract_all(
+    articles: list[Article], extractor: Extractor, concurrency: int, progress: Progress | None = None
+) -> tuple[list[ArticleBrief], list[Failure]]:
+    """Extract concurrently; keep input order. A failed article becomes a Failure; a fatal error stops all."""
+    progress = progress or Progress()
+    progress.start(len(articles))
+    semaphore = asyncio.Semaphore(concurrency)
+    results: list[ArticleBrief | Failure | None] = [None] * len(articles)
+
+    async def one(index: int, article: Article) -> None:
+        async with semaphore:
+            try:
+                results[index] = await extractor.extract(article)
+            except FatalModelError:
+                raise
+            except ModelError as e:
+                results[index] = Failure(source=article.source, error=e.message)
+            finally:
+                progress.advance()
+
+    async with asyncio.TaskGroup() as group:
+        for i, article in enumerate(articles):
+            group.create_task(one(i, article))
+    briefs = [r for r in results if isinstance(r, ArticleBrief)]
+    failures = [r for r in results if isinstance(r, Failure)]
+    return briefs, failures
+
+
+def build_briefing(
+    briefs: list[ArticleBrief],
+    failures: list[Failure],
+    *,
+    provider: str,
+    model: str | None,
+    usage: Usage,
+    title: str | None = None,
+    today: date | None = None,
+) -> Briefing:
+    now = datetime.now(UTC)
+    return Briefing(
+        title=title or DEFAULT_TITLE,
+        date=today or now.date(),
+        generated_at=now,
+        provider=provider,
+        model=model,
+        overview=synthesize.overview(briefs),
+        articles=briefs,
+        failures=failures,
+        usage=usage,
+    )
+
+
+def extract_briefing(
+    articles: list[Article],
+    ingest_failures: list[Failure],
+    settings: Settings,
+    env: Mapping[str, str],
+    progress: Progress | None = None,
+    variables: Mapping[str, Any] | None = None,
+) -> Briefing:
+    """Run the extraction for a list of articles and assemble the Briefing.
+
+    Raises InputError when there is no article at all, ModelError when none could be extracted.
+    """
+    if not articles:
+        reasons = "; ".join(f"{f.source}: {f.error}" for f in ingest_failures[:3]) or "no sources given"
+        raise InputError(f"no readable article ({reasons})")
+    started = time.perf_counter()
+
+    async def go() -> tuple[list[ArticleBrief], list[Failure], Extractor]:
+        extractor = make_extractor(settings, env, variables)
+        try:
+            briefs, failures = await extract_all(articles, extractor, settings.concurrency, progress)
+        except* FatalModelError as group:
+            raise group.exceptions[0] from None
+        finally:
+            await extractor.aclose()
+        return briefs, failures, extractor
+
+    briefs, failures, extractor = asyncio.run(go())
+    if not briefs:
+        raise ModelError(f"no article could be extracted ({failures[0].source}: {failures[0].error})")
+    usage = extractor.usage.model_copy(update={"elapsed_seconds": round(time.perf_counter() - started, 3)})
+    return build_briefing(
+        briefs,
+        [*ingest_failures, *failures],
+        provider=extractor.provider,
+        model=extractor.model,
+        usage=usage,
+        title=settings.title,
+    )
+
+
+def write_output(text: str, output: Path) -> None:
+    """Write atomically: a temporary file beside the target, then a rename. A reader never sees half a file."""
+    import os
+    import tempfile
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,106 @@
+"""Plain-text and Markdown articles from files, directories and standard input."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import BinaryIO
+
+from briefer.models import Article, Failure
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+MAX_BYTES = 20 * 1024 * 1024
+_MAX_TITLE_CHARS = 200
+_MAX_TITLE_WORDS = 30
+
+
+def article_id(text: str) -> str:
+    """A stable id from the text, so the same article gets the same id in every run."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _looks_like_title(line: str) -> bool:
+    return (
+        len(line) <= _MAX_TITLE_CHARS
+        and len(line.split()) <= _MAX_TITLE_WORDS
+        and not line.endswith((".", ",", ";", ":"))
+    ) or line.startswith("#")
+
+
+def split_title(text: str, fallback: str) -> tuple[str, str]:
+    """The first non-empty line is the title when it looks like one; the rest is the body."""
+    lines = text.strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    body = "\n".join(lines[1:]).strip()
+    if first and body and _looks_like_title(first):
+        return re.sub(r"^#+\s*", "", first).strip() or fallback, body
+    return fallback, text.strip()
+
+
+def _title_from_name(name: str) -> str:
+    stem = Path(name).stem
+    return re.sub(r"[_\-]+", " ", stem).strip().capitalize() or "Untitled"
+
+
+def decode_article(data: bytes, source: str) -> Article | Failure:
+    """Bytes to an Article, or a Failure whose error says in a line what is wrong."""
+    if not data.strip():
+        return Failure(source=source, error="empty file")
+    if b"\x00" in data[:8192]:
+        return Failure(source=source, error="binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        return Failure(source=source, error=f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    title, body = split_title(text, _title_from_name(source) if source != "-" else "Untitled")
+    if not body.strip():
+        return Failure(source=source, error="no article text after the title")
+    return Article(id=article_id(body), title=title, source=source, text=body)
+
+
+def read_stream(stream: BinaryIO, source: str) -> tuple[list[Article], list[Failure]]:
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return [], [Failure(source=source, error=f"larger than {MAX_BYTES // (1024 * 1024)} MB")]
+    result = decode_article(data, source)
+    return ([result], []) if isinstance(result, Article) else ([], [result])
+
+
+def _read_file(path: Path, source: str) -> tuple[list[Article], list[Failure]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return [], [Failure(source=source, error=f"larger than {MAX_BYTES // (1024 * 1024)} MB")]
+        data = path.read_bytes()
+    except OSError as e:
+        return [], [Failure(source=source, error=f"cannot read: {e.strerror or e}")]
+    result = decode_article(data, source)
+    return ([result], []) if isinstance(result, Article) else ([], [result])
+
+
+def read_path(source: str) -> tuple[list[Article], list[Failure]]:
+    """A file, or every text file below a directory in sorted order (hidden files skipped)."""
+    path = Path(source).expanduser()
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in TEXT_SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        if not files:
+            exts = ", ".join(sorted(TEXT_SUFFIXES))
+            return [], [Failure(source=source, error=f"directory holds no article files ({exts})")]
+        articles: list[Article] = []
+        failures: list[Failure] = []
+        for file in files:
+            a, f = _read_file(file, str(file))
+            articles += a
+            failures += f
+        return articles, failures
+    if not path.exists():
+        return [], [Failure(source=source, error="no such file or directory")]
+    return _read_file(path, source)

@@ -1,0 +1,116 @@
+"""Jinja2 environments for prompts and output templates: user directories first, packaged defaults last."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from briefer.errors import TemplateError
+
+
+def packaged_dir(name: str) -> Path:
+    """The packaged `prompts` or `templates` directory: inside the installed package, or the source tree's."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / name, here.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError(f"briefer's packaged {name}/ directory is missing from the installation")
+
+
+def search_path(kind: str, explicit: Path | None, user_home: Path) -> list[Path]:
+    """Where `kind` ("prompts" or "templates") files are looked up, first match wins."""
+    dirs = [d for d in (explicit, user_home / kind) if d is not None and d.is_dir()]
+    if explicit is not None and not explicit.is_dir():
+        raise TemplateError(f"{explicit}: the {kind} directory does not exist")
+    return [*dirs, packaged_dir(kind)]
+
+
+def _environment(dirs: Iterable[Path], autoescape: bool) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs])
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2"]) if autoescape else False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_escape
+    env.filters["safe_url"] = safe_url
+    env.filters["oneline"] = oneline
+    return env
+
+
+def prompt_environment(explicit: Path | None, user_home: Path) -> jinja2.Environment:
+    return _environment(search_path("prompts", explicit, user_home), autoescape=False)
+
+
+def output_environment(explicit: Path | None, user_home: Path) -> jinja2.Environment:
+    return _environment(search_path("templates", explicit, user_home), autoescape=True)
+
+
+def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    """Render `name`; any template problem becomes a TemplateError naming the file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as e:
+        raise TemplateError(f"template '{e.name}' not found (looked in: {_dirs(env)})") from e
+    except jinja2.TemplateSyntaxError as e:
+        raise TemplateError(f"{e.filename or e.name}:{e.lineno}: syntax error: {e.message}") from e
+    except jinja2.UndefinedError as e:
+        raise TemplateError(f"{_location(e, name)}: {e.message}") from e
+
+
+def _dirs(env: jinja2.Environment) -> str:
+    loader = env.loader
+    if isinstance(loader, jinja2.ChoiceLoader):
+        return ", ".join(
+            p for sub in loader.loaders if isinstance(sub, jinja2.FileSystemLoader) for p in sub.searchpath
+        )
+    return "?"
+
+
+def _location(exc: BaseException, fallback: str) -> str:
+    """The template file and line an error was raised from (Jinja2 rewrites tracebacks to point there)."""
+    tb = exc.__traceback__ or sys.exc_info()[2]
+    where = fallback
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = f"{filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!~])")
+
+
+def oneline(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def markdown_escape(text: object) -> str:
+    """Article or model text as inert Markdown: no markup, links, HTML or line structure survives."""
+    value = oneline(text)
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+def safe_url(url: object) -> str | None:
+    """The URL when it is plain http(s), else None: no javascript:, data: or relative links."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"[\s<>\"']", url):
+        return url
+    return None

@@ -1,0 +1,206 @@
+"""A fake OpenAI-compatible server on loopback: real HTTP, scripted replies and faults.
+
+Each request is answered by the next scripted behaviour if any, else by `responder`, which by default
+builds a valid extraction from the article it finds in the prompt, quoting its sentences verbatim.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    raw: bytes | None = None  # sent as is, instead of JSON
+
+
+def article_text(body: dict[str, Any]) -> str:
+    for message in body.get("messages", []):
+        m = re.search(r"<article>\n?(.*?)\n?</article>", str(message.get("content", "")), re.S)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 4]
+
+
+def extraction_for(text: str) -> dict[str, Any]:
+    """A valid extraction quoting the article: what a good model would return."""
+    sents = sentences(text)
+    commitments = []
+    for s in sents:
+        m = re.match(r"(?:The\s+)?([A-Z][\w ]*?)\s+(pledged|promised|vowed|will|agreed)\b(.*)", s)
+        if m:
+            deadline = re.search(r"by (\w+ \d{1,2}|\d{4})", s)
+            commitments.append(
+                {
+                    "actor": m.group(1),
+                    "action": (m.group(2) + m.group(3)).rstrip("."),
+                    "counterparty": None,
+                    "deadline": deadline.group(0) if deadline else None,
+                    "quotes": [s],
+                }
+            )
+    return {
+        "summary": " ".join(sents[:2]),
+        "facts": [{"statement": s, "quotes": [s]} for s in sents[:3]],
+        "commitments": commitments,
+        "implications": [{"statement": "This may matter later.", "rationale": "It is news.", "confidence": "medium"}],
+    }
+
+
+def completion(content: str, finish_reason: str = "stop", prompt_tokens: int = 100) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": "fake-model",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": finish_reason,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": 50,
+            "total_tokens": prompt_tokens + 50,
+        },
+    }
+
+
+def default_responder(body: dict[str, Any]) -> Reply:
+    return Reply(body=completion(json.dumps(extraction_for(article_text(body)))))
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(
+        status=status,
+        body={"error": {"message": message, "type": "fake", "code": None}},
+        headers=headers or {},
+    )
+
+
+# Named faults for scripts.
+def fault(name: str, **kw: Any) -> Callable[[dict[str, Any]], Reply]:
+    def make(body: dict[str, Any]) -> Reply:
+        if name == "429":
+            return error(429, "Rate limit reached", {"Retry-After": str(kw.get("retry_after", 0))})
+        if name in ("500", "502", "503"):
+            return error(int(name), "The server had an error")
+        if name == "hang":
+            return Reply(delay=kw.get("seconds", 3.0), body=completion(json.dumps(extraction_for(article_text(body)))))
+        if name == "truncated":
+            whole = json.dumps(extraction_for(article_text(body)))
+            return Reply(body=completion(whole[: len(whole) // 2], finish_reason="length"))
+        if name == "invalid":
+            return Reply(body=completion(json.dumps({"summary": 42, "facts": "none"})))
+        if name == "prose":
+            return Reply(
+                body=completion(
+                    "Sure! Here it is:\n```json\n" + json.dumps(extraction_for(article_text(body))) + "\n```"
+                )
+            )
+        if name == "hallucinate":
+            data = extraction_for(article_text(body))
+            data["facts"].append(
+                {"statement": "An invented fact.", "quotes": ["words that appear nowhere in the text"]}
+            )
+            return Reply(body=completion(json.dumps(data)))
+        for status in (400, 401, 403, 404):
+            if name == str(status):
+                return error(status, kw.get("message", f"error {status}"))
+        raise ValueError(name)
+
+    return make
+
+
+class FakeOpenAI:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.script: deque[Callable[[dict[str, Any]], Reply]] = deque()
+        self.responder: Callable[[dict[str, Any]], Reply] = default_responder
+        # response_format types this server refuses, and how: llama.cpp answers json_schema with a 500.
+        self.refuse_formats: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def start(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def push(self, *behaviours: str | Callable[[dict[str, Any]], Reply]) -> None:
+        for b in behaviours:
+            self.script.append(fault(b) if isinstance(b, str) else b)
+
+    def _reply_for(self, body: dict[str, Any]) -> Reply:
+        with self._lock:
+            self.requests.append(body)
+            scripted = self.script.popleft() if self.script else None
+        fmt = (body.get("response_format") or {}).get("type", "text")
+        if fmt in self.refuse_formats:
+            status = self.refuse_formats[fmt]
+            return error(status, f"response_format type '{fmt}' is not supported by this server")
+        return (scripted or self.responder)(body)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with fake._lock:
+                    fake.headers.append({k.lower(): v for k, v in self.headers.items()})
+                if not self.path.endswith("/chat/completions"):
+                    self._send(error(404, f"no route {self.path}"))
+                    return
+                self._send(fake._reply_for(body))
+
+            def _send(self, reply: Reply) -> None:
+                if reply.delay:
+                    time.sleep(reply.delay)
+                data = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    for k, v in reply.headers.items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        return Handler

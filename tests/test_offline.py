@@ -1,0 +1,145 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from briefer.models import Article
+from briefer.offline import extract_offline, split_sentences
+from briefer.sources.files import read_path
+from tests.conftest import EXAMPLES
+
+
+def article(text: str, published: datetime | None = None) -> Article:
+    return Article(id="t", title="Test", source="test.txt", text=text, published=published)
+
+
+def commitments_of(text: str, published: datetime | None = None) -> list[tuple[str, str | None]]:
+    brief = extract_offline(article(text, published))
+    return [(c.actor, c.counterparty) for c in brief.commitments]
+
+
+def test_sentences_carry_their_offsets() -> None:
+    text = "First sentence here. Dr. Smith arrived at 5 p.m. on Monday.\nA new paragraph starts here."
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == [
+        "First sentence here.",
+        "Dr. Smith arrived at 5 p.m. on Monday.",
+        "A new paragraph starts here.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sents)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nordlake Energy pledged to build a plant in Tarsby.",
+        "The Tarsby council vowed to cut waiting times.",
+        "Mayor Ilse Vantongeren promised to publish the study.",
+        "The union agreed to end the strike.",
+        "Valdora signed a framework agreement with Port Estrel.",
+        "Ministers reaffirmed their commitment to the treaty.",
+        "The government expressed its firm support for the plan.",
+        "The Acme Corporation plans to hire 200 engineers.",
+        "Acme Corporation will invest 5 million euros in the town.",
+    ],
+)
+def test_commitment_cues_are_detected(sentence: str) -> None:
+    assert len(commitments_of(sentence)) == 1, sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "This pledge was made during talks in the capital.",  # reports a pledge, makes none
+        "The two ministers agreed that their assessments are unanimous.",  # a shared view, not a pledge
+        "The mayor refused to commit to a date.",
+        "The match will be played on Sunday.",
+        "Acme Corporation will face its rivals in court.",
+        "If elected, Ms Rao promised to cut taxes.",
+        "Shares in Nordlake rose 4 per cent after the announcement.",
+    ],
+)
+def test_non_commitments_are_left_out(sentence: str) -> None:
+    assert commitments_of(sentence) == [], sentence
+
+
+def test_group_and_pronoun_actors_resolve_from_context() -> None:
+    text = (
+        "Arland and Beloria on Friday reaffirmed their commitment to a trade pact. "
+        "Both sides vowed to remove tariffs. "
+        "Arland Energy said on Monday it will invest 3 billion euros in the port. "
+        "They also pledged to meet again."
+    )
+    actors = [c[0] for c in commitments_of(text)]
+    assert actors == ["Arland and Beloria", "Arland and Beloria", "Arland Energy", "Arland and Beloria"]
+
+
+def test_reported_subject_and_definite_reference() -> None:
+    text = (
+        "The Kessvik water authority backed the dam. "
+        "Its chief executive said the authority would contribute 20 million euros."
+    )
+    brief = extract_offline(article(text))
+    assert [(c.actor, c.action) for c in brief.commitments] == [
+        ("Kessvik water authority", "would contribute 20 million euros")
+    ]
+
+
+def test_counterparty_and_deadline() -> None:
+    published = datetime(2026, 3, 2, tzinfo=UTC)
+    brief = extract_offline(article("On Monday, Arland pledged 40 tanks to Beloria by June 30.", published))
+    (c,) = brief.commitments
+    assert c.actor == "Arland"
+    assert c.counterparty == "Beloria"
+    assert c.deadline == "by June 30"
+    assert c.due is not None and c.due.isoformat() == "2026-06-30"
+
+
+def test_the_day_a_pledge_was_made_is_not_its_deadline() -> None:
+    (c,) = extract_offline(article("Arland and Beloria on Saturday reaffirmed their pact.")).commitments
+    assert c.deadline is None
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.name)
+def test_contract_on_example_articles(path: Path) -> None:
+    (a,), failures = read_path(str(path))
+    assert failures == []
+    brief = extract_offline(a)
+    assert brief.summary and brief.facts and brief.commitments
+    for item in [*brief.facts, *brief.commitments]:
+        assert item.grounded
+        for e in item.evidence:
+            assert e.start is not None and e.end is not None
+            assert a.text[e.start : e.end] == e.quote
+    assert all(i.confidence == "low" and i.basis == "stated" for i in brief.implications)
+    assert extract_offline(a) == brief  # deterministic
+
+
+def test_summary_is_the_lead_without_the_dateline() -> None:
+    text = "PORT ESTREL (Estrel Courier) - The authority backed the barrier on the estuary. " + (
+        "It will cost a lot of money to build. " * 5
+    )
+    summary = extract_offline(article(text)).summary
+    assert summary.startswith("The authority backed the barrier")
+    assert len(split_sentences(summary)) == 3
+
+
+def test_seed_article(corpus: Path) -> None:
+    (seed,), _ = read_path(str(next((corpus / "seed").glob("*.txt"))))
+    brief = extract_offline(seed)
+    actions = " | ".join(f"{c.actor}: {c.action}" for c in brief.commitments)
+    for pledge in (
+        "eternal strategic relations",
+        "fully implement",
+        "cooperation on the global stage",
+        "firm support for the DPRK",
+        "wholehearted support",
+        "coordinate the common stand",
+    ):
+        assert pledge in actions, pledge
+    assert "Russia: expressed its firm support" in actions
+    assert "DPRK: expressed wholehearted support" in actions
+    assert all("This pledge was made" not in c.evidence[0].quote for c in brief.commitments)
+    facts = " ".join(f.statement for f in brief.facts)
+    for name in ("Wonsan", "Choe Son Hui", "Sergei Lavrov", "Kim Jong Un"):
+        assert name in facts, name

@@ -27,8 +27,8 @@ class Reply:
 
 
 def article_text(body: dict[str, Any]) -> str:
-    for message in body.get("messages", []):
-        m = re.search(r"<article>\n?(.*?)\n?</article>", str(message.get("content", "")), re.S)
+    for message in reversed(body.get("messages", [])):
+        m = re.search(r"<article>\n(.*?)\n</article>", str(message.get("content", "")), re.S)
         if m:
             return m.group(1)
     return ""
@@ -141,7 +141,7 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def url(self) -> str:

@@ -1,0 +1,143 @@
+"""Rendered output: golden files for a fixed briefing, escaping of hostile text, safe links."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact, Failure, Implication, Usage
+from briefer.render import Format, choose_format, render
+from briefer.templating import output_environment
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def env():  # type: ignore[no-untyped-def]
+    return output_environment(None, Path("/nonexistent-user-home"))
+
+
+def fixed_briefing() -> Briefing:
+    text_a = "Arland pledged 40 tanks to Beloria by June 30. The deal was signed in Tarsby on Monday."
+    a = ArticleBrief(
+        id="aaaa",
+        title="Arland pledges tanks",
+        source="Tarsby Times",
+        url="https://example.org/tanks",
+        published=datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
+        summary="Arland pledged 40 tanks to Beloria.",
+        facts=[
+            Fact(
+                statement="The deal was signed in Tarsby.",
+                evidence=[Evidence(quote=text_a[47:87], start=47, end=87)],
+                grounded=True,
+            ),
+            Fact(statement="An unsupported claim.", evidence=[Evidence(quote="not in the text")], grounded=False),
+        ],
+        commitments=[
+            Commitment(
+                actor="Arland",
+                action="deliver 40 tanks",
+                counterparty="Beloria",
+                deadline="by June 30",
+                due=date(2026, 6, 30),
+                evidence=[Evidence(quote=text_a[0:46], start=0, end=46)],
+                grounded=True,
+            )
+        ],
+        implications=[
+            Implication(statement="Beloria's army grows.", rationale="40 tanks is a lot.", confidence="medium")
+        ],
+    )
+    b = ArticleBrief(
+        id="bbbb",
+        title="Kessvik dam approved",
+        source="examples/kessvik.txt",
+        summary="The Kessvik dam was approved.",
+        facts=[
+            Fact(
+                statement="The dam was approved.",
+                evidence=[Evidence(quote="The dam was approved", start=0, end=20)],
+                grounded=True,
+            )
+        ],
+        implications=[
+            Implication(
+                statement="Prices may rise.", rationale="Stated in the article.", confidence="low", basis="stated"
+            )
+        ],
+    )
+    return Briefing(
+        title="Morning briefing",
+        date=date(2026, 3, 2),
+        generated_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        provider="openai",
+        model="fake-model",
+        overview="Arland pledged tanks. A dam was approved.",
+        articles=[a, b],
+        failures=[Failure(source="broken.txt", error="empty file")],
+        usage=Usage(requests=2, prompt_tokens=200, completion_tokens=100, elapsed_seconds=1.5),
+    )
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_golden(fmt: Format) -> None:
+    rendered = render(fixed_briefing(), fmt, env())
+    golden = GOLDEN / f"briefing.{fmt}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(rendered, encoding="utf-8")
+    assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_citations_link_each_item_to_its_quote() -> None:
+    html = render(fixed_briefing(), "html", env())
+    for n in (1, 2, 3):
+        assert f'href="#cite-{n}"' in html and f'id="cite-{n}"' in html and f'href="#ref-{n}"' in html
+    assert "An unsupported claim." not in html  # ungrounded items are left out by default
+    md = render(fixed_briefing(), "md", env())
+    assert md.count("[^1]:") == 1 and "[^1]" in md.split("[^1]:")[0]
+
+
+def test_include_ungrounded_marks_them() -> None:
+    html = render(fixed_briefing(), "html", env(), include_ungrounded=True)
+    assert "An unsupported claim." in html and "unverified" in html
+    assert "not in the text" not in html  # an unfound quote is never shown as evidence
+
+
+def hostile() -> Briefing:
+    briefing = fixed_briefing()
+    evil = "<script>alert(1)</script> <!-- x --> [click](javascript:alert(1)) <img src=x onerror=alert(1)> **bold**"
+    article = briefing.articles[0].model_copy(
+        update={
+            "title": evil,
+            "summary": evil,
+            "url": "javascript:alert(1)",
+            "facts": [Fact(statement=evil, evidence=[Evidence(quote=evil, start=0, end=10)], grounded=True)],
+        }
+    )
+    return briefing.model_copy(update={"articles": [article], "overview": evil, "title": evil})
+
+
+def test_html_escapes_article_and_model_text() -> None:
+    html = render(hostile(), "html", env())
+    assert "<script>" not in html and "<!-- x -->" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert all(h.startswith(("#", "http://", "https://")) for h in hrefs), hrefs
+
+
+def test_markdown_neutralises_markup_and_links() -> None:
+    md = render(hostile(), "md", env())
+    assert "<script>" not in md and "<img" not in md and "<!--" not in md
+    assert not re.search(r"(?<!\\)\]\(javascript", md) and "<javascript" not in md
+    assert "\\*\\*bold\\*\\*" in md and "\\[click\\]" in md
+
+
+def test_choose_format() -> None:
+    assert choose_format(Path("x.HTML"), None) == "html"
+    assert choose_format(None, None) == "md"
+    assert choose_format(Path("x.md"), "json") == "json"

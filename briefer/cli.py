@@ -25,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain Click usage errors: short lines, no boxes
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,7 +83,9 @@ def callback(
     State.debug = debug or os.environ.get("BRIEFER_DEBUG", "") not in ("", "0")
 
 
-SourcesArg = Annotated[list[str], typer.Argument(help="Article files, directories, or - for standard input.")]
+SourcesArg = Annotated[
+    list[str], typer.Argument(metavar="SOURCES...", help="Article files, directories, or - for standard input.")
+]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here (.md, .html or .json); stdout when absent.")
 ]

@@ -27,7 +27,7 @@ class Settings(BaseModel):
     api_key: SecretStr | None = Field(default=None, exclude=True)
     concurrency: int = Field(default=8, ge=1, le=256)
     timeout: float = Field(default=120.0, gt=0, description="Seconds to wait for one model response.")
-    max_attempts: int = Field(default=5, ge=1, le=20, description="Tries per request, the first included.")
+    max_attempts: int = Field(default=8, ge=1, le=20, description="Tries per request, the first included.")
     retry_wait: float = Field(default=1.0, ge=0, description="Base of the exponential backoff, in seconds.")
     retry_wait_max: float = Field(default=60.0, ge=0, description="Longest single wait, Retry-After included.")
     temperature: float | None = Field(default=None, ge=0, le=2)

@@ -93,7 +93,7 @@ def find_deadline(text: str) -> str | None:
     for s, e in spans[1:]:  # "by June" and "June 30" overlap: the expression is "by June 30"
         if s < end:
             end = max(end, e)
-    return text[start:end].strip()
+    return text[start:end].strip(" .,;:")
 
 
 def _month(name: str) -> int:

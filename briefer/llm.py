@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 from tenacity.wait import wait_random_exponential
 
 from briefer.config import Settings
@@ -37,6 +37,8 @@ class Mode(StrEnum):
 
 
 MODES = list(Mode)
+# A refused connection rarely heals within seconds: fail the article sooner than for a 429 or a 5xx.
+CONNECTION_ATTEMPTS = 3
 _FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|schema|grammar|not supported|unsupported", re.I)
 _REASK = (
     "Your previous reply could not be used: {error}\n"
@@ -242,7 +244,7 @@ class LLM:
             self.usage.retries += 1
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.max_attempts),
+            stop=self._stop,
             wait=self._wait,
             retry=retry_if_exception(retryable),
             before_sleep=count,
@@ -252,6 +254,16 @@ class LLM:
             with attempt:
                 return await call()
         raise AssertionError("unreachable")
+
+    def _stop(self, state: RetryCallState) -> bool:
+        """Give up after max_attempts; sooner when nothing listens at the address (a refused connection)."""
+        import openai
+
+        exc = state.outcome.exception() if state.outcome else None
+        limit = self.settings.max_attempts
+        if isinstance(exc, openai.APIConnectionError) and not isinstance(exc, openai.APITimeoutError):
+            limit = min(limit, CONNECTION_ATTEMPTS)
+        return state.attempt_number >= limit
 
     def _wait(self, state: RetryCallState) -> float:
         """Honour Retry-After when the server sends it; otherwise exponential backoff with full jitter."""
@@ -291,6 +303,7 @@ class LLM:
         if isinstance(exc, openai.APITimeoutError):
             return ModelError(f"no answer from {where} within {self.settings.timeout:g}s, {tries} attempts")
         if isinstance(exc, openai.APIConnectionError):
+            tries = min(tries, CONNECTION_ATTEMPTS)
             return ModelError(f"cannot reach {where} ({tries} attempts): {_redact(str(exc.__cause__ or exc), secret)}")
         if isinstance(exc, openai.APIStatusError):
             detail = _redact(_short(exc), secret)

@@ -8,7 +8,9 @@ sentence of the article, so everything it reports is grounded.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -67,9 +69,9 @@ _CUES = re.compile(
     r"commit(?:ted|s)?\s+(?:to|itself|themselves|himself|herself)|(?:reaffirmed|renewed|reiterated|made)\s+(?:its|their|his|her|a|the)?\s*(?:\w+\s+)?commitment|"
     r"reaffirm(?:ed|s|ing)?|reiterat(?:ed|es|ing)\s+(?:its|their|his|her)\s+(?:\w+\s+)?(?:intent|intention|determination|resolve|support|pledge|commitment)|"
     r"agreed\s+(?:to|on|a|an)\s|signed\s+(?:an?|the)\s+(?:\w+\s+){0,3}(?:agreement|deal|treaty|pact|contract|accord|memorandum|declaration)|"
-    r"undert(?:ook|akes?)\s+to|guarantee(?:d|s)?\s|"
+    r"undert(?:ook|akes?)\s+to|guarantee(?:d|s)?\s+(?!that\b)|"
     r"expressed\s+(?:its|their|his|her)?\s*(?:\w+\s+)?support\s+for|(?:offered|promised|declared)\s+(?:its|their|his|her)?\s*(?:\w+\s+)?support|"
-    r"(?:plans?|planning|intends?|intending|is\s+set|are\s+set|has\s+decided|have\s+decided|decided)\s+to\s|"
+    r"(?P<plan>plans?|planning|intends?|intending)\s+to\s|"
     r"announced\s+(?:plans|that\s+(?:it|they|he|she)\s+would)|"
     r"(?:said|says|stated|announced|confirmed)\s+(?:that\s+)?(?P<reported>it|they|he|she|the\s+\w+)\s+(?P<would>would)\s+(?!not\b|be\b|have\b|like\b|love\b)\w+|"
     r"will\s+(?:also\s+)?(?:provide|give|invest|build|send|deliver|fund|support|help|cut|reduce|raise|increase|create|"
@@ -89,7 +91,10 @@ _GROUP = re.compile(
     re.I,
 )
 _LEADING_NOISE = re.compile(
-    r"^(?:and|but|also|so|then|meanwhile|additionally|however|moreover|in\s+addition|media\s+quoted\s+the\s+statement\s+as\s+saying)\b[\s,]*",
+    r"^(?:and|but|also|so|then|meanwhile|additionally|however|moreover|while|although|though|whereas|"
+    r"in\s+addition|in\s+a\s+statement|"
+    r"media\s+quoted\s+the\s+statement\s+as\s+saying|(?:last|this|next)\s+(?:week|month|year|[A-Z][a-z]+)|"
+    r"on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b[\s,]*",
     re.I,
 )
 _TRAILING_NOISE = re.compile(
@@ -221,6 +226,13 @@ _CLAUSE = re.compile(
 )
 
 
+# Words that cannot be the actor of a pledge: first person without a speaker, demonstratives, gerunds.
+_NOT_ACTOR = re.compile(
+    r"^(?:(?i:i|i['’][a-z]+|me|my|this|that|these|those|there|there['’]s|it['’]s|here|what|which|who|"
+    r"clearly|perhaps|now|today|yesterday)|[A-Z][a-z]+ing)\b"
+)
+
+
 def _strip_noise(phrase: str) -> str:
     phrase = phrase.strip()
     for _ in range(4):
@@ -245,7 +257,7 @@ def _subject_before(sentence: str, cue_start: int) -> str | None:
             phrase = _strip_noise(speaker if not reported or _PRONOUN.match(reported) else reported)
             if not phrase:
                 return None
-        if _CLAUSE.search(phrase):
+        if _CLAUSE.search(phrase) or _NOT_ACTOR.match(phrase) or re.search(r"\b[a-z]+ed\b", phrase):
             return None
         words = phrase.split()
         if _GROUP.match(phrase) or _PRONOUN.match(phrase):
@@ -304,7 +316,11 @@ _TRAILING_ATTRIBUTION = re.compile(
 
 def _action(sentence: str, cue_start: int) -> str:
     """The pledge from its verb on, without a trailing "the release said", cut when long."""
-    text = sentence[cue_start:].strip().rstrip(".").strip()
+    text = sentence[cue_start:].strip()
+    glued = re.search(r"[.!?][\"”’']?(?=[A-Z])", text)  # "case.Syed": a sentence break without a space
+    if glued:
+        text = text[: glued.start()]
+    text = text.rstrip(".").strip()
     text = _TRAILING_ATTRIBUTION.sub("", text).rstrip(" .,;")
     for opening, closing in (("“", "”"), ("‘", "’")):
         if text.count(closing) > text.count(opening) and text.endswith(closing):
@@ -339,11 +355,21 @@ def _counterparty(sentence: str, cue_start: int, actor: str) -> str | None:
     return None
 
 
+def _mutual(actor: str, sentence: str) -> str | None:
+    """Two parties pledging together pledge to each other when the sentence says it is shared."""
+    shared = re.search(r"\b(?:their|each other|one another|mutual|bilateral|jointly|together|both)\b", sentence, re.I)
+    return "each other" if " and " in actor and shared else None
+
+
 def _commitment(sentence: Sentence, context: _Context, reference: Any, earlier: str) -> Commitment | None:
     if _NOT_COMMITMENT.search(sentence.text):
         return None
     cue = _CUES.search(sentence.text)
     if cue is None:
+        return None
+    if cue.group("plan") and re.search(
+        r"(?:'s|’s|\b(?:his|her|its|their|our|my|the|a|new))\s*$", sentence.text[: cue.start()]
+    ):
         return None
     subject = _subject_before(sentence.text, cue.start())
     action_start = cue.start()
@@ -363,7 +389,7 @@ def _commitment(sentence: Sentence, context: _Context, reference: Any, earlier: 
     return Commitment(
         actor=actor,
         action=_action(sentence.text, action_start),
-        counterparty=_counterparty(sentence.text, cue.start(), actor) or ("each other" if " and " in actor else None),
+        counterparty=_counterparty(sentence.text, cue.start(), actor) or _mutual(actor, sentence.text),
         deadline=deadline,
         due=resolve_deadline(deadline, reference),
         evidence=[Evidence(quote=sentence.text, start=sentence.start, end=sentence.end)],
@@ -470,16 +496,24 @@ def extract_offline(article: Article) -> ArticleBrief:
 
 
 class OfflineExtractor:
-    """The extractor used with no model configured (provider "offline")."""
+    """The extractor used with no model configured (provider "offline").
+
+    With `processes` > 1 the work is spread over a process pool (sentence splitting is CPU-bound);
+    otherwise it runs in the calling thread.
+    """
 
     provider = "offline"
     model = None
 
-    def __init__(self) -> None:
+    def __init__(self, processes: int = 0) -> None:
         self.usage = Usage()
+        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(processes) if processes > 1 else None
 
     async def extract(self, article: Article) -> ArticleBrief:
-        return extract_offline(article)
+        if self._pool is None:
+            return extract_offline(article)
+        return await asyncio.get_running_loop().run_in_executor(self._pool, extract_offline, article)
 
     async def aclose(self) -> None:
-        return None
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -40,12 +41,19 @@ class Progress:
     advance: Callable[[], None] = lambda: None
 
 
-def make_extractor(settings: Settings, env: Mapping[str, str], variables: Mapping[str, Any] | None = None) -> Extractor:
+# Below this many articles a process pool costs more to start than it saves.
+OFFLINE_POOL_MIN_ARTICLES = 24
+
+
+def make_extractor(
+    settings: Settings, env: Mapping[str, str], variables: Mapping[str, Any] | None = None, articles: int = 1
+) -> Extractor:
     """The offline extractor or the model, as the settings say. Call inside the event loop that uses it."""
     if settings.resolved_provider() == "offline":
         from briefer.offline import OfflineExtractor
 
-        return OfflineExtractor()
+        processes = (os.cpu_count() or 1) if articles >= OFFLINE_POOL_MIN_ARTICLES else 0
+        return OfflineExtractor(processes=processes)
     from briefer.extract import ModelExtractor
     from briefer.llm import LLM
     from briefer.templating import prompt_environment
@@ -74,9 +82,12 @@ async def extract_all(
             finally:
                 progress.advance()
 
-    async with asyncio.TaskGroup() as group:
-        for i, article in enumerate(articles):
-            group.create_task(one(i, article))
+    try:
+        async with asyncio.TaskGroup() as group:
+            for i, article in enumerate(articles):
+                group.create_task(one(i, article))
+    except* FatalModelError as fatal:  # the first one stops the run; the group cancelled the rest
+        raise fatal.exceptions[0] from None
     briefs = [r for r in results if isinstance(r, ArticleBrief)]
     failures = [r for r in results if isinstance(r, Failure)]
     return briefs, failures
@@ -124,11 +135,9 @@ def extract_briefing(
     started = time.perf_counter()
 
     async def go() -> tuple[list[ArticleBrief], list[Failure], Extractor]:
-        extractor = make_extractor(settings, env, variables)
+        extractor = make_extractor(settings, env, variables, articles=len(articles))
         try:
             briefs, failures = await extract_all(articles, extractor, settings.concurrency, progress)
-        except* FatalModelError as group:
-            raise group.exceptions[0] from None
         finally:
             await extractor.aclose()
         return briefs, failures, extractor
@@ -149,7 +158,6 @@ def extract_briefing(
 
 def write_output(text: str, output: Path) -> None:
     """Write atomically: a temporary file beside the target, then a rename. A reader never sees half a file."""
-    import os
     import tempfile
 
     output.parent.mkdir(parents=True, exist_ok=True)

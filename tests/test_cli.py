@@ -106,7 +106,7 @@ def test_model_run_through_the_fake_endpoint(fake: FakeOpenAI, isolated: Path) -
 def test_a_failing_article_is_listed_and_the_rest_is_rendered(fake: FakeOpenAI, isolated: Path) -> None:
     write(isolated / "a.txt", "Schools\n" + GOOD)
     write(isolated / "b.txt", "Other\nThe Beloria ministry will build a bridge over the river.")
-    fake.push(*["503"] * 5)
+    fake.push(*["503"] * 8)
     result = runner.invoke(app, ["run", str(isolated), "-f", "json", "-c", "1"], env={**model_env(fake)})
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -116,7 +116,7 @@ def test_a_failing_article_is_listed_and_the_rest_is_rendered(fake: FakeOpenAI, 
 
 def test_nothing_extracted_exits_4(fake: FakeOpenAI, isolated: Path) -> None:
     write(isolated / "a.txt", "Schools\n" + GOOD)
-    fake.push(*["500"] * 5)
+    fake.push(*["500"] * 8)
     result = runner.invoke(app, ["run", str(isolated / "a.txt")], env=model_env(fake))
     assert result.exit_code == ExitCode.MODEL
     one_line_error(result.stderr, "no article could be extracted", "a.txt", "500")

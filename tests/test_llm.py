@@ -216,10 +216,17 @@ def test_the_sdk_does_not_retry_on_its_own(fake: FakeOpenAI) -> None:
     assert len(fake.requests) == 1
 
 
-def test_unreachable_endpoint(fake: FakeOpenAI) -> None:
+def test_unreachable_endpoint_fails_after_three_attempts(fake: FakeOpenAI) -> None:
     fake.stop()
-    with pytest.raises(ModelError, match="cannot reach"):
-        extract(fake, max_attempts=2)
+
+    async def go() -> LLM:
+        llm = LLM(settings(fake, max_attempts=8))
+        with pytest.raises(ModelError, match=r"cannot reach .* \(3 attempts\)"):
+            await ModelExtractor(llm, prompt_environment(None, _none())).extract(ARTICLE)
+        await llm.aclose()
+        return llm
+
+    assert asyncio.run(go()).usage.requests == 3
 
 
 def test_article_text_cannot_close_the_fence(fake: FakeOpenAI) -> None:

@@ -1,0 +1,94 @@
+"""The pipeline: concurrency, order, fault tolerance, the offline process pool, fatal errors."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from briefer.config import Settings
+from briefer.errors import FatalModelError
+from briefer.models import Article, ArticleBrief, Failure
+from briefer.offline import extract_offline
+from briefer.pipeline import OFFLINE_POOL_MIN_ARTICLES, extract_all, make_extractor
+from tests.fake_openai import FakeOpenAI, Reply, completion, default_responder, error
+
+
+def articles(n: int) -> list[Article]:
+    return [
+        Article(
+            id=f"id{i}",
+            title=f"Article {i}",
+            source=f"a{i}.txt",
+            text=f"The Arland council pledged to build {i + 2} schools by 2030. Officials said work starts soon.",
+        )
+        for i in range(n)
+    ]
+
+
+def run(items: list[Article], settings: Settings) -> tuple[list[ArticleBrief], list[Failure], Any]:
+    async def go() -> tuple[list[ArticleBrief], list[Failure], Any]:
+        extractor = make_extractor(settings, {}, articles=len(items))
+        try:
+            briefs, failures = await extract_all(items, extractor, settings.concurrency)
+            return briefs, failures, extractor.usage
+        finally:
+            await extractor.aclose()
+
+    return asyncio.run(go())
+
+
+def model(fake: FakeOpenAI, **kw: Any) -> Settings:
+    return Settings(base_url=fake.url, api_key="k", model="fake-model", retry_wait=0.01, **kw)
+
+
+def test_every_article_survives_an_endpoint_failing_30_percent(fake: FakeOpenAI) -> None:
+    rng = random.Random(3)
+    lock = threading.Lock()
+
+    def flaky(body: dict[str, Any]) -> Reply:
+        with lock:
+            roll = rng.random()
+        if roll < 0.15:
+            return error(429, "slow down", {"Retry-After": "0"})
+        if roll < 0.30:
+            return error(500, "oops")
+        return default_responder(body)
+
+    fake.responder = flaky
+    items = articles(40)
+    briefs, failures, usage = run(items, model(fake))
+    assert failures == [] and [b.id for b in briefs] == [a.id for a in items]
+    assert usage.retries > 0 and usage.requests == len(items) + usage.retries
+
+
+def test_articles_are_extracted_concurrently(fake: FakeOpenAI) -> None:
+    fake.responder = lambda body: Reply(delay=0.3, body=default_responder(body).body)
+    started = time.perf_counter()
+    briefs, _, _ = run(articles(8), model(fake, concurrency=8))
+    assert len(briefs) == 8 and time.perf_counter() - started < 1.5  # one at a time would take 2.4 s
+
+
+def test_a_fatal_error_stops_the_run(fake: FakeOpenAI) -> None:
+    fake.responder = lambda body: error(401, "bad key")
+    with pytest.raises(FatalModelError):
+        run(articles(5), model(fake, concurrency=1))
+    # the next article's request may have started before the cancellation, but none completed
+    assert len([r for r in fake.requests if r.get("messages")]) == 1
+
+
+def test_an_invalid_reply_fails_one_article_only(fake: FakeOpenAI) -> None:
+    fake.push(lambda body: Reply(body=completion("not json")), lambda body: Reply(body=completion("still not")))
+    briefs, failures, _ = run(articles(3), model(fake, concurrency=1))
+    assert len(briefs) == 2 and len(failures) == 1 and "re-ask" in failures[0].error
+
+
+def test_offline_process_pool_gives_the_same_briefs_in_order() -> None:
+    items = articles(OFFLINE_POOL_MIN_ARTICLES)
+    briefs, failures, usage = run(items, Settings(provider="offline"))
+    assert failures == [] and usage.requests == 0
+    assert briefs == [extract_offline(a) for a in items]

@@ -83,9 +83,7 @@ def callback(
     State.debug = debug or os.environ.get("BRIEFER_DEBUG", "") not in ("", "0")
 
 
-SourcesArg = Annotated[
-    list[str], typer.Argument(metavar="SOURCES...", help="Article files, directories, or - for standard input.")
-]
+SourcesArg = Annotated[list[str], typer.Argument(help="Article files, directories, or - for standard input.")]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here (.md, .html or .json); stdout when absent.")
 ]

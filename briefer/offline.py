@@ -357,7 +357,12 @@ def _counterparty(sentence: str, cue_start: int, actor: str) -> str | None:
 
 def _mutual(actor: str, sentence: str) -> str | None:
     """Two parties pledging together pledge to each other when the sentence says it is shared."""
-    shared = re.search(r"\b(?:their|each other|one another|mutual|bilateral|jointly|together|both)\b", sentence, re.I)
+    shared = re.search(
+        r"\b(?:their|each other|one another|mutual|bilateral|jointly|together|both|common|shared|signed|agreed|"
+        r"agreement|pact|treaty)\b",
+        sentence,
+        re.I,
+    )
     return "each other" if " and " in actor and shared else None
 
 

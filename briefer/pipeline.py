@@ -165,7 +165,15 @@ def write_output(text: str, output: Path) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        # mkstemp makes the file private; give it the mode a plain open() would have.
+        os.chmod(tmp, output.stat().st_mode & 0o777 if output.exists() else 0o666 & ~_umask())
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -67,6 +67,7 @@ def test_run_writes_html_atomically_and_json_renders_to_the_same_html(isolated: 
     assert result.exit_code == 0, result.output
     assert html.read_text().startswith("<!DOCTYPE html>") and "<h1>Morning</h1>" in html.read_text()
     assert not list(html.parent.glob(".*.tmp"))
+    assert html.stat().st_mode & 0o044  # readable by others, as with a plain open(), not mkstemp's 0600
     assert result.stdout == ""  # the data went to the file
 
     data = isolated / "b.json"

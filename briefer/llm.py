@@ -192,8 +192,10 @@ class LLM:
                     self._step_down(mode)
                     continue
                 raise self._translate(e) from e
-            except openai.APIConnectionError as e:
+            except openai.APIError as e:  # connection errors, and replies the SDK cannot read
                 raise self._translate(e) from e
+            except ValueError as e:  # a body that claims to be JSON and is not
+                raise ModelError(f"{self.endpoint} sent a reply that is not JSON: {str(e)[:120]}") from e
             if not response.choices:
                 raise ModelError("the endpoint returned no choices")
             choice = response.choices[0]
@@ -227,6 +229,8 @@ class LLM:
             messages=messages,  # type: ignore[arg-type]
             **kwargs,
         )
+        if not isinstance(response, BaseModel):  # the SDK hands back raw text for a non-JSON content type
+            raise ModelError(f"{self.endpoint} did not answer with a chat completion: {str(response)[:80]!r}")
         if response.usage is not None:
             self.usage.prompt_tokens += response.usage.prompt_tokens or 0
             self.usage.completion_tokens += response.usage.completion_tokens or 0
@@ -310,7 +314,7 @@ class LLM:
             if _is_transient(exc):
                 return ModelError(f"{where} answered {exc.status_code} to all {tries} attempts: {detail}")
             return ModelError(f"{where} rejected the request ({exc.status_code}): {detail}")
-        return ModelError(_redact(str(exc), secret))
+        return ModelError(f"unusable reply from {where}: {_redact(str(exc), secret)[:200]}")
 
 
 def _short(exc: openai.APIStatusError) -> str:

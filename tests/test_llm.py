@@ -245,3 +245,11 @@ def _extraction(body: dict[str, Any]) -> dict[str, Any]:
     from tests.fake_openai import article_text, extraction_for
 
     return extraction_for(article_text(body))
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/html"])
+def test_a_reply_that_is_not_json_fails_the_article_cleanly(fake: FakeOpenAI, content_type: str) -> None:
+    page = b"<html><body>Bad gateway page</body></html>"
+    fake.responder = lambda body: Reply(raw=page, content_type=content_type)
+    with pytest.raises(ModelError):
+        extract(fake)

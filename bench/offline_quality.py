@@ -20,7 +20,8 @@ from briefer.config import Settings
 from briefer.models import Article, ArticleBrief, Failure
 from briefer.offline import extract_offline, split_sentences
 from briefer.pipeline import extract_all, make_extractor
-from briefer.sources.files import article_id, read_path
+from briefer.sources import ingest
+from briefer.sources.files import article_id
 
 SEED_PLEDGES = {
     "eternal strategic relations": "elevate relations into eternal strategic relations",
@@ -34,7 +35,7 @@ SEED_NAMES = ("Wonsan", "Choe Son Hui", "Sergei Lavrov", "Kim Jong Un")
 
 
 def seed(corpus: Path) -> None:
-    (article,), _ = read_path(str(next((corpus / "seed").glob("*.txt"))))
+    (article,) = ingest([str(next((corpus / "seed").glob("*.txt")))]).articles
     brief = extract_offline(article)
     found = " | ".join(f"{c.actor}: {c.action}" for c in brief.commitments)
     print("## Seed article")

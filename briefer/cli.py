@@ -14,7 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from briefer import __version__
-from briefer.errors import BrieferError, ExitCode, InputError
+from briefer.errors import BrieferError, ExitCode, InputError, UsageError
 
 # Set by the test suite: unexpected exceptions propagate there instead of becoming a friendly message.
 RERAISE_UNEXPECTED = False
@@ -83,7 +83,17 @@ def callback(
     State.debug = debug or os.environ.get("BRIEFER_DEBUG", "") not in ("", "0")
 
 
-SourcesArg = Annotated[list[str], typer.Argument(help="Article files, directories, or - for standard input.")]
+SourcesArg = Annotated[
+    list[str] | None,
+    typer.Argument(help="Files, directories, URLs, feeds, or - for standard input.", show_default=False),
+]
+SourcesFileOpt = Annotated[
+    Path | None, typer.Option("--sources", "-s", help="A file listing sources, one a line (# comments).")
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Keep articles published in this window: 24h, 3d, 2w, or a date.")
+]
+NoFollowOpt = Annotated[bool, typer.Option("--no-follow", help="Keep feed teasers; do not fetch their pages.")]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here (.md, .html or .json); stdout when absent.")
 ]
@@ -135,18 +145,41 @@ def _progress(enabled: bool) -> Iterator[Any]:
         )
 
 
-def _extract(sources: list[str], settings: Any, quiet: bool) -> Any:
+def _ingest(sources: list[str] | None, sources_file: Path | None, since: str | None, settings: Any, quiet: bool) -> Any:
+    """Read the sources named on the command line, in --sources, or else in the configuration."""
+    from briefer.sources import IngestOptions, ingest, parse_since, read_sources_file
+    from briefer.sources.web import FetchSettings
+
+    names = list(sources or [])
+    if sources_file is not None:
+        names += read_sources_file(sources_file)
+    if not names:
+        names = list(settings.sources)
+    if not names:
+        raise UsageError("no sources: name files, directories, URLs or feeds, or use --sources FILE")
+    options = IngestOptions(
+        follow=settings.follow_links,
+        since=parse_since(since) if since else None,
+        fetch=FetchSettings(timeout=settings.fetch_timeout),
+        stdin=sys.stdin.buffer if "-" in names else None,
+    )
+    ingested = ingest(names, options)
+    if not quiet and (ingested.too_old or ingested.merged):
+        _say(f"{ingested.too_old} articles older than --since left out, {ingested.merged} duplicates merged")
+    return ingested, options.since
+
+
+def _extract(ingested: Any, since: Any, settings: Any, quiet: bool) -> Any:
     from briefer import pipeline
-    from briefer.sources import ingest
 
     if settings.resolved_provider() == "offline" and settings.provider == "auto" and not quiet:
         _say(
             "no model configured: extracting offline, without a language model "
             "(set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to use one)"
         )
-    ingested = ingest(sources, stdin=sys.stdin.buffer if "-" in sources else None)
     with _progress(not quiet) as progress:
-        return pipeline.extract_briefing(ingested.articles, ingested.failures, settings, os.environ, progress)
+        briefing = pipeline.extract_briefing(ingested.articles, ingested.failures, settings, os.environ, progress)
+    return briefing.model_copy(update={"since": since})
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -186,7 +219,7 @@ def _render(briefing: Any, fmt: str, templates_dir: Path | None, include_ungroun
 @app.command()
 @handled
 def run(
-    sources: SourcesArg,
+    sources: SourcesArg = None,
     output: OutputOpt = None,
     format: FormatOpt = None,
     model: ModelOpt = None,
@@ -197,6 +230,9 @@ def run(
     templates_dir: TemplatesOpt = None,
     offline: OfflineOpt = False,
     include_ungrounded: UngroundedOpt = False,
+    sources_file: SourcesFileOpt = None,
+    since: SinceOpt = None,
+    no_follow: NoFollowOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract the articles and render the briefing (Markdown to stdout by default)."""
@@ -212,8 +248,10 @@ def run(
         templates_dir=templates_dir,
         offline=offline,
         include_ungrounded=include_ungrounded or None,
+        follow_links=False if no_follow else None,
     )
-    briefing = _extract(sources, settings, quiet)
+    ingested, window = _ingest(sources, sources_file, since, settings, quiet)
+    briefing = _extract(ingested, window, settings, quiet)
     text = _render(briefing, fmt, settings.templates_dir, settings.include_ungrounded)
     _emit(text, output)
     _summary(briefing, output, quiet)
@@ -222,7 +260,7 @@ def run(
 @app.command()
 @handled
 def extract(
-    sources: SourcesArg,
+    sources: SourcesArg = None,
     output: OutputOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -230,6 +268,9 @@ def extract(
     title: TitleOpt = None,
     prompts_dir: PromptsOpt = None,
     offline: OfflineOpt = False,
+    sources_file: SourcesFileOpt = None,
+    since: SinceOpt = None,
+    no_follow: NoFollowOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract the articles and save the result as JSON, without rendering (see `briefer render`)."""
@@ -240,10 +281,40 @@ def extract(
         title=title,
         prompts_dir=prompts_dir,
         offline=offline,
+        follow_links=False if no_follow else None,
     )
-    briefing = _extract(sources, settings, quiet)
+    ingested, window = _ingest(sources, sources_file, since, settings, quiet)
+    briefing = _extract(ingested, window, settings, quiet)
     _emit(briefing.model_dump_json(indent=2) + "\n", output)
     _summary(briefing, output, quiet)
+
+
+@app.command()
+@handled
+def ingest(
+    sources: SourcesArg = None,
+    output: OutputOpt = None,
+    sources_file: SourcesFileOpt = None,
+    since: SinceOpt = None,
+    no_follow: NoFollowOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Print the articles that would be sent, as JSON Lines, with no model call."""
+    settings = _settings(follow_links=False if no_follow else None)
+    ingested, _ = _ingest(sources, sources_file, since, settings, quiet)
+    records = []
+    for article in ingested.articles:
+        record = article.model_dump(mode="json")
+        record["word_count"] = len(article.text.split())
+        records.append(json.dumps(record, ensure_ascii=False) + "\n")
+    _emit("".join(records), output)
+    if not quiet:
+        _say(f"{len(ingested.articles)} articles, {len(ingested.failures)} failed")
+        for failure in ingested.failures:
+            _say(f"  failed: {failure.source}: {failure.error}")
+    if not ingested.articles:
+        reasons = "; ".join(f"{f.source}: {f.error}" for f in ingested.failures[:3])
+        raise InputError(f"no readable article ({reasons})")
 
 
 @app.command()

@@ -36,6 +36,9 @@ class Settings(BaseModel):
     prompts_dir: Path | None = None
     templates_dir: Path | None = None
     include_ungrounded: bool = False
+    sources: list[str] = Field(default_factory=list, description="Sources used when the command names none.")
+    follow_links: bool = Field(default=True, description="Fetch the full article behind a feed teaser.")
+    fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds to wait for one page or feed.")
 
     def resolved_provider(self) -> Literal["openai", "offline"]:
         """`auto` means the model when an API key or a base URL is set, the offline extractor otherwise."""
@@ -92,6 +95,11 @@ def _read_file(path: Path) -> dict[str, Any]:
     for key in ("prompts_dir", "templates_dir"):
         if isinstance(data.get(key), str):
             data[key] = str((path.parent / data[key]).expanduser())
+    if isinstance(data.get("sources"), list):  # paths in a file are relative to that file
+        data["sources"] = [
+            s if not isinstance(s, str) or "://" in s or s == "-" else str((path.parent / s).expanduser())
+            for s in data["sources"]
+        ]
     return data
 
 

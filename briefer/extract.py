@@ -59,12 +59,8 @@ def to_brief(article: Article, extraction: ModelExtraction) -> ArticleBrief:
         Implication(statement=i.statement.strip(), rationale=i.rationale.strip(), confidence=i.confidence)
         for i in extraction.implications
     ]
-    return ArticleBrief(
-        id=article.id,
-        title=article.title,
-        source=article.source,
-        url=article.url,
-        published=article.published,
+    return ArticleBrief.of(
+        article,
         summary=extraction.summary.strip(),
         facts=facts,
         commitments=commitments,

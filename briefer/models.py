@@ -16,6 +16,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class Origin(Strict):
+    """Another place the same story was found (a syndicated copy or the same URL again)."""
+
+    source: str
+    url: str | None = None
+    title: str | None = None
+
+
 class Article(Strict):
     """One article as read from a source, before extraction."""
 
@@ -23,8 +31,10 @@ class Article(Strict):
     title: str
     source: str
     url: str | None = None
+    author: str | None = None
     published: datetime | None = None
     text: str
+    duplicates: list[Origin] = []
 
 
 class Evidence(Strict):
@@ -70,11 +80,37 @@ class ArticleBrief(Strict):
     title: str
     source: str
     url: str | None = None
+    author: str | None = None
     published: datetime | None = None
+    duplicates: list[Origin] = []
     summary: str
     facts: list[Fact] = []
     commitments: list[Commitment] = []
     implications: list[Implication] = []
+
+    @classmethod
+    def of(
+        cls,
+        article: Article,
+        summary: str,
+        facts: list[Fact],
+        commitments: list[Commitment],
+        implications: list[Implication],
+    ) -> ArticleBrief:
+        """The brief of `article`, carrying over its identity and metadata."""
+        return cls(
+            id=article.id,
+            title=article.title,
+            source=article.source,
+            url=article.url,
+            author=article.author,
+            published=article.published,
+            duplicates=article.duplicates,
+            summary=summary,
+            facts=facts,
+            commitments=commitments,
+            implications=implications,
+        )
 
 
 class Failure(Strict):
@@ -100,6 +136,7 @@ class Briefing(Strict):
     generated_at: datetime
     provider: str
     model: str | None = None
+    since: datetime | None = Field(default=None, description="Only articles published after this were kept.")
     overview: str = ""
     articles: list[ArticleBrief] = []
     failures: list[Failure] = []

@@ -487,12 +487,8 @@ def extract_offline(article: Article) -> ArticleBrief:
         )
         for s in chosen
     ]
-    return ArticleBrief(
-        id=article.id,
-        title=article.title,
-        source=article.source,
-        url=article.url,
-        published=article.published,
+    return ArticleBrief.of(
+        article,
         summary=summarise(sentences) or clean_sentence(article.text[:300]),
         facts=facts,
         commitments=commitments,

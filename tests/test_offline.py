@@ -5,7 +5,7 @@ import pytest
 
 from briefer.models import Article
 from briefer.offline import extract_offline, split_sentences
-from briefer.sources.files import read_path
+from briefer.sources import ingest
 from tests.conftest import EXAMPLES
 
 
@@ -102,7 +102,8 @@ def test_the_day_a_pledge_was_made_is_not_its_deadline() -> None:
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.txt")), ids=lambda p: p.name)
 def test_contract_on_example_articles(path: Path) -> None:
-    (a,), failures = read_path(str(path))
+    result = ingest([str(path)])
+    (a,), failures = result.articles, result.failures
     assert failures == []
     brief = extract_offline(a)
     assert brief.summary and brief.facts and brief.commitments
@@ -125,7 +126,7 @@ def test_summary_is_the_lead_without_the_dateline() -> None:
 
 
 def test_seed_article(corpus: Path) -> None:
-    (seed,), _ = read_path(str(next((corpus / "seed").glob("*.txt"))))
+    (seed,) = ingest([str(next((corpus / "seed").glob("*.txt")))]).articles
     brief = extract_offline(seed)
     actions = " | ".join(f"{c.actor}: {c.action}" for c in brief.commitments)
     for pledge in (

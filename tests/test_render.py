@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact, Failure, Implication, Usage
+from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact, Failure, Implication, Origin, Usage
 from briefer.render import Format, choose_format, render
 from briefer.templating import output_environment
 
@@ -56,6 +56,10 @@ def fixed_briefing() -> Briefing:
         id="bbbb",
         title="Kessvik dam approved",
         source="examples/kessvik.txt",
+        duplicates=[
+            Origin(source="Coast News", url="https://coast.example/dam"),
+            Origin(source="Wire", url="javascript:x"),
+        ],
         summary="The Kessvik dam was approved.",
         facts=[
             Fact(

@@ -1,11 +1,10 @@
-"""Plain-text and Markdown articles from files, directories and standard input."""
+"""Plain-text and Markdown articles: decoding, the title line, the article id."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from pathlib import Path
-from typing import BinaryIO
 
 from briefer.models import Article, Failure
 
@@ -58,49 +57,3 @@ def decode_article(data: bytes, source: str) -> Article | Failure:
     if not body.strip():
         return Failure(source=source, error="no article text after the title")
     return Article(id=article_id(body), title=title, source=source, text=body)
-
-
-def read_stream(stream: BinaryIO, source: str) -> tuple[list[Article], list[Failure]]:
-    data = stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        return [], [Failure(source=source, error=f"larger than {MAX_BYTES // (1024 * 1024)} MB")]
-    result = decode_article(data, source)
-    return ([result], []) if isinstance(result, Article) else ([], [result])
-
-
-def _read_file(path: Path, source: str) -> tuple[list[Article], list[Failure]]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return [], [Failure(source=source, error=f"larger than {MAX_BYTES // (1024 * 1024)} MB")]
-        data = path.read_bytes()
-    except OSError as e:
-        return [], [Failure(source=source, error=f"cannot read: {e.strerror or e}")]
-    result = decode_article(data, source)
-    return ([result], []) if isinstance(result, Article) else ([], [result])
-
-
-def read_path(source: str) -> tuple[list[Article], list[Failure]]:
-    """A file, or every text file below a directory in sorted order (hidden files skipped)."""
-    path = Path(source).expanduser()
-    if path.is_dir():
-        files = sorted(
-            p
-            for p in path.rglob("*")
-            if p.is_file()
-            and p.suffix.lower() in TEXT_SUFFIXES
-            and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
-        if not files:
-            exts = ", ".join(sorted(TEXT_SUFFIXES))
-            return [], [Failure(source=source, error=f"directory holds no article files ({exts})")]
-        articles: list[Article] = []
-        failures: list[Failure] = []
-        for file in files:
-            a, f = _read_file(file, str(file))
-            articles += a
-            failures += f
-        return articles, failures
-    if not path.exists():
-        return [], [Failure(source=source, error="no such file or directory")]
-    return _read_file(path, source)

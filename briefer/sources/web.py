@@ -1,0 +1,95 @@
+"""Fetch pages and feeds over HTTP(S): bounded in time, size and redirects, with a clear User-Agent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from briefer import __version__
+
+if TYPE_CHECKING:
+    import httpx
+
+USER_AGENT = f"briefer/{__version__} (news briefing tool; +https://pypi.org/project/briefer/)"
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    timeout: float = 20.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    concurrency: int = 8
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str  # after redirects
+    content: bytes
+    content_type: str  # the media type, lower case, without parameters
+    charset: str | None  # from the Content-Type header
+
+
+class FetchError(Exception):
+    """A fetch failed; the message is one line fit for the user."""
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def check_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise FetchError("only http and https URLs can be fetched")
+
+
+def make_client(settings: FetchSettings) -> httpx.AsyncClient:
+    import httpx
+
+    return httpx.AsyncClient(
+        follow_redirects=True,
+        max_redirects=settings.max_redirects,
+        timeout=httpx.Timeout(settings.timeout),
+        headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+        limits=httpx.Limits(max_connections=settings.concurrency * 2),
+    )
+
+
+async def fetch(client: httpx.AsyncClient, url: str, settings: FetchSettings) -> Fetched:
+    """GET `url`; FetchError with a one-line reason on any failure."""
+    import httpx
+
+    check_url(url)
+    try:
+        async with client.stream("GET", url) as response:
+            if response.status_code >= 400:
+                raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
+            check_url(str(response.url))
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > settings.max_bytes:
+                raise FetchError(f"larger than {settings.max_bytes // (1024 * 1024)} MB")
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > settings.max_bytes:
+                    raise FetchError(f"larger than {settings.max_bytes // (1024 * 1024)} MB")
+                chunks.append(chunk)
+            media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            return Fetched(str(response.url), b"".join(chunks), media, response.charset_encoding)
+    except httpx.TooManyRedirects:
+        raise FetchError(f"more than {settings.max_redirects} redirects") from None
+    except httpx.TimeoutException:
+        raise FetchError(f"no answer within {settings.timeout:g} s") from None
+    except httpx.UnsupportedProtocol:
+        raise FetchError("redirected to a URL that is not http or https") from None
+    except httpx.ConnectError as e:
+        raise FetchError(f"cannot connect ({_reason(e)})") from None
+    except httpx.HTTPError as e:
+        raise FetchError(f"fetch failed ({_reason(e)})") from None
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:120]

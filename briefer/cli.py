@@ -109,6 +109,10 @@ UngroundedOpt = Annotated[
     bool, typer.Option("--include-ungrounded", help="Also show items whose quotes were not found, marked.")
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ask the model again even for cached articles.")]
+MaxCostOpt = Annotated[
+    float | None, typer.Option("--max-cost", help="Refuse to start above this estimate (USD); stop spending at it.")
+]
 
 
 def _settings(**flags: Any) -> Any:
@@ -199,8 +203,14 @@ def _summary(briefing: Any, output: Path | None, quiet: bool) -> None:
     parts = [f"{n} article{'s' if n != 1 else ''} extracted"]
     if failed:
         parts.append(f"{failed} failed (listed under failures)")
-    if usage.requests:
-        parts.append(f"{usage.requests} requests, {usage.prompt_tokens + usage.completion_tokens} tokens")
+    if usage.requests or usage.cache_hits:
+        parts.append(
+            f"{usage.requests} requests ({usage.retries} retries), "
+            f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens"
+            + (f" ({usage.cached_tokens} cached by the provider)" if usage.cached_tokens else "")
+        )
+        parts.append(f"{usage.cache_hits} from the cache")
+        parts.append("cost unknown" if usage.cost_usd is None else f"${usage.cost_usd:.4f}")
     parts.append(f"{usage.elapsed_seconds:.1f} s")
     _say(", ".join(parts) + (f" -> {output}" if output else ""))
     for failure in briefing.failures:
@@ -233,6 +243,8 @@ def run(
     sources_file: SourcesFileOpt = None,
     since: SinceOpt = None,
     no_follow: NoFollowOpt = False,
+    no_cache: NoCacheOpt = False,
+    max_cost: MaxCostOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract the articles and render the briefing (Markdown to stdout by default)."""
@@ -249,6 +261,8 @@ def run(
         offline=offline,
         include_ungrounded=include_ungrounded or None,
         follow_links=False if no_follow else None,
+        cache=False if no_cache else None,
+        max_cost=max_cost,
     )
     ingested, window = _ingest(sources, sources_file, since, settings, quiet)
     briefing = _extract(ingested, window, settings, quiet)
@@ -271,6 +285,8 @@ def extract(
     sources_file: SourcesFileOpt = None,
     since: SinceOpt = None,
     no_follow: NoFollowOpt = False,
+    no_cache: NoCacheOpt = False,
+    max_cost: MaxCostOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract the articles and save the result as JSON, without rendering (see `briefer render`)."""
@@ -282,6 +298,8 @@ def extract(
         prompts_dir=prompts_dir,
         offline=offline,
         follow_links=False if no_follow else None,
+        cache=False if no_cache else None,
+        max_cost=max_cost,
     )
     ingested, window = _ingest(sources, sources_file, since, settings, quiet)
     briefing = _extract(ingested, window, settings, quiet)
@@ -356,6 +374,51 @@ def schema() -> None:
     from briefer.models import Briefing
 
     typer.echo(json.dumps(Briefing.model_json_schema(), indent=2))
+
+
+cache_app = typer.Typer(help="The cache of model extractions.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("path")
+@handled
+def cache_path() -> None:
+    """Print where the cache lives (BRIEFER_CACHE_DIR overrides)."""
+    from briefer.cache import cache_dir
+
+    typer.echo(str(cache_dir() / "cache.sqlite3"))
+
+
+@cache_app.command("stats")
+@handled
+def cache_stats() -> None:
+    """Entries, size on disk, and entries per model."""
+    from briefer.cache import Cache, cache_dir
+
+    cache = Cache.at(cache_dir())
+    try:
+        stats = cache.stats()
+    finally:
+        cache.close()
+    typer.echo(f"path: {stats['path']}")
+    typer.echo(f"entries: {stats['entries']}")
+    typer.echo(f"size: {stats['bytes'] / 1024:.1f} KiB")
+    for model, count in sorted(stats["models"].items()):
+        typer.echo(f"  {model}: {count}")
+
+
+@cache_app.command("clear")
+@handled
+def cache_clear() -> None:
+    """Remove every cached extraction."""
+    from briefer.cache import Cache, cache_dir
+
+    cache = Cache.at(cache_dir())
+    try:
+        removed = cache.clear()
+    finally:
+        cache.close()
+    typer.echo(f"removed {removed} entries")
 
 
 def main() -> None:

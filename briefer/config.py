@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from briefer.errors import ConfigError
+from briefer.pricing import Price
 
 PROJECT_FILE = "briefer.toml"
 USER_FILE = "config.toml"
@@ -36,6 +37,12 @@ class Settings(BaseModel):
     prompts_dir: Path | None = None
     templates_dir: Path | None = None
     include_ungrounded: bool = False
+    max_article_tokens: int = Field(
+        default=12_000, ge=500, description="Article text per request; a longer article is split into parts."
+    )
+    cache: bool = Field(default=True, description="Reuse extractions from the cache (--no-cache to turn off).")
+    max_cost: float | None = Field(default=None, ge=0, description="US dollars a run may spend (--max-cost).")
+    prices: dict[str, Price] = Field(default_factory=dict, description="Per-model prices, USD per 1M tokens.")
     sources: list[str] = Field(default_factory=list, description="Sources used when the command names none.")
     follow_links: bool = Field(default=True, description="Fetch the full article behind a feed teaser.")
     fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds to wait for one page or feed.")

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # a bad flag, configuration, template or prompt
     INPUT = 3  # none of the sources gave a readable article
     MODEL = 4  # the model endpoint refused or was unreachable, or no article could be extracted
+    BUDGET = 5  # the estimated cost is over --max-cost: nothing was spent
     INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM
 
 
@@ -46,6 +47,12 @@ class ModelError(BrieferError):
     """The endpoint refused the request, could not be reached, or returned unusable output."""
 
     exit_code = ExitCode.MODEL
+
+
+class BudgetError(BrieferError):
+    """The run would cost more than the user allowed."""
+
+    exit_code = ExitCode.BUDGET
 
 
 class FatalModelError(ModelError):

@@ -1,21 +1,42 @@
-"""One article to one ArticleBrief through the model: prompts, the structured call, grounding."""
+"""One article to one ArticleBrief through the model: prompts, the cache, long articles, grounding."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
+from briefer.cache import Cache, key_for
 from briefer.dates import resolve_deadline
 from briefer.grounding import Grounder
-from briefer.llm import LLM
-from briefer.models import Article, ArticleBrief, Commitment, Fact, Implication, ModelExtraction, Usage
+from briefer.llm import LLM, inline_schema
+from briefer.models import (
+    SCHEMA_VERSION,
+    Article,
+    ArticleBrief,
+    Commitment,
+    Fact,
+    Implication,
+    ModelCommitment,
+    ModelExtraction,
+    ModelFact,
+    ModelImplication,
+    Usage,
+)
+from briefer.pricing import Price, cost
 from briefer.templating import render_template
+from briefer.tokens import count_tokens
 
 SYSTEM_PROMPT = "extract.system.j2"
 USER_PROMPT = "extract.user.j2"
+EXTRACTION = "article_extraction"
+# What one article's extraction is expected to cost in completion tokens, for estimates before a run.
+EXPECTED_COMPLETION_TOKENS = 700
+MAX_IMPLICATIONS = 4
 
 
 def fence(text: str) -> str:
@@ -24,13 +45,77 @@ def fence(text: str) -> str:
 
 
 def extraction_messages(
-    env: jinja2.Environment, article: Article, variables: Mapping[str, Any] | None = None
+    env: jinja2.Environment,
+    article: Article,
+    variables: Mapping[str, Any] | None = None,
+    text: str | None = None,
+    part: int = 1,
+    parts: int = 1,
 ) -> list[dict[str, str]]:
     """The system message (static: cacheable by providers) and the user message ending with the article."""
-    context = {**(variables or {}), "article": article, "article_text": fence(article.text)}
+    context = {
+        **(variables or {}),
+        "article": article,
+        "article_text": fence(article.text if text is None else text),
+        "part": part,
+        "parts": parts,
+    }
     system = render_template(env, SYSTEM_PROMPT, context).strip()
     user = render_template(env, USER_PROMPT, context).strip()
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def split_text(text: str, max_tokens: int) -> list[str]:
+    """Parts of at most `max_tokens`, cut at paragraph boundaries, each starting with the previous part's
+    last paragraph (the overlap keeps a sentence's context). A paragraph too long on its own is cut at
+    sentence ends. Nothing is dropped."""
+    if count_tokens(text) <= max_tokens:
+        return [text]
+    pieces: list[str] = []
+    for paragraph in (p for p in text.split("\n") if p.strip()):
+        if count_tokens(paragraph) <= max_tokens:
+            pieces.append(paragraph)
+            continue
+        from briefer.offline import split_sentences
+
+        pieces.extend(s.text for s in split_sentences(paragraph))
+    parts: list[list[str]] = [[]]
+    size = 0
+    for piece in pieces:
+        tokens = count_tokens(piece) + 1
+        if parts[-1] and size + tokens > max_tokens:
+            overlap = parts[-1][-1]
+            parts.append([overlap] if count_tokens(overlap) + tokens <= max_tokens else [])
+            size = count_tokens(overlap) + 1 if parts[-1] else 0
+        parts[-1].append(piece)
+        size += tokens
+    return ["\n".join(p) for p in parts if p]
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def merge_extractions(parts: list[ModelExtraction]) -> ModelExtraction:
+    """One extraction from the parts of a long article; repeats (from the overlaps) removed."""
+    if len(parts) == 1:
+        return parts[0]
+    facts: dict[str, ModelFact] = {}
+    commitments: dict[tuple[str, str], ModelCommitment] = {}
+    implications: dict[str, ModelImplication] = {}
+    for part in parts:
+        for f in part.facts:
+            facts.setdefault(_key(f.statement), f)
+        for c in part.commitments:
+            commitments.setdefault((_key(c.actor), _key(c.action)), c)
+        for i in part.implications:
+            implications.setdefault(_key(i.statement), i)
+    return ModelExtraction(
+        summary=parts[0].summary,
+        facts=list(facts.values()),
+        commitments=list(commitments.values()),
+        implications=list(implications.values())[:MAX_IMPLICATIONS],
+    )
 
 
 def to_brief(article: Article, extraction: ModelExtraction) -> ArticleBrief:
@@ -68,15 +153,32 @@ def to_brief(article: Article, extraction: ModelExtraction) -> ArticleBrief:
     )
 
 
+@dataclass
+class Request:
+    """One extraction request: an article, or one part of a long one."""
+
+    messages: list[dict[str, str]]
+    key: str
+
+
 class ModelExtractor:
     """Extracts with a language model behind an OpenAI-compatible endpoint."""
 
     provider = "openai"
 
-    def __init__(self, llm: LLM, prompts: jinja2.Environment, variables: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        llm: LLM,
+        prompts: jinja2.Environment,
+        variables: Mapping[str, Any] | None = None,
+        cache: Cache | None = None,
+        price: Price | None = None,
+    ) -> None:
         self.llm = llm
         self.prompts = prompts
         self.variables = dict(variables or {})
+        self.cache = cache
+        self.price = price
 
     @property
     def model(self) -> str:
@@ -86,10 +188,73 @@ class ModelExtractor:
     def usage(self) -> Usage:
         return self.llm.usage
 
+    def spent(self) -> float | None:
+        u = self.llm.usage
+        return cost(self.price, u.prompt_tokens, u.cached_tokens, u.completion_tokens)
+
+    def requests_for(self, article: Article) -> list[Request]:
+        """The requests an article needs: one, or one per part when it is over the token budget."""
+        texts = split_text(article.text, self.llm.settings.max_article_tokens)
+        requests = []
+        for n, text in enumerate(texts, start=1):
+            messages = extraction_messages(self.prompts, article, self.variables, text, n, len(texts))
+            requests.append(Request(messages=messages, key=self._cache_key(messages)))
+        return requests
+
+    def _cache_key(self, messages: list[dict[str, str]]) -> str:
+        s = self.llm.settings
+        return key_for(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "model": s.model,
+                "endpoint": self.llm.endpoint,
+                "temperature": s.temperature,
+                "max_output_tokens": s.max_output_tokens,
+                "schema": inline_schema(ModelExtraction),
+                "messages": messages,
+            }
+        )
+
+    def cached(self, request: Request) -> ModelExtraction | None:
+        if self.cache is None:
+            return None
+        stored = self.cache.get(request.key)
+        if stored is None:
+            return None
+        try:
+            return ModelExtraction.model_validate_json(stored)
+        except ValueError:
+            return None  # written by an older briefer: ask again
+
+    def estimate(self, article: Article) -> tuple[int, int]:
+        """(prompt, completion) tokens this article would cost; zero for what the cache already holds."""
+        prompt = completion = 0
+        schema_tokens = count_tokens(str(inline_schema(ModelExtraction)))
+        for request in self.requests_for(article):
+            if self.cached(request) is not None:
+                continue
+            prompt += sum(count_tokens(m["content"]) for m in request.messages) + schema_tokens
+            completion += EXPECTED_COMPLETION_TOKENS
+        return prompt, completion
+
+    async def _run(self, request: Request) -> ModelExtraction:
+        hit = self.cached(request)
+        if hit is not None:
+            return hit
+        extraction = await self.llm.structured(request.messages, EXTRACTION, ModelExtraction)
+        if self.cache is not None:
+            self.cache.put(request.key, self.model, extraction.model_dump_json())
+        return extraction
+
     async def extract(self, article: Article) -> ArticleBrief:
-        messages = extraction_messages(self.prompts, article, self.variables)
-        extraction = await self.llm.structured(messages, "article_extraction", ModelExtraction)
-        return to_brief(article, extraction)
+        requests = self.requests_for(article)
+        hits = sum(1 for r in requests if self.cached(r) is not None)
+        parts = await asyncio.gather(*(self._run(r) for r in requests))
+        if hits == len(requests):
+            self.llm.usage.cache_hits += 1
+        return to_brief(article, merge_extractions(list(parts)))
 
     async def aclose(self) -> None:
         await self.llm.aclose()
+        if self.cache is not None:
+            self.cache.close()

@@ -18,11 +18,11 @@ from tenacity.wait import wait_random_exponential
 
 from briefer.config import Settings
 from briefer.errors import FatalModelError, ModelError
+from briefer.limiter import AdaptiveLimit
 from briefer.models import Usage
 
 if TYPE_CHECKING:
     import openai
-    from openai.types.chat import ChatCompletion
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -151,6 +151,7 @@ class LLM:
         self.client = client if client is not None else make_client(settings)
         self.mode = Mode.JSON_SCHEMA
         self.usage = Usage()
+        self.limit = AdaptiveLimit(settings.concurrency)
 
     @property
     def endpoint(self) -> str:
@@ -161,10 +162,9 @@ class LLM:
 
     async def structured(self, messages: list[dict[str, str]], name: str, output: type[T]) -> T:
         """Ask for `output`; validate the reply; on invalid output re-ask once with the validation error."""
-        schema = inline_schema(output)
         conversation = list(messages)
         for attempt in range(2):
-            content, finish_reason = await self._complete(conversation, name, schema)
+            content, finish_reason = await self._complete(conversation, name, output)
             try:
                 return parse_output(content, output)
             except InvalidOutput as e:
@@ -179,14 +179,14 @@ class LLM:
         raise AssertionError("unreachable")
 
     async def _complete(
-        self, messages: list[dict[str, str]], name: str, schema: dict[str, Any]
+        self, messages: list[dict[str, str]], name: str, output: type[BaseModel]
     ) -> tuple[str, str | None]:
         import openai
 
         while True:
             mode = self.mode
             try:
-                response = await self._with_retries(functools.partial(self._create, messages, mode, name, schema), mode)
+                response = await self._with_retries(functools.partial(self._create, messages, mode, name, output), mode)
             except openai.APIStatusError as e:
                 if self._rejects_format(e, mode):
                     self._step_down(mode)
@@ -204,39 +204,60 @@ class LLM:
                 raise ModelError(f"the model refused: {refusal[:200]}")
             return choice.message.content or "", choice.finish_reason
 
-    async def _create(
-        self, messages: list[dict[str, str]], mode: Mode, name: str, schema: dict[str, Any]
-    ) -> ChatCompletion:
-        kwargs: dict[str, Any] = {}
+    def request_body(
+        self, messages: list[dict[str, str]], name: str, output: type[BaseModel], mode: Mode | None = None
+    ) -> dict[str, Any]:
+        """The Chat Completions request for `messages` in `mode` (the current one by default)."""
+        schema = inline_schema(output)
+        mode = self.mode if mode is None else mode
+        body: dict[str, Any] = {"model": self.settings.model}
         if mode is Mode.JSON_SCHEMA:
-            kwargs["response_format"] = {
+            body["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": name, "strict": True, "schema": schema},
             }
         else:
             messages = _with_schema_in_prompt(messages, schema)
             if mode is Mode.JSON_OBJECT_SCHEMA:
-                kwargs["response_format"] = {"type": "json_object", "schema": schema}
+                body["response_format"] = {"type": "json_object", "schema": schema}
             elif mode is Mode.JSON_OBJECT:
-                kwargs["response_format"] = {"type": "json_object"}
+                body["response_format"] = {"type": "json_object"}
+        body["messages"] = messages
         if self.settings.temperature is not None:
-            kwargs["temperature"] = self.settings.temperature
+            body["temperature"] = self.settings.temperature
         if self.settings.max_output_tokens is not None:
-            kwargs["max_tokens"] = self.settings.max_output_tokens
-        self.usage.requests += 1
-        response = await self.client.chat.completions.create(
-            model=self.settings.model,
-            messages=messages,  # type: ignore[arg-type]
-            **kwargs,
-        )
+            body["max_tokens"] = self.settings.max_output_tokens
+        return body
+
+    def record(self, usage: Any) -> None:
+        """Add one response's token counts to the run's usage."""
+        if usage is None:
+            return
+        self.usage.prompt_tokens += getattr(usage, "prompt_tokens", 0) or 0
+        self.usage.completion_tokens += getattr(usage, "completion_tokens", 0) or 0
+        details = getattr(usage, "prompt_tokens_details", None)
+        self.usage.cached_tokens += (getattr(details, "cached_tokens", 0) or 0) if details else 0
+
+    async def _create(self, messages: list[dict[str, str]], mode: Mode, name: str, output: type[BaseModel]) -> Any:
+        import openai
+
+        body = self.request_body(messages, name, output, mode)
+        async with self.limit.slot() as started_round:
+            self.usage.requests += 1
+            try:
+                raw = await self.client.chat.completions.with_raw_response.create(**body)
+            except openai.APIStatusError as e:
+                if e.status_code == 429:
+                    self.limit.throttled(started_round)
+                raise
+            self.limit.succeeded(started_round, raw.headers)
+        response = raw.parse()
         if not isinstance(response, BaseModel):  # the SDK hands back raw text for a non-JSON content type
             raise ModelError(f"{self.endpoint} did not answer with a chat completion: {str(response)[:80]!r}")
-        if response.usage is not None:
-            self.usage.prompt_tokens += response.usage.prompt_tokens or 0
-            self.usage.completion_tokens += response.usage.completion_tokens or 0
+        self.record(getattr(response, "usage", None))
         return response
 
-    async def _with_retries(self, call: Callable[[], Awaitable[ChatCompletion]], mode: Mode) -> ChatCompletion:
+    async def _with_retries(self, call: Callable[[], Awaitable[Any]], mode: Mode) -> Any:
         def retryable(exc: BaseException) -> bool:
             import openai
 

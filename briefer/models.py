@@ -122,8 +122,10 @@ class Usage(Strict):
     requests: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cache_hits: int = 0
+    cached_tokens: int = Field(default=0, description="Prompt tokens the provider served from its prompt cache.")
+    cache_hits: int = Field(default=0, description="Articles answered from briefer's own cache, no request.")
     retries: int = 0
+    cost_usd: float | None = Field(default=None, description="None when the model's price is unknown.")
     elapsed_seconds: float = 0.0
 
 

@@ -510,6 +510,9 @@ class OfflineExtractor:
         self.usage = Usage()
         self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(processes) if processes > 1 else None
 
+    def spent(self) -> float:
+        return 0.0
+
     async def extract(self, article: Article) -> ArticleBrief:
         if self._pool is None:
             return extract_offline(article)

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from briefer import synthesize
 from briefer.config import Settings, user_dir
-from briefer.errors import FatalModelError, InputError, ModelError
+from briefer.errors import BudgetError, FatalModelError, InputError, ModelError, UsageError
 from briefer.models import Article, ArticleBrief, Briefing, Failure, Usage
 
 DEFAULT_TITLE = "Briefing"
@@ -27,6 +27,8 @@ class Extractor(Protocol):
 
     @property
     def usage(self) -> Usage: ...
+
+    def spent(self) -> float | None: ...
 
     async def extract(self, article: Article) -> ArticleBrief: ...
 
@@ -54,18 +56,52 @@ def make_extractor(
 
         processes = (os.cpu_count() or 1) if articles >= OFFLINE_POOL_MIN_ARTICLES else 0
         return OfflineExtractor(processes=processes)
+    from briefer.cache import Cache, cache_dir
     from briefer.extract import ModelExtractor
     from briefer.llm import LLM
+    from briefer.pricing import price_for
     from briefer.templating import prompt_environment
 
     prompts = prompt_environment(settings.prompts_dir, user_dir(env))
-    return ModelExtractor(LLM(settings), prompts, variables)
+    cache = Cache.at(cache_dir(env)) if settings.cache else None
+    price = price_for(settings.model, settings.prices)
+    return ModelExtractor(LLM(settings), prompts, variables, cache=cache, price=price)
+
+
+def check_budget(articles: list[Article], extractor: Extractor, max_cost: float) -> float:
+    """The estimated cost of the run; BudgetError when it is over `max_cost`, UsageError when unknowable."""
+    from briefer.pricing import cost
+
+    estimate = getattr(extractor, "estimate", None)
+    if estimate is None:
+        return 0.0  # the offline extractor costs nothing
+    prompt = completion = 0
+    for article in articles:
+        p, c = estimate(article)
+        prompt, completion = prompt + p, completion + c
+    dollars = cost(getattr(extractor, "price", None), prompt, 0, completion)
+    if dollars is None:
+        raise UsageError(
+            f"--max-cost: no price is known for model '{extractor.model}'; "
+            f'add [prices."{extractor.model}"] with input and output (USD per 1M tokens) to the configuration'
+        )
+    if dollars > max_cost:
+        raise BudgetError(
+            f"the estimated cost ${dollars:.4f} ({prompt} prompt + {completion} completion tokens, "
+            f"{len(articles)} articles) is over --max-cost ${max_cost:g}; nothing was sent"
+        )
+    return dollars
 
 
 async def extract_all(
-    articles: list[Article], extractor: Extractor, concurrency: int, progress: Progress | None = None
+    articles: list[Article],
+    extractor: Extractor,
+    concurrency: int,
+    progress: Progress | None = None,
+    max_cost: float | None = None,
 ) -> tuple[list[ArticleBrief], list[Failure]]:
-    """Extract concurrently; keep input order. A failed article becomes a Failure; a fatal error stops all."""
+    """Extract concurrently; keep input order. A failed article becomes a Failure; a fatal error stops all.
+    Once the spending reaches `max_cost`, articles not yet started are skipped (listed as failures)."""
     progress = progress or Progress()
     progress.start(len(articles))
     semaphore = asyncio.Semaphore(concurrency)
@@ -73,6 +109,12 @@ async def extract_all(
 
     async def one(index: int, article: Article) -> None:
         async with semaphore:
+            if max_cost is not None and (extractor.spent() or 0.0) >= max_cost:
+                results[index] = Failure(
+                    source=article.source, error=f"skipped: the run reached --max-cost ${max_cost:g}"
+                )
+                progress.advance()
+                return
             try:
                 results[index] = await extractor.extract(article)
             except FatalModelError:
@@ -137,7 +179,9 @@ def extract_briefing(
     async def go() -> tuple[list[ArticleBrief], list[Failure], Extractor]:
         extractor = make_extractor(settings, env, variables, articles=len(articles))
         try:
-            briefs, failures = await extract_all(articles, extractor, settings.concurrency, progress)
+            if settings.max_cost is not None:
+                check_budget(articles, extractor, settings.max_cost)
+            briefs, failures = await extract_all(articles, extractor, settings.concurrency, progress, settings.max_cost)
         finally:
             await extractor.aclose()
         return briefs, failures, extractor
@@ -145,7 +189,9 @@ def extract_briefing(
     briefs, failures, extractor = asyncio.run(go())
     if not briefs:
         raise ModelError(f"no article could be extracted ({failures[0].source}: {failures[0].error})")
-    usage = extractor.usage.model_copy(update={"elapsed_seconds": round(time.perf_counter() - started, 3)})
+    usage = extractor.usage.model_copy(
+        update={"elapsed_seconds": round(time.perf_counter() - started, 3), "cost_usd": extractor.spent()}
+    )
     return build_briefing(
         briefs,
         [*ingest_failures, *failures],

@@ -20,6 +20,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """No test sees the real home directory, a real key or a configuration file of the developer's."""
     home = tmp_path / "briefer-home"
     monkeypatch.setenv("BRIEFER_HOME", str(home))
+    monkeypatch.setenv("BRIEFER_CACHE_DIR", str(tmp_path / "briefer-cache"))
     for var in (
         "OPENAI_API_KEY",
         "OPENAI_BASE_URL",

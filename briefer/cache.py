@@ -24,7 +24,12 @@ CREATE TABLE IF NOT EXISTS extractions (
     model TEXT NOT NULL,
     value TEXT NOT NULL,
     created REAL NOT NULL
-)
+);
+CREATE TABLE IF NOT EXISTS batches (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    created REAL NOT NULL
+);
 """
 
 
@@ -50,7 +55,7 @@ class Cache:
         self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(SCHEMA)
+        self._db.executescript(SCHEMA)
 
     @classmethod
     def at(cls, directory: Path) -> Cache:
@@ -65,6 +70,16 @@ class Cache:
             "INSERT OR REPLACE INTO extractions (key, model, value, created) VALUES (?, ?, ?, ?)",
             (key, model, value, time.time()),
         )
+
+    def save_batch(self, batch_id: str, state: str) -> None:
+        """What a submitted batch needs to be collected later: its articles and settings, as JSON."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO batches (id, state, created) VALUES (?, ?, ?)", (batch_id, state, time.time())
+        )
+
+    def load_batch(self, batch_id: str) -> str | None:
+        row = self._db.execute("SELECT state FROM batches WHERE id = ?", (batch_id,)).fetchone()
+        return row[0] if row else None
 
     def stats(self) -> dict[str, Any]:
         count, oldest, newest = self._db.execute(

@@ -110,6 +110,8 @@ UngroundedOpt = Annotated[
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ask the model again even for cached articles.")]
+BatchOpt = Annotated[bool, typer.Option("--batch", help="Use the Batch API: half price, results within 24 h.")]
+WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for the batch to finish (default: wait).")]
 MaxCostOpt = Annotated[
     float | None, typer.Option("--max-cost", help="Refuse to start above this estimate (USD); stop spending at it.")
 ]
@@ -186,6 +188,30 @@ def _extract(ingested: Any, since: Any, settings: Any, quiet: bool) -> Any:
     return briefing.model_copy(update={"since": since})
 
 
+def _via_batch(ingested: Any, settings: Any, wait: bool, quiet: bool, output: Path | None) -> Any:
+    """Submit a Batch API job; with `wait`, poll until it is done and return the briefing, else None."""
+    from briefer import pipeline
+
+    batch_id, count = pipeline.submit_batch(ingested.articles, ingested.failures, settings, os.environ)
+    resume = f"briefer batch fetch {batch_id}" + (f" -o {output}" if output else "")
+    if not quiet:
+        _say(f"batch {batch_id} submitted ({count} requests; the rest were cached)")
+    if not wait:
+        _say(f"resume with: {resume}")
+        return None
+
+    def polled(batch: Any) -> None:
+        counts = getattr(batch, "request_counts", None)
+        if not quiet and counts is not None:
+            _say(f"batch {batch_id}: {batch.status}, {counts.completed}/{counts.total} done, {counts.failed} failed")
+
+    try:
+        return pipeline.fetch_batch(batch_id, settings, os.environ, wait=True, on_poll=polled)
+    except KeyboardInterrupt:
+        _say(f"stopped waiting; the batch goes on. Resume with: {resume}")
+        raise
+
+
 def _emit(text: str, output: Path | None) -> None:
     from briefer.pipeline import write_output
 
@@ -245,6 +271,8 @@ def run(
     no_follow: NoFollowOpt = False,
     no_cache: NoCacheOpt = False,
     max_cost: MaxCostOpt = None,
+    batch: BatchOpt = False,
+    wait: WaitOpt = True,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract the articles and render the briefing (Markdown to stdout by default)."""
@@ -265,7 +293,12 @@ def run(
         max_cost=max_cost,
     )
     ingested, window = _ingest(sources, sources_file, since, settings, quiet)
-    briefing = _extract(ingested, window, settings, quiet)
+    if batch:
+        briefing = _via_batch(ingested, settings, wait, quiet, output)
+        if briefing is None:
+            return
+    else:
+        briefing = _extract(ingested, window, settings, quiet)
     text = _render(briefing, fmt, settings.templates_dir, settings.include_ungrounded)
     _emit(text, output)
     _summary(briefing, output, quiet)
@@ -419,6 +452,47 @@ def cache_clear() -> None:
     finally:
         cache.close()
     typer.echo(f"removed {removed} entries")
+
+
+batch_app = typer.Typer(help="Batch API jobs started with `run --batch`.", no_args_is_help=True)
+app.add_typer(batch_app, name="batch")
+BatchIdArg = Annotated[str, typer.Argument(help="The batch id printed by `run --batch`.")]
+
+
+@batch_app.command("status")
+@handled
+def batch_status(batch_id: BatchIdArg) -> None:
+    """Show a batch's progress."""
+    from briefer import pipeline
+
+    batch = pipeline.batch_status(batch_id, _settings(), os.environ)
+    if batch is None:
+        typer.echo(f"{batch_id}: completed (every request was cached)")
+        return
+    counts = batch.request_counts
+    done = f", {counts.completed}/{counts.total} done, {counts.failed} failed" if counts else ""
+    typer.echo(f"{batch_id}: {batch.status}{done}")
+
+
+@batch_app.command("fetch")
+@handled
+def batch_fetch(
+    batch_id: BatchIdArg,
+    output: OutputOpt = None,
+    format: FormatOpt = None,
+    templates_dir: TemplatesOpt = None,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait until the batch is finished.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Download a batch's results, cache them, and render the briefing."""
+    from briefer import pipeline
+    from briefer.render import choose_format
+
+    fmt = choose_format(output, format)
+    settings = _settings(templates_dir=templates_dir)
+    briefing = pipeline.fetch_batch(batch_id, settings, os.environ, wait=wait)
+    _emit(_render(briefing, fmt, settings.templates_dir, settings.include_ungrounded), output)
+    _summary(briefing, output, quiet)
 
 
 def main() -> None:

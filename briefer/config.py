@@ -43,6 +43,7 @@ class Settings(BaseModel):
     cache: bool = Field(default=True, description="Reuse extractions from the cache (--no-cache to turn off).")
     max_cost: float | None = Field(default=None, ge=0, description="US dollars a run may spend (--max-cost).")
     prices: dict[str, Price] = Field(default_factory=dict, description="Per-model prices, USD per 1M tokens.")
+    batch_poll_seconds: float = Field(default=30.0, gt=0, description="How often --batch asks for progress.")
     sources: list[str] = Field(default_factory=list, description="Sources used when the command names none.")
     follow_links: bool = Field(default=True, description="Fetch the full article behind a feed teaser.")
     fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds to wait for one page or feed.")

@@ -179,6 +179,7 @@ class ModelExtractor:
         self.variables = dict(variables or {})
         self.cache = cache
         self.price = price
+        self.batch = False  # replies came through the Batch API, billed at half price
 
     @property
     def model(self) -> str:
@@ -190,7 +191,11 @@ class ModelExtractor:
 
     def spent(self) -> float | None:
         u = self.llm.usage
-        return cost(self.price, u.prompt_tokens, u.cached_tokens, u.completion_tokens)
+        return cost(self.price, u.prompt_tokens, u.cached_tokens, u.completion_tokens, batch=self.batch)
+
+    def cache_key_of_run(self, articles: list[Article]) -> str:
+        """A stable name for a set of articles (a batch whose every request was cached)."""
+        return key_for({"model": self.model, "articles": [a.id for a in articles]})[:24]
 
     def requests_for(self, article: Article) -> list[Request]:
         """The requests an article needs: one, or one per part when it is over the token budget."""

@@ -191,9 +191,9 @@ class LLM:
                 if self._rejects_format(e, mode):
                     self._step_down(mode)
                     continue
-                raise self._translate(e) from e
+                raise self.translate(e) from e
             except openai.APIError as e:  # connection errors, and replies the SDK cannot read
-                raise self._translate(e) from e
+                raise self.translate(e) from e
             except ValueError as e:  # a body that claims to be JSON and is not
                 raise ModelError(f"{self.endpoint} sent a reply that is not JSON: {str(e)[:120]}") from e
             if not response.choices:
@@ -311,7 +311,7 @@ class LLM:
         if self.mode is mode and mode is not Mode.TEXT:
             self.mode = MODES[MODES.index(mode) + 1]
 
-    def _translate(self, exc: Exception) -> ModelError:
+    def translate(self, exc: Exception) -> ModelError:
         import openai
 
         where = self.endpoint

@@ -146,30 +146,31 @@ class Briefing(Strict):
 
 
 # What the model is asked to return for one article. Offsets and grounding are computed by briefer, never
-# taken from the model.
+# taken from the model. The fields carry no descriptions: prompts/extract.system.j2 explains them, and every
+# word of the schema is paid for on every request.
 
 
 class ModelFact(Strict):
-    statement: str = Field(description="One checkable fact, in a short plain sentence.")
-    quotes: list[str] = Field(description="Verbatim sentence fragments from the article that state the fact.")
+    statement: str
+    quotes: list[str]
 
 
 class ModelCommitment(Strict):
-    actor: str = Field(description="Who committed (a person, government, company or group).")
-    action: str = Field(description="What they committed to do, as a short verb phrase.")
-    counterparty: str | None = Field(description="To whom, or null when nobody is named.")
-    deadline: str | None = Field(description="By when, as worded in the article, or null.")
-    quotes: list[str] = Field(description="Verbatim fragments from the article that state the commitment.")
+    actor: str
+    action: str
+    counterparty: str | None
+    deadline: str | None
+    quotes: list[str]
 
 
 class ModelImplication(Strict):
-    statement: str = Field(description="What this may lead to or mean; analysis, not fact.")
-    rationale: str = Field(description="One line on why, grounded in the article.")
+    statement: str
+    rationale: str
     confidence: Confidence
 
 
 class ModelExtraction(Strict):
-    summary: str = Field(description="Two or three sentences: what happened, who, why it matters.")
+    summary: str
     facts: list[ModelFact]
     commitments: list[ModelCommitment]
     implications: list[ModelImplication]

@@ -223,3 +223,86 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def _model_extractor(settings: Settings, env: Mapping[str, str]) -> Any:
+    extractor = make_extractor(settings, env)
+    if extractor.provider == "offline":
+        raise UsageError("--batch needs a model endpoint (OPENAI_API_KEY), not the offline extractor")
+    return extractor
+
+
+def submit_batch(
+    articles: list[Article], failures: list[Failure], settings: Settings, env: Mapping[str, str]
+) -> tuple[str, int]:
+    """Start a Batch API job for the articles; returns its id and how many requests it holds."""
+    from briefer import batch
+
+    if not articles:
+        reasons = "; ".join(f"{f.source}: {f.error}" for f in failures[:3]) or "no sources given"
+        raise InputError(f"no readable article ({reasons})")
+
+    async def go() -> tuple[str, int]:
+        extractor = _model_extractor(settings, env)
+        try:
+            if settings.max_cost is not None:
+                check_budget(articles, extractor, settings.max_cost * 2)  # the Batch API bills half
+            return await batch.submit(articles, extractor, settings.title, failures)
+        finally:
+            await extractor.aclose()
+
+    return asyncio.run(go())
+
+
+def batch_status(batch_id: str, settings: Settings, env: Mapping[str, str]) -> Any:
+    from briefer import batch
+
+    async def go() -> Any:
+        extractor = _model_extractor(settings, env)
+        try:
+            batch.load_state(extractor, batch_id)
+            return await batch.status(extractor, batch_id)
+        finally:
+            await extractor.aclose()
+
+    return asyncio.run(go())
+
+
+def fetch_batch(
+    batch_id: str,
+    settings: Settings,
+    env: Mapping[str, str],
+    wait: bool = False,
+    on_poll: Callable[[Any], None] | None = None,
+) -> Briefing:
+    """The briefing of a finished batch (waiting for it first when `wait`)."""
+    from briefer import batch
+
+    started = time.perf_counter()
+
+    async def go() -> tuple[list[ArticleBrief], list[Failure], Any, Any]:
+        extractor = _model_extractor(settings, env)
+        extractor.batch = True
+        try:
+            batch.load_state(extractor, batch_id)
+            if wait:
+                await batch.wait(extractor, batch_id, settings.batch_poll_seconds, on_poll)
+            briefs, failures, state = await batch.collect(extractor, batch_id)
+            return briefs, failures, state, extractor
+        finally:
+            await extractor.aclose()
+
+    briefs, failures, state, extractor = asyncio.run(go())
+    if not briefs:
+        raise ModelError(f"no article could be extracted ({failures[0].source}: {failures[0].error})")
+    usage = extractor.usage.model_copy(
+        update={"elapsed_seconds": round(time.perf_counter() - started, 3), "cost_usd": extractor.spent()}
+    )
+    return build_briefing(
+        briefs,
+        failures,
+        provider=extractor.provider,
+        model=extractor.model,
+        usage=usage,
+        title=settings.title or state.title,
+    )

@@ -139,6 +139,9 @@ class FakeOpenAI:
         self.responder: Callable[[dict[str, Any]], Reply] = default_responder
         # response_format types this server refuses, and how: llama.cpp answers json_schema with a 500.
         self.refuse_formats: dict[str, int] = {}
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.batch_polls = 1
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -170,6 +173,84 @@ class FakeOpenAI:
             return error(status, f"response_format type '{fmt}' is not supported by this server")
         return (scripted or self.responder)(body)
 
+    # The Batch API: files are uploaded, a batch runs every request through the responder, and reports
+    # "in_progress" for `batch_polls` status calls before "completed".
+    def _upload(self, raw: bytes, content_type: str) -> Reply:
+        boundary = content_type.split("boundary=")[-1].strip('"').encode()
+        content = b""
+        for part in raw.split(b"--" + boundary):
+            if b'name="file"' in part:
+                content = part.split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n", 1)[0]
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = content
+        return Reply(
+            body={
+                "id": file_id,
+                "object": "file",
+                "bytes": len(content),
+                "created_at": 0,
+                "filename": "batch.jsonl",
+                "purpose": "batch",
+                "status": "processed",
+            }
+        )
+
+    def _create_batch(self, body: dict[str, Any]) -> Reply:
+        lines = [json.loads(line) for line in self.files[body["input_file_id"]].decode().splitlines() if line.strip()]
+        output, errors = [], []
+        for line in lines:
+            reply = self._reply_for(line["body"])
+            record = {
+                "id": "r",
+                "custom_id": line["custom_id"],
+                "response": {"status_code": reply.status, "request_id": "x", "body": reply.body},
+                "error": None,
+            }
+            (output if reply.status < 400 else errors).append(json.dumps(record))
+        batch_id = f"batch_{len(self.batches) + 1}"
+        self.files[f"{batch_id}-out"] = "\n".join(output).encode()
+        self.files[f"{batch_id}-err"] = "\n".join(errors).encode()
+        self.batches[batch_id] = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": body["endpoint"],
+            "input_file_id": body["input_file_id"],
+            "completion_window": body["completion_window"],
+            "created_at": 0,
+            "status": "in_progress",
+            "output_file_id": None,
+            "error_file_id": None,
+            "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
+            "_done": {
+                "output_file_id": f"{batch_id}-out" if output else None,
+                "error_file_id": f"{batch_id}-err" if errors else None,
+                "request_counts": {"total": len(lines), "completed": len(output), "failed": len(errors)},
+            },
+            "_polls": 0,
+        }
+        return Reply(body=self._public(batch_id))
+
+    def _public(self, batch_id: str) -> dict[str, Any]:
+        return {k: v for k, v in self.batches[batch_id].items() if not k.startswith("_")}
+
+    def _get(self, path: str) -> Reply:
+        path = path.split("?")[0]
+        if "/batches/" in path:
+            batch_id = path.rsplit("/", 1)[1]
+            if batch_id not in self.batches:
+                return error(404, "no such batch")
+            batch = self.batches[batch_id]
+            batch["_polls"] += 1
+            if batch["_polls"] > self.batch_polls:
+                batch.update(status="completed", **batch["_done"])
+            return Reply(body=self._public(batch_id))
+        if path.endswith("/content") and "/files/" in path:
+            file_id = path.split("/files/")[1].split("/")[0]
+            if file_id not in self.files:
+                return error(404, "no such file")
+            return Reply(raw=self.files[file_id], content_type="application/octet-stream")
+        return error(404, f"no route {path}")
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
@@ -181,13 +262,23 @@ class FakeOpenAI:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length)
                 with fake._lock:
                     fake.headers.append({k.lower(): v for k, v in self.headers.items()})
+                if self.path.endswith("/files"):
+                    self._send(fake._upload(raw, self.headers.get("Content-Type", "")))
+                    return
+                body = json.loads(raw or b"{}")
+                if self.path.endswith("/batches"):
+                    self._send(fake._create_batch(body))
+                    return
                 if not self.path.endswith("/chat/completions"):
                     self._send(error(404, f"no route {self.path}"))
                     return
                 self._send(fake._reply_for(body))
+
+            def do_GET(self) -> None:
+                self._send(fake._get(self.path))
 
             def _send(self, reply: Reply) -> None:
                 if reply.delay:

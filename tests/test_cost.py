@@ -254,7 +254,10 @@ def test_long_articles_are_split_on_paragraphs_with_overlap_and_merged(fake: Fak
     )
     assert result.exit_code == 0, result.output
     assert len(completions(fake)) == len(parts)
-    assert "part 2 of" in completions(fake)[1]["messages"][1]["content"]
+    asked = sorted(
+        r["messages"][1]["content"].split("This is part ")[1].split(" of a long")[0] for r in completions(fake)
+    )
+    assert asked == [f"{n} of {len(parts)}" for n in range(1, len(parts) + 1)]
     (article,) = json.loads(result.stdout)["articles"]
     statements = [f["statement"] for f in article["facts"]]
     assert len(statements) == len(set(statements))  # the overlap did not duplicate facts

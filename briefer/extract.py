@@ -69,7 +69,7 @@ def split_text(text: str, max_tokens: int) -> list[str]:
     """Parts of at most `max_tokens`, cut at paragraph boundaries, each starting with the previous part's
     last paragraph (the overlap keeps a sentence's context). A paragraph too long on its own is cut at
     sentence ends. Nothing is dropped."""
-    if count_tokens(text) <= max_tokens:
+    if len(text) <= max_tokens or count_tokens(text) <= max_tokens:  # a token is at least one character
         return [text]
     pieces: list[str] = []
     for paragraph in (p for p in text.split("\n") if p.strip()):
@@ -151,6 +151,10 @@ def to_brief(article: Article, extraction: ModelExtraction) -> ArticleBrief:
         commitments=commitments,
         implications=implications,
     )
+
+
+async def _done(extraction: ModelExtraction) -> ModelExtraction:
+    return extraction
 
 
 @dataclass
@@ -242,10 +246,7 @@ class ModelExtractor:
             completion += EXPECTED_COMPLETION_TOKENS
         return prompt, completion
 
-    async def _run(self, request: Request) -> ModelExtraction:
-        hit = self.cached(request)
-        if hit is not None:
-            return hit
+    async def _ask(self, request: Request) -> ModelExtraction:
         extraction = await self.llm.structured(request.messages, EXTRACTION, ModelExtraction)
         if self.cache is not None:
             self.cache.put(request.key, self.model, extraction.model_dump_json())
@@ -253,10 +254,12 @@ class ModelExtractor:
 
     async def extract(self, article: Article) -> ArticleBrief:
         requests = self.requests_for(article)
-        hits = sum(1 for r in requests if self.cached(r) is not None)
-        parts = await asyncio.gather(*(self._run(r) for r in requests))
-        if hits == len(requests):
+        hits = [self.cached(r) for r in requests]
+        if all(hit is not None for hit in hits):
             self.llm.usage.cache_hits += 1
+        parts = await asyncio.gather(
+            *(_done(hit) if hit is not None else self._ask(r) for r, hit in zip(requests, hits, strict=True))
+        )
         return to_brief(article, merge_extractions(list(parts)))
 
     async def aclose(self) -> None:

@@ -57,7 +57,21 @@ class Grounder:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._norm, self._origin = _normalise(text)
+        self._normalised: tuple[str, list[int]] | None = None
+
+    @property
+    def _norm(self) -> str:
+        return self._normal()[0]
+
+    @property
+    def _origin(self) -> list[int]:
+        return self._normal()[1]
+
+    def _normal(self) -> tuple[str, list[int]]:
+        """Built on first need: most quotes are found verbatim and never need it."""
+        if self._normalised is None:
+            self._normalised = _normalise(self.text)
+        return self._normalised
 
     def locate(self, quote: str) -> tuple[int, int] | None:
         """The (start, end) offsets of `quote` in the text, or None when it is not there."""

@@ -37,6 +37,7 @@ class Mode(StrEnum):
 
 
 MODES = list(Mode)
+DEFAULT_ENDPOINT = "https://api.openai.com/v1"  # the openai package's default base URL
 # A refused connection rarely heals within seconds: fail the article sooner than for a 429 or a 5xx.
 CONNECTION_ATTEMPTS = 3
 _FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|schema|grammar|not supported|unsupported", re.I)
@@ -50,7 +51,18 @@ class InvalidOutput(Exception):
     """The reply was not JSON, or did not match the schema."""
 
 
+@functools.cache
+def _inline_schema(model: type[BaseModel]) -> str:
+    return json.dumps(_build_inline_schema(model))
+
+
 def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON Schema, inlined and strict (built once per model; a fresh copy each call)."""
+    result: dict[str, Any] = json.loads(_inline_schema(model))
+    return result
+
+
+def _build_inline_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON Schema with every $ref inlined and no $schema or titles, strict-mode ready.
 
     Local servers (llama.cpp, LM Studio) mishandle `$ref` and `$schema`; OpenAI's strict mode wants every
@@ -148,17 +160,25 @@ class LLM:
 
     def __init__(self, settings: Settings, client: openai.AsyncOpenAI | None = None) -> None:
         self.settings = settings
-        self.client = client if client is not None else make_client(settings)
+        self._client = client
         self.mode = Mode.JSON_SCHEMA
         self.usage = Usage()
         self.limit = AdaptiveLimit(settings.concurrency)
 
     @property
+    def client(self) -> openai.AsyncOpenAI:
+        """Made on first use: a run answered from the cache never builds one."""
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
+
+    @property
     def endpoint(self) -> str:
-        return str(self.client.base_url).rstrip("/")
+        return (self.settings.base_url or DEFAULT_ENDPOINT).rstrip("/")
 
     async def aclose(self) -> None:
-        await self.client.close()
+        if self._client is not None:
+            await self._client.close()
 
     async def structured(self, messages: list[dict[str, str]], name: str, output: type[T]) -> T:
         """Ask for `output`; validate the reply; on invalid output re-ask once with the validation error."""
@@ -245,7 +265,11 @@ class LLM:
         async with self.limit.slot() as started_round:
             self.usage.requests += 1
             try:
-                raw = await self.client.chat.completions.with_raw_response.create(**body)
+                # The body travels as extra_body, which the SDK sends as is (its keys win over the typed
+                # parameters): walking the typed parameters cost more CPU per request than anything else here.
+                raw = await self.client.chat.completions.with_raw_response.create(
+                    model=body["model"], messages=[], extra_body=body
+                )
             except openai.APIStatusError as e:
                 if e.status_code == 429:
                     self.limit.throttled(started_round)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
 from collections import deque
@@ -257,6 +258,12 @@ class FakeOpenAI:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body go out in separate writes: without this, Nagle's algorithm and the
+                # client's delayed ACK add 40 ms to every response.
+                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def log_message(self, *args: Any) -> None:
                 pass
 
@@ -296,3 +303,57 @@ class FakeOpenAI:
                     pass
 
         return Handler
+
+
+class Provider:
+    """A responder that answers after `latency`; with `ceiling`, 429 to requests beyond that many at once.
+    Its log of (time, status) feeds the benchmarks."""
+
+    def __init__(self, latency: float, ceiling: int | None = None) -> None:
+        self.latency, self.ceiling = latency, ceiling
+        self.active = 0
+        self.lock = threading.Lock()
+        self.log: list[tuple[float, int]] = []
+
+    def __call__(self, body: dict[str, Any]) -> Reply:
+        with self.lock:
+            if self.ceiling is not None and self.active >= self.ceiling:
+                self.log.append((time.time(), 429))
+                return error(429, "Too many concurrent requests")
+            self.active += 1
+        time.sleep(self.latency)
+        with self.lock:
+            self.active -= 1
+            self.log.append((time.time(), 200))
+        return default_responder(body)
+
+
+def main() -> None:
+    """Serve in a process of its own (the benchmarks), so its work does not share the client's GIL.
+    Prints the base URL; GET /_log answers the provider's log as JSON."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--latency", type=float, default=0.5)
+    parser.add_argument("--ceiling", type=int)
+    args = parser.parse_args()
+    server = FakeOpenAI()
+    provider = Provider(args.latency, args.ceiling)
+    server.responder = provider
+    original = server._get
+
+    def get(path: str) -> Reply:
+        if path.startswith("/_log"):
+            with provider.lock:
+                return Reply(body=provider.log)
+        return original(path)
+
+    server._get = get  # type: ignore[method-assign]
+    server.start()
+    print(server.url, flush=True)
+    sys.stdin.read()  # serve until the parent closes our stdin
+
+
+if __name__ == "__main__":
+    main()

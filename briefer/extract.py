@@ -6,9 +6,11 @@ import asyncio
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import jinja2
+from pydantic import BaseModel
 
 from briefer.cache import Cache, key_for
 from briefer.dates import resolve_deadline
@@ -25,6 +27,7 @@ from briefer.models import (
     ModelExtraction,
     ModelFact,
     ModelImplication,
+    ModelSynthesis,
     Usage,
 )
 from briefer.pricing import Price, cost
@@ -34,9 +37,20 @@ from briefer.tokens import count_tokens
 SYSTEM_PROMPT = "extract.system.j2"
 USER_PROMPT = "extract.user.j2"
 EXTRACTION = "article_extraction"
+SYNTHESIS = "briefing_synthesis"
 # What one article's extraction is expected to cost in completion tokens, for estimates before a run.
 EXPECTED_COMPLETION_TOKENS = 700
 MAX_IMPLICATIONS = 4
+
+
+def fence_articles(text: str) -> str:
+    """The synthesis prompt with any <articles> tags inside the data neutralised, bar the outer pair."""
+    head, sep, rest = text.partition("<articles>")
+    body, sep2, tail = rest.rpartition("</articles>")
+    if not (sep and sep2):
+        return text.strip()
+    inner = re.sub(r"</?\s*articles\s*>", lambda m: m.group(0).replace("<", "‹").replace(">", "›"), body, flags=re.I)
+    return (head + sep + inner + sep2 + tail).strip()
 
 
 def fence(text: str) -> str:
@@ -125,7 +139,9 @@ def to_brief(article: Article, extraction: ModelExtraction) -> ArticleBrief:
     facts = []
     for fact in extraction.facts:
         evidence, grounded = grounder.evidence(fact.quotes)
-        facts.append(Fact(statement=fact.statement.strip(), evidence=evidence, grounded=grounded))
+        facts.append(
+            Fact(statement=fact.statement.strip(), attribution=fact.attribution, evidence=evidence, grounded=grounded)
+        )
     commitments = []
     for c in extraction.commitments:
         evidence, grounded = grounder.evidence(c.quotes)
@@ -183,7 +199,6 @@ class ModelExtractor:
         self.variables = dict(variables or {})
         self.cache = cache
         self.price = price
-        self.batch = False  # replies came through the Batch API, billed at half price
 
     @property
     def model(self) -> str:
@@ -195,7 +210,7 @@ class ModelExtractor:
 
     def spent(self) -> float | None:
         u = self.llm.usage
-        return cost(self.price, u.prompt_tokens, u.cached_tokens, u.completion_tokens, batch=self.batch)
+        return cost(self.price, u.prompt_tokens, u.cached_tokens, u.completion_tokens)
 
     def cache_key_of_run(self, articles: list[Article]) -> str:
         """A stable name for a set of articles (a batch whose every request was cached)."""
@@ -210,7 +225,7 @@ class ModelExtractor:
             requests.append(Request(messages=messages, key=self._cache_key(messages)))
         return requests
 
-    def _cache_key(self, messages: list[dict[str, str]]) -> str:
+    def _cache_key(self, messages: list[dict[str, str]], output: type[BaseModel] = ModelExtraction) -> str:
         s = self.llm.settings
         return key_for(
             {
@@ -219,7 +234,7 @@ class ModelExtractor:
                 "endpoint": self.llm.endpoint,
                 "temperature": s.temperature,
                 "max_output_tokens": s.max_output_tokens,
-                "schema": inline_schema(ModelExtraction),
+                "schema": inline_schema(output),
                 "messages": messages,
             }
         )
@@ -261,6 +276,24 @@ class ModelExtractor:
             *(_done(hit) if hit is not None else self._ask(r) for r, hit in zip(requests, hits, strict=True))
         )
         return to_brief(article, merge_extractions(list(parts)))
+
+    async def synthesize(self, briefs: list[ArticleBrief], today: date) -> ModelSynthesis:
+        """The model's overview, themes and watch list for the day (cached like an extraction)."""
+        context = {**self.variables, "briefs": briefs, "today": today}
+        messages = [
+            {"role": "system", "content": render_template(self.prompts, "synthesize.system.j2", context).strip()},
+            {"role": "user", "content": fence_articles(render_template(self.prompts, "synthesize.user.j2", context))},
+        ]
+        request = Request(messages=messages, key=self._cache_key(messages, ModelSynthesis))
+        if self.cache is not None and (stored := self.cache.get(request.key)) is not None:
+            try:
+                return ModelSynthesis.model_validate_json(stored)
+            except ValueError:
+                pass
+        answer = await self.llm.structured(messages, SYNTHESIS, ModelSynthesis)
+        if self.cache is not None:
+            self.cache.put(request.key, self.model, answer.model_dump_json())
+        return answer
 
     async def aclose(self) -> None:
         await self.llm.aclose()

@@ -45,8 +45,15 @@ class Evidence(Strict):
     end: int | None = None
 
 
+Attribution = Literal["stated", "reported", "alleged", "denied"]
+
+
 class Fact(Strict):
     statement: str
+    attribution: Attribution = Field(
+        default="stated",
+        description="stated as established; reported from someone ('said', 'according to'); alleged; denied.",
+    )
     evidence: list[Evidence]
     grounded: bool
 
@@ -113,6 +120,63 @@ class ArticleBrief(Strict):
         )
 
 
+class SourcedEvidence(Strict):
+    """A quote and the article it is in."""
+
+    article: str  # an article id
+    quote: str
+    start: int | None = None
+    end: int | None = None
+
+
+class DayFact(Strict):
+    """A fact of the day, once, with every article that reports it."""
+
+    statement: str
+    attribution: Attribution = "stated"
+    sources: list[str] = Field(description="Ids of the articles that report it.")
+    evidence: list[SourcedEvidence]
+
+
+class ConflictSide(Strict):
+    article: str
+    statement: str
+    quote: str
+
+
+class Conflict(Strict):
+    """Articles that disagree: a different number or date for the same thing, or a denial."""
+
+    topic: str
+    sides: list[ConflictSide]
+
+
+class DayCommitment(Strict):
+    """A pledge of the day, once, with every article that reports it."""
+
+    actor: str
+    action: str
+    counterparty: str | None = None
+    deadline: str | None = None
+    due: date | None = None
+    sources: list[str]
+    evidence: list[SourcedEvidence]
+
+
+class Theme(Strict):
+    label: str
+    articles: list[str]
+
+
+class WatchItem(Strict):
+    """Something dated coming up: a deadline or a scheduled event."""
+
+    due: date | None = None
+    when: str | None = Field(default=None, description="The date as worded in the source.")
+    item: str
+    articles: list[str]
+
+
 class Failure(Strict):
     source: str
     error: str
@@ -140,6 +204,11 @@ class Briefing(Strict):
     model: str | None = None
     since: datetime | None = Field(default=None, description="Only articles published after this were kept.")
     overview: str = ""
+    themes: list[Theme] = []
+    commitments: list[DayCommitment] = []
+    facts: list[DayFact] = []
+    conflicts: list[Conflict] = []
+    watch: list[WatchItem] = []
     articles: list[ArticleBrief] = []
     failures: list[Failure] = []
     usage: Usage = Field(default_factory=Usage)
@@ -152,6 +221,7 @@ class Briefing(Strict):
 
 class ModelFact(Strict):
     statement: str
+    attribution: Attribution
     quotes: list[str]
 
 
@@ -174,3 +244,22 @@ class ModelExtraction(Strict):
     facts: list[ModelFact]
     commitments: list[ModelCommitment]
     implications: list[ModelImplication]
+
+
+class ModelTheme(Strict):
+    label: str
+    articles: list[str]
+
+
+class ModelWatch(Strict):
+    when: str | None
+    item: str
+    articles: list[str]
+
+
+class ModelSynthesis(Strict):
+    """What the model is asked for across the day's articles."""
+
+    overview: str
+    themes: list[ModelTheme]
+    watch: list[ModelWatch]

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from briefer.dates import find_deadline, resolve_deadline
-from briefer.models import Article, ArticleBrief, Commitment, Evidence, Fact, Implication, Usage
+from briefer.models import Article, ArticleBrief, Attribution, Commitment, Evidence, Fact, Implication, Usage
 
 SUMMARY_SENTENCES = 3
 SUMMARY_MAX_WORDS = 90
@@ -192,10 +192,33 @@ _FORWARD = re.compile(
     r"will\s+(?:likely|probably)|would\s+(?:likely|probably)|is\s+set\s+to|are\s+set\s+to)\b",
     re.I,
 )
+_FIGURE = re.compile(r"\b(?!(?:19|20)\d\d\b)\d[\d,.]*\b")
 _OUTLET_PREFIX = re.compile(
     r"^\((?P<outlet>[A-Z][\w&.\- ]{1,30})\)\s*[-—–:]?\s*"
     r"|^[A-Z][A-Z ,.]{2,40}\((?P<agency>[A-Za-z ]{2,20})\)\s*[-—–:]\s*"
 )
+
+
+_DENIED = re.compile(
+    r"\b(?:denied|denies|deny|denying|rejected (?:the|these|those) (?:claims?|allegations?|reports?))\b", re.I
+)
+_ALLEGED = re.compile(
+    r"\b(?:alleged(?:ly)?|allegations?|accused|accuses|claimed|claims|reportedly|purported(?:ly)?)\b", re.I
+)
+_REPORTED = re.compile(
+    r"\b(?:said|says|told|according to|reported|stated|announced|cited|quoted|confirmed|noted|added|warned)\b", re.I
+)
+
+
+def attribution(sentence: str) -> Attribution:
+    """How the article puts it: a denial, an allegation, someone's report, or plainly stated."""
+    if _DENIED.search(sentence):
+        return "denied"
+    if _ALLEGED.search(sentence):
+        return "alleged"
+    if _REPORTED.search(sentence):
+        return "reported"
+    return "stated"
 
 
 def clean_sentence(text: str) -> str:
@@ -462,7 +485,8 @@ def extract_offline(article: Article) -> ArticleBrief:
         if s.index in used or len(implications) >= MAX_IMPLICATIONS:
             continue
         cue = _FORWARD.search(s.text)
-        if cue and len(s.text.split()) >= 6:
+        # A sentence with figures in it ("is expected to cost 310 million euros") is a fact, not an outlook.
+        if cue and len(s.text.split()) >= 6 and not _FIGURE.search(s.text):
             implications.append(
                 Implication(
                     statement=clean_sentence(s.text),
@@ -482,6 +506,7 @@ def extract_offline(article: Article) -> ArticleBrief:
     facts = [
         Fact(
             statement=clean_sentence(s.text),
+            attribution=attribution(s.text),
             evidence=[Evidence(quote=s.text, start=s.start, end=s.end)],
             grounded=True,
         )

@@ -144,19 +144,46 @@ def build_briefing(
     usage: Usage,
     title: str | None = None,
     today: date | None = None,
+    synthesis: synthesize.Synthesis | None = None,
 ) -> Briefing:
     now = datetime.now(UTC)
+    day = today or now.date()
+    synthesis = synthesis or synthesize.synthesize(briefs, day)
     return Briefing(
         title=title or DEFAULT_TITLE,
-        date=today or now.date(),
+        date=day,
         generated_at=now,
         provider=provider,
         model=model,
-        overview=synthesize.overview(briefs),
+        overview=synthesis.overview,
+        themes=synthesis.themes,
+        commitments=synthesis.commitments,
+        facts=synthesis.facts,
+        conflicts=synthesis.conflicts,
+        watch=synthesis.watch,
         articles=briefs,
         failures=failures,
         usage=usage,
     )
+
+
+async def synthesize_day(
+    briefs: list[ArticleBrief], extractor: Extractor, today: date, failures: list[Failure]
+) -> synthesize.Synthesis:
+    """The deterministic synthesis, with the model's overview, themes and watch list when there is one.
+    A failed synthesis call falls back to the deterministic one and is listed under failures."""
+    base = synthesize.synthesize(briefs, today)
+    ask = getattr(extractor, "synthesize", None)
+    if ask is None or not briefs:
+        return base
+    try:
+        answer = await ask(briefs, today)
+    except FatalModelError:
+        raise
+    except ModelError as e:
+        failures.append(Failure(source="synthesis", error=f"{e.message} (the overview is made from the leads)"))
+        return base
+    return synthesize.apply_model(base, answer, briefs, today)
 
 
 def extract_briefing(
@@ -176,17 +203,20 @@ def extract_briefing(
         raise InputError(f"no readable article ({reasons})")
     started = time.perf_counter()
 
-    async def go() -> tuple[list[ArticleBrief], list[Failure], Extractor]:
+    today = datetime.now(UTC).date()
+
+    async def go() -> tuple[list[ArticleBrief], list[Failure], Extractor, synthesize.Synthesis]:
         extractor = make_extractor(settings, env, variables, articles=len(articles))
         try:
             if settings.max_cost is not None:
                 check_budget(articles, extractor, settings.max_cost)
             briefs, failures = await extract_all(articles, extractor, settings.concurrency, progress, settings.max_cost)
+            day = await synthesize_day(briefs, extractor, today, failures)
         finally:
             await extractor.aclose()
-        return briefs, failures, extractor
+        return briefs, failures, extractor, day
 
-    briefs, failures, extractor = asyncio.run(go())
+    briefs, failures, extractor, day = asyncio.run(go())
     if not briefs:
         raise ModelError(f"no article could be extracted ({failures[0].source}: {failures[0].error})")
     usage = extractor.usage.model_copy(
@@ -199,6 +229,8 @@ def extract_briefing(
         model=extractor.model,
         usage=usage,
         title=settings.title,
+        today=today,
+        synthesis=day,
     )
 
 
@@ -277,26 +309,40 @@ def fetch_batch(
 ) -> Briefing:
     """The briefing of a finished batch (waiting for it first when `wait`)."""
     from briefer import batch
+    from briefer.pricing import cost
 
     started = time.perf_counter()
+    today = datetime.now(UTC).date()
 
-    async def go() -> tuple[list[ArticleBrief], list[Failure], Any, Any]:
+    async def go() -> tuple[list[ArticleBrief], list[Failure], Any, Any, synthesize.Synthesis, float | None]:
         extractor = _model_extractor(settings, env)
-        extractor.batch = True
         try:
             batch.load_state(extractor, batch_id)
             if wait:
                 await batch.wait(extractor, batch_id, settings.batch_poll_seconds, on_poll)
             briefs, failures, state = await batch.collect(extractor, batch_id)
-            return briefs, failures, state, extractor
+            batched = extractor.usage.model_copy()
+            day = await synthesize_day(briefs, extractor, today, failures)  # one live request, full price
+            u = extractor.usage
+            batch_cost = cost(
+                extractor.price, batched.prompt_tokens, batched.cached_tokens, batched.completion_tokens, batch=True
+            )
+            live_cost = cost(
+                extractor.price,
+                u.prompt_tokens - batched.prompt_tokens,
+                u.cached_tokens - batched.cached_tokens,
+                u.completion_tokens - batched.completion_tokens,
+            )
+            spent = None if batch_cost is None or live_cost is None else batch_cost + live_cost
+            return briefs, failures, state, extractor, day, spent
         finally:
             await extractor.aclose()
 
-    briefs, failures, state, extractor = asyncio.run(go())
+    briefs, failures, state, extractor, day, spent = asyncio.run(go())
     if not briefs:
         raise ModelError(f"no article could be extracted ({failures[0].source}: {failures[0].error})")
     usage = extractor.usage.model_copy(
-        update={"elapsed_seconds": round(time.perf_counter() - started, 3), "cost_usd": extractor.spent()}
+        update={"elapsed_seconds": round(time.perf_counter() - started, 3), "cost_usd": spent}
     )
     return build_briefing(
         briefs,
@@ -305,4 +351,6 @@ def fetch_batch(
         model=extractor.model,
         usage=usage,
         title=settings.title or state.title,
+        today=today,
+        synthesis=day,
     )

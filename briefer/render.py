@@ -1,4 +1,9 @@
-"""Briefing to Markdown, HTML or JSON through the output templates, with numbered citations."""
+"""Briefing to Markdown, HTML or JSON through the output templates, with numbered citations.
+
+Every commitment and fact of the day gets a citation number; the number leads to the sources section, where
+each article lists the exact quotes its citations rest on. A fact in an article's own detail carries the
+number of the day's fact it was merged into. Only quotes found in the article are ever cited.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +14,12 @@ from typing import Literal
 import jinja2
 
 from briefer.errors import UsageError
-from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact
+from briefer.models import ArticleBrief, Briefing, Commitment, DayCommitment, DayFact, Evidence, Fact, SourcedEvidence
 from briefer.templating import render_template
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
-_SUFFIXES: dict[str, Format] = {
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".json": "json",
-}
+_SUFFIXES: dict[str, Format] = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 TEMPLATE_FOR: dict[str, str] = {"md": "briefing.md.j2", "html": "briefing.html.j2"}
 
 
@@ -39,18 +38,21 @@ def choose_format(output: Path | None, explicit: str | None) -> Format:
 
 
 @dataclass
-class Citation:
-    number: int
-    evidence: list[Evidence]
-
-
-@dataclass
 class ItemView:
-    """A fact or commitment as shown: its citation, or none when it is not grounded."""
+    """A fact or commitment of one article as shown: its citation number, or none when not grounded."""
 
     item: Fact | Commitment
     grounded: bool
-    citation: Citation | None
+    citation: int | None
+
+
+@dataclass
+class DayView:
+    """A fact or commitment of the day with its citation number and the numbers of its articles."""
+
+    item: DayFact | DayCommitment
+    citation: int
+    articles: list[int]
 
 
 @dataclass
@@ -59,28 +61,64 @@ class ArticleView:
     brief: ArticleBrief
     facts: list[ItemView] = field(default_factory=list)
     commitments: list[ItemView] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
+    citations: list[tuple[int, list[SourcedEvidence]]] = field(default_factory=list)  # number, quotes here
 
 
-def build_views(briefing: Briefing, include_ungrounded: bool) -> list[ArticleView]:
-    """Number every shown fact and commitment; only located quotes are ever cited."""
-    views: list[ArticleView] = []
+@dataclass
+class Views:
+    articles: list[ArticleView]
+    commitments: list[DayView]
+    facts: list[DayView]
+    by_id: dict[str, ArticleView]
+
+
+def _span(evidence: Evidence | SourcedEvidence) -> tuple[int, int] | None:
+    return (evidence.start, evidence.end) if evidence.start is not None and evidence.end is not None else None
+
+
+def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
+    """Number the day's commitments, then its facts; map each article's items onto those numbers."""
+    articles = [ArticleView(number=n, brief=b) for n, b in enumerate(briefing.articles, start=1)]
+    by_id = {v.brief.id: v for v in articles}
+    cited: dict[tuple[str, tuple[int, int]], int] = {}
+    quotes: dict[str, dict[int, list[SourcedEvidence]]] = {v.brief.id: {} for v in articles}
     counter = 0
-    for n, brief in enumerate(briefing.articles, start=1):
-        view = ArticleView(number=n, brief=brief)
-        for kind, items in (("commitments", brief.commitments), ("facts", brief.facts)):
+
+    def number(items: list[DayCommitment] | list[DayFact]) -> list[DayView]:
+        nonlocal counter
+        views = []
+        for item in items:
+            located = [e for e in item.evidence if _span(e) and e.article in by_id]
+            if not located:
+                continue
+            counter += 1
+            for e in located:
+                cited[(e.article, _span(e))] = counter  # type: ignore[index]
+                quotes[e.article].setdefault(counter, []).append(e)
+            views.append(
+                DayView(item=item, citation=counter, articles=[by_id[a].number for a in item.sources if a in by_id])
+            )
+        return views
+
+    day_commitments = number(briefing.commitments)
+    day_facts = number(briefing.facts)
+    for view in articles:
+        for kind, items in (("commitments", view.brief.commitments), ("facts", view.brief.facts)):
             for item in items:
                 if not item.grounded and not include_ungrounded:
                     continue
-                located = [e for e in item.evidence if e.start is not None]
-                citation = None
-                if item.grounded and located:
+                spans = [s for s in (_span(e) for e in item.evidence) if s]
+                citation = next((cited[(view.brief.id, s)] for s in spans if (view.brief.id, s) in cited), None)
+                if item.grounded and citation is None and spans:
                     counter += 1
-                    citation = Citation(number=counter, evidence=located)
-                    view.citations.append(citation)
+                    citation = counter
+                    located = [e for e in item.evidence if _span(e)]
+                    quotes[view.brief.id][counter] = [
+                        SourcedEvidence(article=view.brief.id, quote=e.quote, start=e.start, end=e.end) for e in located
+                    ]
                 getattr(view, kind).append(ItemView(item=item, grounded=item.grounded, citation=citation))
-        views.append(view)
-    return views
+        view.citations = sorted(quotes[view.brief.id].items())
+    return Views(articles=articles, commitments=day_commitments, facts=day_facts, by_id=by_id)
 
 
 def render(briefing: Briefing, fmt: Format, env: jinja2.Environment, include_ungrounded: bool = False) -> str:
@@ -88,10 +126,20 @@ def render(briefing: Briefing, fmt: Format, env: jinja2.Environment, include_ung
     if fmt == "json":
         return briefing.model_dump_json(indent=2) + "\n"
     views = build_views(briefing, include_ungrounded)
+    implications = [(view, i) for view in views.articles for i in view.brief.implications]
+    footnotes: dict[int, list[tuple[ArticleView, list[SourcedEvidence]]]] = {}
+    for view in views.articles:
+        for number, evidence in view.citations:
+            footnotes.setdefault(number, []).append((view, evidence))
     context = {
         "briefing": briefing,
-        "articles": views,
-        "commitments": [(view, c) for view in views for c in view.commitments],
+        "articles": views.articles,
+        "by_id": views.by_id,
+        "day_commitments": views.commitments,
+        "day_facts": views.facts,
+        "implications": implications,
+        "footnotes": sorted(footnotes.items()),
+        "first_place": {number: places[0][0].number for number, places in footnotes.items()},
         "include_ungrounded": include_ungrounded,
         "sources_count": len({b.source for b in briefing.articles}),
     }

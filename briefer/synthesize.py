@@ -1,10 +1,101 @@
-"""The briefing across articles: for now, the overview built from each article's lead."""
+"""The briefing across articles: facts merged across sources, conflicts, the commitments of the day,
+themes, the watch list and the overview.
+
+Matching is cheap and deterministic: normalised words, shared names and numbers. Two grounded facts from
+different articles are the same fact when their content words overlap by SAME_FACT (Jaccard) and their
+numbers agree; they conflict when they give a different number with the same unit and the same lead word
+("cost 310 million euros" against "cost 340 million euros") about the same subject, or when one denies
+what the other states. With a model, one more call writes the overview, the themes and the watch list
+(`prompts/synthesize.*.j2`); without one, the overview is made from the leads and the themes from the
+names the articles share.
+"""
 
 from __future__ import annotations
 
-from briefer.models import ArticleBrief
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from briefer.dates import resolve_deadline
+from briefer.models import (
+    ArticleBrief,
+    Commitment,
+    Conflict,
+    ConflictSide,
+    DayCommitment,
+    DayFact,
+    Fact,
+    ModelSynthesis,
+    SourcedEvidence,
+    Theme,
+    WatchItem,
+)
 
 OVERVIEW_MAX_ARTICLES = 5
+SAME_FACT = 0.5
+SAME_PLEDGE = 0.5
+_STOP = frozenset(
+    """a an the and or but of to in on at by for with from as is are was were be been being has have had it its
+    this that these those their his her they he she we you i not no will would could should may might can said
+    says told according also than then there which who whom whose what when where while after before over under
+    about into out up down more most less least very just so such only other some any each""".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(%|per\s?cent|percent))?(?:\s+(million|billion|thousand|bn|m))?"
+)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\b[A-Z]{2,}\b")
+_DENIAL = re.compile(r"\b(?:den(?:y|ied|ies)|not true|false|never)\b", re.I)
+_NAME_STOP = {
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "In",
+    "On",
+    "At",
+    "But",
+    "And",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "According",
+    "After",
+    "Before",
+    "When",
+    "While",
+    "If",
+    "As",
+    "For",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
 
 
 def lead_sentence(summary: str) -> str:
@@ -16,7 +107,7 @@ def lead_sentence(summary: str) -> str:
     return summary
 
 
-def overview(briefs: list[ArticleBrief]) -> str:
+def overview_from_leads(briefs: Sequence[ArticleBrief]) -> str:
     """A bottom line from the leads: one article's summary, or the lead sentence of the first few."""
     if not briefs:
         return ""
@@ -26,3 +117,304 @@ def overview(briefs: list[ArticleBrief]) -> str:
     more = len(briefs) - OVERVIEW_MAX_ARTICLES
     text = " ".join(lead for lead in leads if lead)
     return text + (f" Also: {more} more article{'s' if more != 1 else ''} below." if more > 0 else "")
+
+
+def content_words(text: str) -> set[str]:
+    return {w.lower().strip("'’-") for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2}
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str  # "million euros", "%", "homes"
+    lead: str  # the content word just before the number: "cost", "contribute"
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Numbers with what they count and the word that introduces them; years are left out."""
+    found = []
+    for m in _NUMBER.finditer(text):
+        raw = m.group(1).replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        scale = (m.group(3) or "").lower()
+        if not m.group(2) and not scale and 1900 <= value <= 2100 and "." not in raw:
+            continue  # a year
+        after = [w.lower() for w in _WORD.findall(text[m.end() : m.end() + 30])][:1]
+        before = [w.lower() for w in _WORD.findall(text[max(0, m.start() - 40) : m.start()]) if w.lower() not in _STOP]
+        unit = " ".join(filter(None, [scale, "%" if m.group(2) else "", *after])).strip()
+        found.append(Quantity(value=value, unit=unit, lead=before[-1] if before else ""))
+    return found
+
+
+@dataclass
+class _Item:
+    article: str
+    fact: Fact
+    words: set[str] = field(default_factory=set)
+    numbers: set[tuple[float, str]] = field(default_factory=set)
+    quantities: list[Quantity] = field(default_factory=list)
+
+
+def _evidence(article: str, fact: Fact | Commitment) -> list[SourcedEvidence]:
+    return [
+        SourcedEvidence(article=article, quote=e.quote, start=e.start, end=e.end)
+        for e in fact.evidence
+        if e.start is not None
+    ]
+
+
+def merge_facts(briefs: Sequence[ArticleBrief]) -> tuple[list[DayFact], list[Conflict]]:
+    """Each grounded fact once, with all the articles that report it; and the facts that disagree."""
+    items = []
+    for brief in briefs:
+        for fact in brief.facts:
+            if fact.grounded:
+                q = quantities(fact.statement)
+                items.append(_Item(brief.id, fact, content_words(fact.statement), {(x.value, x.unit) for x in q}, q))
+    groups: list[list[_Item]] = []
+    for item in items:
+        for group in groups:
+            head = group[0]
+            if (
+                item.article not in {g.article for g in group}
+                and item.numbers == head.numbers
+                and _denies(item) == _denies(head)
+                and _jaccard(item.words, head.words) >= SAME_FACT
+            ):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    facts = [
+        DayFact(
+            statement=group[0].fact.statement,
+            attribution=group[0].fact.attribution,
+            sources=[g.article for g in group],
+            evidence=[e for g in group for e in _evidence(g.article, g.fact)],
+        )
+        for group in groups
+    ]
+    return facts, find_conflicts(items)
+
+
+def _denies(item: _Item) -> bool:
+    return item.fact.attribution == "denied" or bool(_DENIAL.search(item.fact.statement))
+
+
+def find_conflicts(items: Sequence[_Item]) -> list[Conflict]:
+    conflicts: list[Conflict] = []
+    seen: set[tuple[int, int]] = set()
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if a.article == b.article or (i, j) in seen:
+                continue
+            topic = _jaccard(a.words, b.words)
+            clash = _number_clash(a, b)
+            denial = _denies(a) != _denies(b)
+            if (clash and _same_subject(a, b)) or (denial and topic >= SAME_FACT):
+                seen.add((i, j))
+                conflicts.append(
+                    Conflict(
+                        topic=clash or "one source denies what the other states",
+                        sides=[_side(a), _side(b)],
+                    )
+                )
+    return conflicts
+
+
+def _same_subject(a: _Item, b: _Item) -> bool:
+    """Two figures for one thing: the facts share a content word beyond the figure's own unit and lead."""
+    figure_words = {w for q in (*a.quantities, *b.quantities) for w in (q.lead, *q.unit.split())}
+    return bool((a.words & b.words) - figure_words - {"million", "billion", "thousand"})
+
+
+def _number_clash(a: _Item, b: _Item) -> str | None:
+    for x in a.quantities:
+        for y in b.quantities:
+            if x.unit and x.unit == y.unit and x.lead and x.lead == y.lead and x.value != y.value:
+                return f"{x.lead}: {_fmt(x)} or {_fmt(y)}"
+    return None
+
+
+def _fmt(q: Quantity) -> str:
+    value = f"{q.value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value} {q.unit}".strip()
+
+
+def _side(item: _Item) -> ConflictSide:
+    quote = next((e.quote for e in item.fact.evidence if e.start is not None), item.fact.statement)
+    return ConflictSide(article=item.article, statement=item.fact.statement, quote=quote)
+
+
+def _actor_words(actor: str) -> frozenset[str]:
+    return frozenset(w for w in content_words(actor) if w not in {"side", "government", "city"}) or frozenset(
+        {actor.casefold()}
+    )
+
+
+def _same_pledge(a: tuple[str, Commitment, set[str]], b: tuple[str, Commitment, set[str]]) -> bool:
+    """Same words, or some words and the same figure ("contribute 120 million euros")."""
+    overlap = _jaccard(a[2], b[2])
+    if overlap >= SAME_PLEDGE:
+        return True
+    figures_a = {(q.value, q.unit) for q in quantities(a[1].action)}
+    figures_b = {(q.value, q.unit) for q in quantities(b[1].action)}
+    return overlap >= SAME_PLEDGE / 2 and bool(figures_a & figures_b)
+
+
+def merge_commitments(briefs: Sequence[ArticleBrief]) -> list[DayCommitment]:
+    """Each grounded pledge once, with its sources; grouped by actor in order of first appearance. An actor
+    named more fully in one article ("Port Estrel harbour authority") is the same as a shorter mention
+    ("the harbour authority") when one's words hold the other's."""
+    actors: list[tuple[frozenset[str], list[list[tuple[str, Commitment, set[str]]]]]] = []
+    for brief in briefs:
+        for c in brief.commitments:
+            if not c.grounded:
+                continue
+            words = _actor_words(c.actor)
+            slot = next((a for a in actors if a[0] <= words or words <= a[0]), None)
+            if slot is None:
+                slot = (words, [])
+                actors.append(slot)
+            entry = (brief.id, c, content_words(c.action))
+            for group in slot[1]:
+                if brief.id not in {g[0] for g in group} and _same_pledge(entry, group[0]):
+                    group.append(entry)
+                    break
+            else:
+                slot[1].append([entry])
+    day = []
+    for _, groups in actors:
+        for group in groups:
+            fullest = max(group, key=lambda g: len(g[1].actor))[1]
+            first = group[0][1]
+            day.append(
+                DayCommitment(
+                    actor=fullest.actor,
+                    action=first.action,
+                    counterparty=first.counterparty
+                    or next((g[1].counterparty for g in group if g[1].counterparty), None),
+                    deadline=first.deadline or next((g[1].deadline for g in group if g[1].deadline), None),
+                    due=first.due or next((g[1].due for g in group if g[1].due), None),
+                    sources=[g[0] for g in group],
+                    evidence=[e for g in group for e in _evidence(g[0], g[1])],
+                )
+            )
+    return day
+
+
+def names(brief: ArticleBrief) -> Counter[str]:
+    """The names an article mentions in its summary and facts. A single capitalised word that opens a
+    sentence ("Chief executive ...", "Shares rose ...") is not taken for a name."""
+    found: Counter[str] = Counter()
+    for text in (brief.summary, *(f.statement for f in brief.facts)):
+        for m in _NAME.finditer(text):
+            name = re.sub(r"^(?:The|A|An)\s+", "", m.group(0))
+            after_article = name != m.group(0)  # "The Kessvik dam": the name does not open the sentence
+            opens_sentence = not after_article and (
+                m.start() == 0 or text[: m.start()].rstrip().endswith((".", "!", "?", '"', "“"))
+            )
+            if name in _NAME_STOP or (opens_sentence and " " not in name and not name.isupper()):
+                continue
+            found[name] += 1
+    return found
+
+
+def themes_from_names(briefs: Sequence[ArticleBrief]) -> list[Theme]:
+    """Articles that share a name form a theme, labelled with the names they share most."""
+    if not briefs:
+        return []
+    named = [set(names(b)) for b in briefs]
+    parent = list(range(len(briefs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(briefs)):
+        for j in range(i + 1, len(briefs)):
+            if named[i] & named[j]:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(briefs)):
+        groups[root(i)].append(i)
+    themes = []
+    for members in groups.values():
+        if len(members) == 1:
+            label = briefs[members[0]].title
+        else:
+            shared = Counter(n for i in members for n in named[i])
+            common = [n for n, count in shared.most_common() if count > 1][:3]
+            label = ", ".join(common)
+        themes.append(Theme(label=label, articles=[briefs[i].id for i in members]))
+    return sorted(themes, key=lambda t: -len(t.articles))
+
+
+def watch_list(commitments: Iterable[DayCommitment], today: date) -> list[WatchItem]:
+    """Dated commitments from today on, soonest first."""
+    items = [
+        WatchItem(due=c.due, when=c.deadline, item=f"{c.actor}: {c.action}", articles=c.sources)
+        for c in commitments
+        if c.due is not None and c.due >= today
+    ]
+    return sorted(items, key=lambda w: w.due or today)
+
+
+@dataclass
+class Synthesis:
+    overview: str
+    themes: list[Theme]
+    facts: list[DayFact]
+    conflicts: list[Conflict]
+    commitments: list[DayCommitment]
+    watch: list[WatchItem]
+
+
+def synthesize(briefs: Sequence[ArticleBrief], today: date) -> Synthesis:
+    """The deterministic synthesis (the offline provider's, and the model's starting point)."""
+    facts, conflicts = merge_facts(briefs)
+    commitments = merge_commitments(briefs)
+    return Synthesis(
+        overview=overview_from_leads(briefs),
+        themes=themes_from_names(briefs),
+        facts=facts,
+        conflicts=conflicts,
+        commitments=commitments,
+        watch=watch_list(commitments, today),
+    )
+
+
+def apply_model(base: Synthesis, answer: ModelSynthesis, briefs: Sequence[ArticleBrief], today: date) -> Synthesis:
+    """The model's overview, themes and watch items, keeping only article ids that exist."""
+    known = {b.id for b in briefs}
+    themes = [
+        Theme(label=t.label.strip(), articles=[a for a in t.articles if a in known])
+        for t in answer.themes
+        if t.label.strip() and any(a in known for a in t.articles)
+    ]
+    watch = list(base.watch)
+    listed = {(w.item.casefold(), w.due) for w in watch}
+    for w in answer.watch:
+        when = resolve_deadline(w.when, today) if w.when else None
+        ids = [a for a in w.articles if a in known]
+        if ids and (w.item.casefold(), when) not in listed and (when is None or when >= today):
+            watch.append(WatchItem(due=when, when=w.when, item=w.item.strip(), articles=ids))
+    watch.sort(key=lambda w: (w.due is None, w.due or today))
+    return Synthesis(
+        overview=answer.overview.strip() or base.overview,
+        themes=themes or base.themes,
+        facts=base.facts,
+        conflicts=base.conflicts,
+        commitments=base.commitments,
+        watch=watch,
+    )

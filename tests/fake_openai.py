@@ -59,7 +59,9 @@ def extraction_for(text: str) -> dict[str, Any]:
             )
     return {
         "summary": " ".join(sents[:2]),
-        "facts": [{"statement": s, "quotes": [s]} for s in sents[:3]],
+        "facts": [
+            {"statement": s, "attribution": "reported" if " said" in s else "stated", "quotes": [s]} for s in sents[:3]
+        ],
         "commitments": commitments,
         "implications": [{"statement": "This may matter later.", "rationale": "It is news.", "confidence": "medium"}],
     }
@@ -86,7 +88,26 @@ def completion(content: str, finish_reason: str = "stop", prompt_tokens: int = 1
     }
 
 
+def synthesis_for(body: dict[str, Any]) -> dict[str, Any] | None:
+    """A valid synthesis when the request is the day's synthesis (its articles come in <articles> tags)."""
+    messages = body.get("messages") or [{}]
+    if "editor of a daily news briefing" not in str(messages[0].get("content", "")):
+        return None
+    user = str(messages[-1].get("content", ""))
+    ids = re.findall(r"^\[(\w+)\]", user, re.M)
+    summaries = re.findall(r"^Summary: (.*)$", user, re.M)
+    deadlines = re.findall(r"^- commitment: (.*?) \[by (.*?)\]$", user, re.M)
+    return {
+        "overview": "Bottom line: " + " ".join(s.split(". ")[0].rstrip(".") + "." for s in summaries),
+        "themes": [{"label": "Everything today", "articles": ids}],
+        "watch": [{"when": when, "item": what, "articles": ids[:1]} for what, when in deadlines],
+    }
+
+
 def default_responder(body: dict[str, Any]) -> Reply:
+    synthesis = synthesis_for(body)
+    if synthesis is not None:
+        return Reply(body=completion(json.dumps(synthesis)))
     return Reply(body=completion(json.dumps(extraction_for(article_text(body)))))
 
 
@@ -121,7 +142,7 @@ def fault(name: str, **kw: Any) -> Callable[[dict[str, Any]], Reply]:
         if name == "hallucinate":
             data = extraction_for(article_text(body))
             data["facts"].append(
-                {"statement": "An invented fact.", "quotes": ["words that appear nowhere in the text"]}
+                {"statement": "An invented fact.", "attribution": "stated", "quotes": ["words that appear nowhere"]}
             )
             return Reply(body=completion(json.dumps(data)))
         for status in (400, 401, 403, 404):

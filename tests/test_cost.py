@@ -62,7 +62,8 @@ def env_for(fake: FakeOpenAI, config: str = "") -> dict[str, str]:
 
 
 def completions(fake: FakeOpenAI) -> list[dict[str, Any]]:
-    return [r for r in fake.requests if r.get("messages")]
+    """The extraction requests the server received (not the day's synthesis call)."""
+    return [r for r in fake.requests if r.get("messages") and "editor of a daily" not in r["messages"][0]["content"]]
 
 
 def test_a_repeated_run_makes_no_model_request(fake: FakeOpenAI, isolated: Path) -> None:
@@ -74,7 +75,7 @@ def test_a_repeated_run_makes_no_model_request(fake: FakeOpenAI, isolated: Path)
     second = runner.invoke(app, ["run", str(folder), "-f", "json"], env=env)
     assert len(completions(fake)) == 5  # nothing new was asked
     usage = json.loads(second.stdout)["usage"]
-    assert usage["requests"] == 0 and usage["cache_hits"] == 5
+    assert usage["requests"] == 0 and usage["cache_hits"] == 5  # the synthesis was cached too
     assert json.loads(second.stdout)["articles"] == json.loads(first.stdout)["articles"]
     runner.invoke(app, ["run", str(folder), "--no-cache", "-q"], env=env)
     assert len(completions(fake)) == 10
@@ -101,8 +102,8 @@ def test_cache_commands(fake: FakeOpenAI, isolated: Path) -> None:
     path = runner.invoke(app, ["cache", "path"]).stdout.strip()
     assert path == os.environ["BRIEFER_CACHE_DIR"] + "/cache.sqlite3"
     stats = runner.invoke(app, ["cache", "stats"]).stdout
-    assert "entries: 2" in stats and "gpt-4o-mini: 2" in stats
-    assert runner.invoke(app, ["cache", "clear"]).stdout.strip() == "removed 2 entries"
+    assert "entries: 3" in stats and "gpt-4o-mini: 3" in stats  # two articles and the day's synthesis
+    assert runner.invoke(app, ["cache", "clear"]).stdout.strip() == "removed 3 entries"
     assert "entries: 0" in runner.invoke(app, ["cache", "stats"]).stdout
 
 
@@ -205,8 +206,9 @@ def test_usage_reports_cost_and_provider_cached_tokens(fake: FakeOpenAI, isolate
     fake.responder = with_cached_tokens
     result = runner.invoke(app, ["run", str(write_articles(isolated / "in", 2)), "-f", "json"], env=env_for(fake))
     usage = json.loads(result.stdout)["usage"]
-    assert usage["prompt_tokens"] == 200 and usage["cached_tokens"] == 120 and usage["completion_tokens"] == 100
-    assert usage["cost_usd"] == pytest.approx((80 * 0.15 + 120 * 0.075 + 100 * 0.60) / 1e6)
+    # two articles and the day's synthesis, 100 prompt tokens (60 cached) and 50 completion tokens each
+    assert usage["prompt_tokens"] == 300 and usage["cached_tokens"] == 180 and usage["completion_tokens"] == 150
+    assert usage["cost_usd"] == pytest.approx((120 * 0.15 + 180 * 0.075 + 150 * 0.60) / 1e6)
     assert "$0.0001 " in result.stderr or "$0.0001," in result.stderr
     unknown = runner.invoke(
         app, ["run", str(isolated / "in"), "-f", "json", "--no-cache", "-m", "llama3.1"], env=env_for(fake)
@@ -269,7 +271,7 @@ def test_merge_extractions_removes_repeats() -> None:
         json.dumps(
             {
                 "summary": "first",
-                "facts": [{"statement": "X rose.", "quotes": ["x"]}],
+                "facts": [{"statement": "X rose.", "attribution": "stated", "quotes": ["x"]}],
                 "commitments": [
                     {"actor": "A", "action": "build", "counterparty": None, "deadline": None, "quotes": ["a"]}
                 ],
@@ -281,7 +283,10 @@ def test_merge_extractions_removes_repeats() -> None:
         json.dumps(
             {
                 "summary": "second",
-                "facts": [{"statement": "x  rose", "quotes": ["x"]}, {"statement": "Y fell.", "quotes": ["y"]}],
+                "facts": [
+                    {"statement": "x  rose", "attribution": "stated", "quotes": ["x"]},
+                    {"statement": "Y fell.", "attribution": "stated", "quotes": ["y"]},
+                ],
                 "commitments": [
                     {"actor": "a", "action": "Build", "counterparty": None, "deadline": None, "quotes": ["a"]}
                 ],
@@ -307,7 +312,10 @@ def test_batch_api_flow(fake: FakeOpenAI, isolated: Path) -> None:
     assert len(data["articles"]) == 4 and data["usage"]["cache_hits"] == 1
     uploaded = fake.files["file-1"].decode().splitlines()
     assert len(uploaded) == 3 and json.loads(uploaded[0])["body"]["response_format"]["type"] == "json_schema"
-    assert data["usage"]["cost_usd"] == pytest.approx(cost(price_for("gpt-4o-mini"), 300, 0, 150, batch=True))
+    price = price_for("gpt-4o-mini")
+    batched, live = cost(price, 300, 0, 150, batch=True), cost(price, 100, 0, 50)  # live: the day's synthesis
+    assert batched is not None and live is not None
+    assert data["usage"]["cost_usd"] == pytest.approx(batched + live)
     # the results are cached: a live run afterwards asks nothing
     again = runner.invoke(app, ["run", str(folder), "-f", "json"], env=env)
     assert json.loads(again.stdout)["usage"]["requests"] == 0

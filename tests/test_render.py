@@ -11,6 +11,7 @@ import pytest
 
 from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact, Failure, Implication, Origin, Usage
 from briefer.render import Format, choose_format, render
+from briefer.synthesize import synthesize
 from briefer.templating import output_environment
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -74,6 +75,7 @@ def fixed_briefing() -> Briefing:
             )
         ],
     )
+    day = synthesize([a, b], date(2026, 3, 2))
     return Briefing(
         title="Morning briefing",
         date=date(2026, 3, 2),
@@ -81,6 +83,11 @@ def fixed_briefing() -> Briefing:
         provider="openai",
         model="fake-model",
         overview="Arland pledged tanks. A dam was approved.",
+        themes=day.themes,
+        commitments=day.commitments,
+        facts=day.facts,
+        conflicts=day.conflicts,
+        watch=day.watch,
         articles=[a, b],
         failures=[Failure(source="broken.txt", error="empty file")],
         usage=Usage(requests=2, prompt_tokens=200, completion_tokens=100, elapsed_seconds=1.5),
@@ -99,7 +106,8 @@ def test_golden(fmt: Format) -> None:
 def test_citations_link_each_item_to_its_quote() -> None:
     html = render(fixed_briefing(), "html", env())
     for n in (1, 2, 3):
-        assert f'href="#cite-{n}"' in html and f'id="cite-{n}"' in html and f'href="#ref-{n}"' in html
+        assert f'href="#cite-{n}"' in html and f'id="cite-{n}"' in html
+    assert 'href="#article-1"' in html and 'id="article-1"' in html  # the source entry leads back to the article
     assert "An unsupported claim." not in html  # ungrounded items are left out by default
     md = render(fixed_briefing(), "md", env())
     assert md.count("[^1]:") == 1 and "[^1]" in md.split("[^1]:")[0]

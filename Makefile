@@ -11,7 +11,7 @@ test:
 	$(BIN)/pytest -q
 
 lint:
-	$(BIN)/ruff check briefer tests bench
+	$(BIN)/ruff check briefer tests bench scripts
 	$(BIN)/ruff format --check briefer tests bench || true
 	$(BIN)/mypy
 

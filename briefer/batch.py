@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from briefer.errors import InputError, ModelError
 from briefer.extract import EXTRACTION, ModelExtractor, merge_extractions, to_brief
 from briefer.llm import InvalidOutput, Mode, parse_output
-from briefer.models import Article, ArticleBrief, Failure, ModelExtraction
+from briefer.models import Article, ArticleBrief, Failure
 
 ENDPOINT: Final = "/v1/chat/completions"
 TERMINAL = {"completed", "failed", "expired", "cancelled"}
@@ -49,7 +49,7 @@ async def submit(
                 continue
             custom_id = f"a{n}-p{part}"
             keys[custom_id] = request.key
-            body = extractor.llm.request_body(request.messages, EXTRACTION, ModelExtraction, Mode.JSON_SCHEMA)
+            body = extractor.llm.request_body(request.messages, EXTRACTION, extractor.output, Mode.JSON_SCHEMA)
             lines.append(json.dumps({"custom_id": custom_id, "method": "POST", "url": ENDPOINT, "body": body}))
     state = BatchState(articles=articles, keys=keys, title=title, failures=failures or [])
     if not lines:
@@ -154,7 +154,7 @@ def _store(extractor: ModelExtractor, state: BatchState, line: str) -> dict[str,
     body = response.get("body") or {}
     try:
         content = body["choices"][0]["message"]["content"] or ""
-        extraction = parse_output(content, ModelExtraction)
+        extraction = parse_output(content, extractor.output)
     except (KeyError, IndexError, TypeError):
         return {custom_id: "the batch result holds no reply"}
     except InvalidOutput as e:

@@ -55,6 +55,9 @@ def handled(command: F) -> F:
         except KeyboardInterrupt:
             _say("interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except BrokenPipeError:  # the reader went away (`briefer ... | head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except typer.Exit:
             raise
         except Exception as e:
@@ -110,6 +113,12 @@ UngroundedOpt = Annotated[
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ask the model again even for cached articles.")]
+VarOpt = Annotated[
+    list[str] | None, typer.Option("--var", help="key=value for prompts and templates; repeatable.", show_default=False)
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Print the first article's prompts and the cost estimate; send nothing.")
+]
 BatchOpt = Annotated[bool, typer.Option("--batch", help="Use the Batch API: half price, results within 24 h.")]
 WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for the batch to finish (default: wait).")]
 MaxCostOpt = Annotated[
@@ -118,10 +127,12 @@ MaxCostOpt = Annotated[
 
 
 def _settings(**flags: Any) -> Any:
-    from briefer.config import load_settings
+    from briefer.config import load_settings, parse_vars
 
     if flags.pop("offline", False):
         flags["provider"] = "offline"
+    if "vars" in flags:
+        flags["vars"] = parse_vars(flags["vars"]) or None
     return load_settings(flags)
 
 
@@ -212,6 +223,32 @@ def _via_batch(ingested: Any, settings: Any, wait: bool, quiet: bool, output: Pa
         raise
 
 
+def _dry_run(ingested: Any, settings: Any) -> None:
+    """The exact messages for the first article and the estimate for the run; nothing is sent."""
+    from briefer import pipeline
+
+    if not ingested.articles:
+        reasons = "; ".join(f"{f.source}: {f.error}" for f in ingested.failures[:3])
+        raise InputError(f"no readable article ({reasons})")
+    plan = pipeline.plan(ingested.articles, settings, os.environ)
+    if plan.provider == "offline":
+        typer.echo(f"offline: {len(ingested.articles)} articles would be extracted without a language model; no cost")
+        return
+    first = ingested.articles[0]
+    typer.echo(f"# Request for the first article: {first.title} ({first.source})")
+    typer.echo(f"# model: {plan.model}; endpoint: {plan.endpoint}; structured output: json_schema '{plan.schema_name}'")
+    for message in plan.messages or []:
+        typer.echo(f"\n--- {message['role']} ---\n{message['content']}")
+    typer.echo("\n--- response schema ---")
+    typer.echo(json.dumps(plan.schema, indent=2))
+    cost = "cost unknown (no price for this model)" if plan.cost is None else f"about ${plan.cost:.4f}"
+    typer.echo(
+        f"\n# Estimate for {len(ingested.articles)} articles ({plan.cached} already cached, nothing to pay for them): "
+        f"{plan.requests} requests, {plan.prompt_tokens} prompt + {plan.completion_tokens} completion tokens, "
+        f"{cost}, plus one synthesis request. Tokens: {plan.token_method}."
+    )
+
+
 def _emit(text: str, output: Path | None) -> None:
     from briefer.pipeline import write_output
 
@@ -243,13 +280,13 @@ def _summary(briefing: Any, output: Path | None, quiet: bool) -> None:
         _say(f"  failed: {failure.source}: {failure.error}")
 
 
-def _render(briefing: Any, fmt: str, templates_dir: Path | None, include_ungrounded: bool) -> str:
+def _render(briefing: Any, fmt: str, settings: Any) -> str:
     from briefer.config import user_dir
     from briefer.render import render
     from briefer.templating import output_environment
 
-    env = output_environment(templates_dir, user_dir())
-    return render(briefing, fmt, env, include_ungrounded)  # type: ignore[arg-type]
+    env = output_environment(settings.templates_dir, user_dir())
+    return render(briefing, fmt, env, settings.include_ungrounded, settings.vars)  # type: ignore[arg-type]
 
 
 @app.command()
@@ -273,6 +310,8 @@ def run(
     max_cost: MaxCostOpt = None,
     batch: BatchOpt = False,
     wait: WaitOpt = True,
+    var: VarOpt = None,
+    dry_run: DryRunOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract the articles and render the briefing (Markdown to stdout by default)."""
@@ -291,15 +330,19 @@ def run(
         follow_links=False if no_follow else None,
         cache=False if no_cache else None,
         max_cost=max_cost,
+        vars=var,
     )
     ingested, window = _ingest(sources, sources_file, since, settings, quiet)
+    if dry_run:
+        _dry_run(ingested, settings)
+        return
     if batch:
         briefing = _via_batch(ingested, settings, wait, quiet, output)
         if briefing is None:
             return
     else:
         briefing = _extract(ingested, window, settings, quiet)
-    text = _render(briefing, fmt, settings.templates_dir, settings.include_ungrounded)
+    text = _render(briefing, fmt, settings)
     _emit(text, output)
     _summary(briefing, output, quiet)
 
@@ -320,6 +363,7 @@ def extract(
     no_follow: NoFollowOpt = False,
     no_cache: NoCacheOpt = False,
     max_cost: MaxCostOpt = None,
+    var: VarOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract the articles and save the result as JSON, without rendering (see `briefer render`)."""
@@ -333,6 +377,7 @@ def extract(
         follow_links=False if no_follow else None,
         cache=False if no_cache else None,
         max_cost=max_cost,
+        vars=var,
     )
     ingested, window = _ingest(sources, sources_file, since, settings, quiet)
     briefing = _extract(ingested, window, settings, quiet)
@@ -376,6 +421,7 @@ def render(
     format: FormatOpt = None,
     templates_dir: TemplatesOpt = None,
     include_ungrounded: UngroundedOpt = False,
+    var: VarOpt = None,
 ) -> None:
     """Render a saved briefing again, with no model call."""
     from pydantic import ValidationError
@@ -384,7 +430,7 @@ def render(
     from briefer.render import choose_format
 
     fmt = choose_format(output, format)
-    settings = _settings(templates_dir=templates_dir, include_ungrounded=include_ungrounded or None)
+    settings = _settings(templates_dir=templates_dir, include_ungrounded=include_ungrounded or None, vars=var)
     try:
         data = extraction.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -397,7 +443,7 @@ def render(
         first = e.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "document"
         raise InputError(f"{extraction}: not a briefer JSON file ({where}: {first['msg']})") from None
-    _emit(_render(briefing, fmt, settings.templates_dir, settings.include_ungrounded), output)
+    _emit(_render(briefing, fmt, settings), output)
 
 
 @app.command()
@@ -491,8 +537,108 @@ def batch_fetch(
     fmt = choose_format(output, format)
     settings = _settings(templates_dir=templates_dir)
     briefing = pipeline.fetch_batch(batch_id, settings, os.environ, wait=wait)
-    _emit(_render(briefing, fmt, settings.templates_dir, settings.include_ungrounded), output)
+    _emit(_render(briefing, fmt, settings), output)
     _summary(briefing, output, quiet)
+
+
+prompts_app = typer.Typer(help="The prompt templates: list, show, copy for editing, check.", no_args_is_help=True)
+templates_app = typer.Typer(help="The output templates: list, show, copy for editing, check.", no_args_is_help=True)
+config_app = typer.Typer(
+    help="The configuration: show the effective settings, write a starter file.", no_args_is_help=True
+)
+app.add_typer(prompts_app, name="prompts")
+app.add_typer(templates_app, name="templates")
+app.add_typer(config_app, name="config")
+NameArg = Annotated[str, typer.Argument(help="A file name as `list` prints it.")]
+InitDirArg = Annotated[Path | None, typer.Argument(help="Where to copy (default: the user directory).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite files that are already there.")]
+
+
+DirOpt = Annotated[Path | None, typer.Option("--dir", help="A directory searched before the others.")]
+
+
+def _kind_commands(kind: str, sub: typer.Typer) -> None:
+    @sub.command("list")
+    @handled
+    def list_(directory: DirOpt = None) -> None:
+        """Every file and where it comes from (override, user or packaged)."""
+        from briefer import customize
+
+        settings = _settings(**{f"{kind}_dir": directory})
+        for entry in customize.entries(kind, settings):
+            typer.echo(f"{entry.name:<24} {entry.origin:<9} {entry.path}")
+
+    @sub.command("show")
+    @handled
+    def show(name: NameArg, directory: DirOpt = None) -> None:
+        """Print the file that NAME resolves to."""
+        from briefer import customize
+
+        entry = customize.show(kind, name, _settings(**{f"{kind}_dir": directory}))
+        typer.echo(entry.path.read_text(encoding="utf-8"), nl=False)
+
+    @sub.command("init")
+    @handled
+    def init(target: InitDirArg = None, force: ForceOpt = False) -> None:
+        """Copy the packaged defaults for editing; never overwrites without --force."""
+        from briefer import customize
+
+        where, names = customize.init(kind, target, force)
+        typer.echo(f"copied {len(names)} files to {where}: {', '.join(names)}")
+
+    @sub.command("path")
+    @handled
+    def path() -> None:
+        """The user directory searched before the packaged defaults (BRIEFER_HOME moves it)."""
+        from briefer.config import user_dir
+
+        typer.echo(str(user_dir() / kind))
+
+    @sub.command("check")
+    @handled
+    def check(directory: DirOpt = None, var: VarOpt = None) -> None:
+        """Render every file against a sample briefing and report the problems."""
+        from briefer import customize
+
+        problems = customize.check(kind, _settings(**{f"{kind}_dir": directory}, vars=var))
+        for problem in problems:
+            _say(f"error: {problem}")
+        if problems:
+            raise typer.Exit(int(ExitCode.USAGE))
+        typer.echo(f"{kind}: all render")
+
+
+_kind_commands("prompts", prompts_app)
+_kind_commands("templates", templates_app)
+
+
+@config_app.command("show")
+@handled
+def config_show() -> None:
+    """The effective settings, where each came from; the API key is never shown."""
+    from briefer import customize
+    from briefer.config import config_files
+
+    settings = _settings()
+    files = config_files(os.environ, Path.cwd())
+    typer.echo("# files: " + (", ".join(str(f) for f in files) or "none"))
+    for key, value, origin in customize.effective(settings):
+        typer.echo(f"{key} = {value}    # {origin}")
+
+
+@config_app.command("init")
+@handled
+def config_init(
+    user: Annotated[bool, typer.Option("--user", help="Write the user file instead of ./briefer.toml.")] = False,
+    force: ForceOpt = False,
+) -> None:
+    """Write a commented starter configuration file."""
+    from briefer import customize
+    from briefer.config import PROJECT_FILE, USER_FILE, user_dir
+
+    path = user_dir() / USER_FILE if user else Path.cwd() / PROJECT_FILE
+    written = customize.init_config(path, force, "the user file" if user else "the project file")
+    typer.echo(f"wrote {written}")
 
 
 def main() -> None:

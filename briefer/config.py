@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 
 from briefer.errors import ConfigError
 from briefer.pricing import Price
@@ -44,6 +44,17 @@ class Settings(BaseModel):
     max_cost: float | None = Field(default=None, ge=0, description="US dollars a run may spend (--max-cost).")
     prices: dict[str, Price] = Field(default_factory=dict, description="Per-model prices, USD per 1M tokens.")
     batch_poll_seconds: float = Field(default=30.0, gt=0, description="How often --batch asks for progress.")
+    vars: dict[str, str] = Field(default_factory=dict, description="Variables for prompts and templates (--var).")
+
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def origin(self, key: str) -> str:
+        """Where a setting's value came from: "default", a file's path, "environment (VAR)" or "command line"."""
+        return self._origins.get(key, "default")
+
+    def explicit(self, key: str) -> bool:
+        return key in self._origins
+
     sources: list[str] = Field(default_factory=list, description="Sources used when the command names none.")
     follow_links: bool = Field(default=True, description="Fetch the full article behind a feed teaser.")
     fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds to wait for one page or feed.")
@@ -126,12 +137,53 @@ def load_settings(
     env = os.environ if env is None else env
     cwd = Path.cwd() if cwd is None else cwd
     settings = Settings()
+    origins: dict[str, str] = {}
     layers: list[tuple[str, dict[str, Any]]] = [(str(p), _read_file(p)) for p in config_files(env, cwd)]
     layers.append(("environment", {field: env[var] for var, field in _ENV_KEYS.items() if env.get(var)}))
     layers.append(("command line", {k: v for k, v in (overrides or {}).items() if v is not None}))
+    variables: dict[str, str] = {}
     for origin, values in layers:
+        if isinstance(values.get("vars"), dict):  # variables add up across layers rather than replace
+            variables = {**variables, **values["vars"]}
+            values = {**values, "vars": variables}
         try:
             settings = Settings.model_validate({**settings.model_dump(), "api_key": settings.api_key, **values})
         except ValidationError as e:
             raise ConfigError(_describe(e, origin)) from e
+        for key in values:
+            if origin == "environment":
+                var = next(v for v, f in _ENV_KEYS.items() if f == key)
+                origins[key] = f"environment ({var})"
+            else:
+                origins[key] = origin
+    settings._origins = origins
     return settings
+
+
+def parse_vars(pairs: list[str] | None) -> dict[str, str]:
+    """`--var key=value` flags; a ConfigError naming the bad one."""
+    result: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError(f"--var: '{pair}' is not key=value (the key: letters, digits and _)")
+        result[key.strip()] = value
+    return result
+
+
+def apply_prompt_settings(
+    settings: Settings, model: str | None, temperature: float | None, max_output_tokens: int | None
+) -> Settings:
+    """A prompt's front matter sets model, temperature and output limit unless configuration or flags did."""
+    update: dict[str, Any] = {}
+    if model is not None and not settings.explicit("model"):
+        update["model"] = model
+    if temperature is not None and not settings.explicit("temperature"):
+        update["temperature"] = temperature
+    if max_output_tokens is not None and not settings.explicit("max_output_tokens"):
+        update["max_output_tokens"] = max_output_tokens
+    if not update:
+        return settings
+    updated = settings.model_copy(update=update)
+    updated._origins = {**settings._origins, **dict.fromkeys(update, "prompt front matter")}
+    return updated

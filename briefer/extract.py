@@ -31,6 +31,7 @@ from briefer.models import (
     Usage,
 )
 from briefer.pricing import Price, cost
+from briefer.prompts import extraction_model, read_meta
 from briefer.templating import render_template
 from briefer.tokens import count_tokens
 
@@ -68,6 +69,7 @@ def extraction_messages(
 ) -> list[dict[str, str]]:
     """The system message (static: cacheable by providers) and the user message ending with the article."""
     context = {
+        "fields": {},
         **(variables or {}),
         "article": article,
         "article_text": fence(article.text if text is None else text),
@@ -124,12 +126,25 @@ def merge_extractions(parts: list[ModelExtraction]) -> ModelExtraction:
             commitments.setdefault((_key(c.actor), _key(c.action)), c)
         for i in part.implications:
             implications.setdefault(_key(i.statement), i)
-    return ModelExtraction(
+    extra: dict[str, Any] = {}
+    for name in extra_fields(parts[0]):
+        values = [getattr(p, name) for p in parts]
+        if isinstance(values[0], list):
+            extra[name] = list(dict.fromkeys(v for value in values for v in value))
+        else:
+            extra[name] = values[0]
+    return type(parts[0])(
         summary=parts[0].summary,
         facts=list(facts.values()),
         commitments=list(commitments.values()),
         implications=list(implications.values())[:MAX_IMPLICATIONS],
+        **extra,
     )
+
+
+def extra_fields(extraction: ModelExtraction) -> list[str]:
+    """The sections a customised prompt added to the built-in ones."""
+    return [name for name in type(extraction).model_fields if name not in ModelExtraction.model_fields]
 
 
 def to_brief(article: Article, extraction: ModelExtraction) -> ArticleBrief:
@@ -166,6 +181,7 @@ def to_brief(article: Article, extraction: ModelExtraction) -> ArticleBrief:
         facts=facts,
         commitments=commitments,
         implications=implications,
+        extra={name: getattr(extraction, name) for name in extra_fields(extraction)},
     )
 
 
@@ -199,6 +215,8 @@ class ModelExtractor:
         self.variables = dict(variables or {})
         self.cache = cache
         self.price = price
+        self.meta = read_meta(prompts)
+        self.output = extraction_model(self.meta.fields)
 
     @property
     def model(self) -> str:
@@ -221,11 +239,13 @@ class ModelExtractor:
         texts = split_text(article.text, self.llm.settings.max_article_tokens)
         requests = []
         for n, text in enumerate(texts, start=1):
-            messages = extraction_messages(self.prompts, article, self.variables, text, n, len(texts))
+            messages = extraction_messages(
+                self.prompts, article, {**self.variables, "fields": self.meta.fields}, text, n, len(texts)
+            )
             requests.append(Request(messages=messages, key=self._cache_key(messages)))
         return requests
 
-    def _cache_key(self, messages: list[dict[str, str]], output: type[BaseModel] = ModelExtraction) -> str:
+    def _cache_key(self, messages: list[dict[str, str]], output: type[BaseModel] | None = None) -> str:
         s = self.llm.settings
         return key_for(
             {
@@ -234,7 +254,7 @@ class ModelExtractor:
                 "endpoint": self.llm.endpoint,
                 "temperature": s.temperature,
                 "max_output_tokens": s.max_output_tokens,
-                "schema": inline_schema(output),
+                "schema": inline_schema(output or self.output),
                 "messages": messages,
             }
         )
@@ -246,14 +266,14 @@ class ModelExtractor:
         if stored is None:
             return None
         try:
-            return ModelExtraction.model_validate_json(stored)
+            return self.output.model_validate_json(stored)
         except ValueError:
             return None  # written by an older briefer: ask again
 
     def estimate(self, article: Article) -> tuple[int, int]:
         """(prompt, completion) tokens this article would cost; zero for what the cache already holds."""
         prompt = completion = 0
-        schema_tokens = count_tokens(str(inline_schema(ModelExtraction)))
+        schema_tokens = count_tokens(str(inline_schema(self.output)))
         for request in self.requests_for(article):
             if self.cached(request) is not None:
                 continue
@@ -262,7 +282,7 @@ class ModelExtractor:
         return prompt, completion
 
     async def _ask(self, request: Request) -> ModelExtraction:
-        extraction = await self.llm.structured(request.messages, EXTRACTION, ModelExtraction)
+        extraction = await self.llm.structured(request.messages, EXTRACTION, self.output)
         if self.cache is not None:
             self.cache.put(request.key, self.model, extraction.model_dump_json())
         return extraction

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -94,6 +94,9 @@ class ArticleBrief(Strict):
     facts: list[Fact] = []
     commitments: list[Commitment] = []
     implications: list[Implication] = []
+    extra: dict[str, Any] = Field(
+        default_factory=dict, description="Sections a customised prompt added (its front matter's fields)."
+    )
 
     @classmethod
     def of(
@@ -103,6 +106,7 @@ class ArticleBrief(Strict):
         facts: list[Fact],
         commitments: list[Commitment],
         implications: list[Implication],
+        extra: dict[str, Any] | None = None,
     ) -> ArticleBrief:
         """The brief of `article`, carrying over its identity and metadata."""
         return cls(
@@ -117,6 +121,7 @@ class ArticleBrief(Strict):
             facts=facts,
             commitments=commitments,
             implications=implications,
+            extra=extra or {},
         )
 
 

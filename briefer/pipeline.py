@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from briefer import synthesize
 from briefer.config import Settings, user_dir
-from briefer.errors import BudgetError, FatalModelError, InputError, ModelError, UsageError
+from briefer.errors import BrieferError, BudgetError, FatalModelError, InputError, ModelError, UsageError
 from briefer.models import Article, ArticleBrief, Briefing, Failure, Usage
 
 DEFAULT_TITLE = "Briefing"
@@ -57,15 +57,20 @@ def make_extractor(
         processes = (os.cpu_count() or 1) if articles >= OFFLINE_POOL_MIN_ARTICLES else 0
         return OfflineExtractor(processes=processes)
     from briefer.cache import Cache, cache_dir
+    from briefer.config import apply_prompt_settings
     from briefer.extract import ModelExtractor
     from briefer.llm import LLM
     from briefer.pricing import price_for
+    from briefer.prompts import read_meta
     from briefer.templating import prompt_environment
 
     prompts = prompt_environment(settings.prompts_dir, user_dir(env))
+    meta = read_meta(prompts)
+    settings = apply_prompt_settings(settings, meta.model, meta.temperature, meta.max_output_tokens)
     cache = Cache.at(cache_dir(env)) if settings.cache else None
     price = price_for(settings.model, settings.prices)
-    return ModelExtractor(LLM(settings), prompts, variables, cache=cache, price=price)
+    context = {**settings.vars, **(variables or {})}
+    return ModelExtractor(LLM(settings), prompts, {**context, "vars": context}, cache=cache, price=price)
 
 
 def check_budget(articles: list[Article], extractor: Extractor, max_cost: float) -> float:
@@ -128,7 +133,7 @@ async def extract_all(
         async with asyncio.TaskGroup() as group:
             for i, article in enumerate(articles):
                 group.create_task(one(i, article))
-    except* FatalModelError as fatal:  # the first one stops the run; the group cancelled the rest
+    except* BrieferError as fatal:  # a rejected key, a broken prompt: the first stops the run
         raise fatal.exceptions[0] from None
     briefs = [r for r in results if isinstance(r, ArticleBrief)]
     failures = [r for r in results if isinstance(r, Failure)]
@@ -354,3 +359,58 @@ def fetch_batch(
         today=today,
         synthesis=day,
     )
+
+
+@dataclass
+class Plan:
+    """What a run would send, for --dry-run."""
+
+    provider: str
+    model: str | None = None
+    endpoint: str = ""
+    schema_name: str = ""
+    schema: dict[str, Any] | None = None
+    messages: list[dict[str, str]] | None = None
+    requests: int = 0
+    cached: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float | None = None
+    token_method: str = ""
+
+
+def plan(articles: list[Article], settings: Settings, env: Mapping[str, str]) -> Plan:
+    """The first article's exact messages and the run's estimate, with no request sent."""
+    from briefer.extract import EXTRACTION
+    from briefer.llm import inline_schema
+    from briefer.pricing import cost
+    from briefer.tokens import exact
+
+    async def go() -> Plan:
+        extractor: Any = make_extractor(settings, env, articles=len(articles))
+        try:
+            if extractor.provider == "offline":
+                return Plan(provider="offline")
+            result = Plan(
+                provider=extractor.provider,
+                model=extractor.model,
+                endpoint=extractor.llm.endpoint,
+                schema_name=EXTRACTION,
+                schema=inline_schema(extractor.output),
+                messages=extractor.requests_for(articles[0])[0].messages,
+                token_method="counted with the cl100k tokenizer" if exact() else "estimated at 4 characters a token",
+            )
+            for article in articles:
+                requests = extractor.requests_for(article)
+                pending = [r for r in requests if extractor.cached(r) is None]
+                result.requests += len(pending)
+                result.cached += 0 if pending else 1
+                prompt, completion = extractor.estimate(article)
+                result.prompt_tokens += prompt
+                result.completion_tokens += completion
+            result.cost = cost(extractor.price, result.prompt_tokens, 0, result.completion_tokens)
+            return result
+        finally:
+            await extractor.aclose()
+
+    return asyncio.run(go())

@@ -7,6 +7,7 @@ number of the day's fact it was merged into. Only quotes found in the article ar
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -121,7 +122,13 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
     return Views(articles=articles, commitments=day_commitments, facts=day_facts, by_id=by_id)
 
 
-def render(briefing: Briefing, fmt: Format, env: jinja2.Environment, include_ungrounded: bool = False) -> str:
+def render(
+    briefing: Briefing,
+    fmt: Format,
+    env: jinja2.Environment,
+    include_ungrounded: bool = False,
+    variables: Mapping[str, str] | None = None,
+) -> str:
     """The briefing as text in `fmt`."""
     if fmt == "json":
         return briefing.model_dump_json(indent=2) + "\n"
@@ -132,6 +139,8 @@ def render(briefing: Briefing, fmt: Format, env: jinja2.Environment, include_ung
         for number, evidence in view.citations:
             footnotes.setdefault(number, []).append((view, evidence))
     context = {
+        **(variables or {}),
+        "vars": dict(variables or {}),
         "briefing": briefing,
         "articles": views.articles,
         "by_id": views.by_id,

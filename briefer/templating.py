@@ -31,8 +31,34 @@ def search_path(kind: str, explicit: Path | None, user_home: Path) -> list[Path]
     return [*dirs, packaged_dir(kind)]
 
 
+_FRONT_MATTER = re.compile(r"\A\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|\Z)", re.S)
+
+
+def split_front_matter(source: str) -> tuple[str | None, str]:
+    """A leading TOML block between `+++` lines, and the template source with that block turned into a
+    Jinja comment of as many lines (so error line numbers stay true)."""
+    m = _FRONT_MATTER.match(source)
+    if m is None:
+        return None, source
+    block = m.group(0)
+    comment = "{#" + block.replace("#}", "# }")[2:-2] + "#}" + ("\n" if block.endswith("\n") else "")
+    return m.group(1), comment + source[m.end() :]
+
+
+class FrontMatterLoader(jinja2.ChoiceLoader):
+    """A ChoiceLoader that hides TOML front matter from Jinja2."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        return split_front_matter(source)[1], filename, uptodate
+
+    def raw(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None]:
+        source, filename, _ = super().get_source(environment, template)
+        return source, filename
+
+
 def _environment(dirs: Iterable[Path], autoescape: bool) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in dirs])
+    loader = FrontMatterLoader([jinja2.FileSystemLoader(str(d)) for d in dirs])
     env = jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,

@@ -104,11 +104,23 @@ def synthesis_for(body: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
+_FILLERS: dict[str, Any] = {"string": "something", "number": 1.5, "integer": 2, "boolean": True}
+
+
+def fill_extra_fields(data: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """Answer the fields a customised prompt added to the schema, as a model would."""
+    schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("schema") or {}
+    for name, spec in (schema.get("properties") or {}).items():
+        if name not in data:
+            data[name] = [f"{name} one", f"{name} two"] if spec.get("type") == "array" else _FILLERS[spec["type"]]
+    return data
+
+
 def default_responder(body: dict[str, Any]) -> Reply:
     synthesis = synthesis_for(body)
     if synthesis is not None:
         return Reply(body=completion(json.dumps(synthesis)))
-    return Reply(body=completion(json.dumps(extraction_for(article_text(body)))))
+    return Reply(body=completion(json.dumps(fill_extra_fields(extraction_for(article_text(body)), body))))
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> Reply:

@@ -1,0 +1,193 @@
+"""Customisation: list, show, copy and check the prompt and output templates; show and start configuration."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import jinja2
+
+from briefer.config import Settings, user_dir
+from briefer.errors import BrieferError, TemplateError, UsageError
+from briefer.models import Article, Briefing
+from briefer.templating import output_environment, packaged_dir, prompt_environment, render_template
+
+KINDS = ("prompts", "templates")
+SAMPLE_TEXT = (
+    "The Tarsby council on Thursday approved a plan to rebuild the harbour wall before the winter storms. "
+    "Mayor Ilse Vantongeren said the work would cost 12 million euros and pledged to finish it by March 2027. "
+    "Engineers found three weak sections in the old wall last month, officials said. "
+    "Critics warned that the budget could run out before the northern section is done."
+)
+
+
+@dataclass
+class Entry:
+    name: str
+    path: Path
+    origin: str  # "packaged", "user", or "override"
+
+
+def environment(kind: str, settings: Settings) -> jinja2.Environment:
+    explicit = settings.prompts_dir if kind == "prompts" else settings.templates_dir
+    make = prompt_environment if kind == "prompts" else output_environment
+    return make(explicit, user_dir())
+
+
+def entries(kind: str, settings: Settings) -> list[Entry]:
+    """Every file of `kind` as it resolves: an override hides the packaged file of the same name."""
+    explicit = settings.prompts_dir if kind == "prompts" else settings.templates_dir
+    layers = [(packaged_dir(kind), "packaged"), (user_dir() / kind, "user")]
+    if explicit is not None:
+        layers.append((explicit, "override"))
+    found: dict[str, Entry] = {}
+    for directory, origin in layers:
+        if directory.is_dir():
+            for path in sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith(".")):
+                found[path.name] = Entry(path.name, path, origin)
+    return sorted(found.values(), key=lambda e: e.name)
+
+
+def show(kind: str, name: str, settings: Settings) -> Entry:
+    for entry in entries(kind, settings):
+        if entry.name == name:
+            return entry
+    known = ", ".join(e.name for e in entries(kind, settings))
+    raise UsageError(f"no {kind[:-1]} named '{name}' (there are: {known})")
+
+
+def init(kind: str, target: Path | None, force: bool) -> tuple[Path, list[str]]:
+    """Copy the packaged defaults into `target` (the user directory by default) for editing."""
+    target = target or user_dir() / kind
+    sources = sorted(p for p in packaged_dir(kind).iterdir() if p.is_file())
+    existing = [p.name for p in sources if (target / p.name).exists()]
+    if existing and not force:
+        raise UsageError(f"{target}: {', '.join(existing)} already there; nothing copied (--force overwrites)")
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sources:
+        shutil.copyfile(path, target / path.name)
+    return target, [p.name for p in sources]
+
+
+def sample_briefing() -> Briefing:
+    """A briefing of a made-up article, extracted offline: what `check` renders every template against."""
+    from briefer.offline import extract_offline
+    from briefer.synthesize import synthesize
+
+    article = Article(
+        id="sample",
+        title="Tarsby approves harbour wall",
+        source="Tarsby Times",
+        url="https://example.org/harbour",
+        published=datetime(2026, 11, 26, tzinfo=UTC),
+        text=SAMPLE_TEXT,
+    )
+    brief = extract_offline(article)
+    day = synthesize([brief], date(2026, 11, 27))
+    return Briefing(
+        title="Sample briefing",
+        date=date(2026, 11, 27),
+        generated_at=datetime(2026, 11, 27, tzinfo=UTC),
+        provider="offline",
+        overview=day.overview,
+        themes=day.themes,
+        commitments=day.commitments,
+        facts=day.facts,
+        conflicts=day.conflicts,
+        watch=day.watch,
+        articles=[brief],
+    )
+
+
+def check(kind: str, settings: Settings) -> list[str]:
+    """Render every template of `kind` against the sample; one line per problem (none: all is well)."""
+    from briefer.render import render
+
+    env = environment(kind, settings)
+    problems: list[str] = []
+    briefing = sample_briefing()
+    context_vars = dict(settings.vars)
+    if kind == "templates":
+        for fmt in ("md", "html"):
+            try:
+                render(briefing, fmt, env, variables=context_vars)
+            except BrieferError as e:
+                problems.append(e.message)
+        names = [e.name for e in entries(kind, settings) if e.name.endswith(".j2")]
+        for name in names:
+            try:
+                env.get_template(name)
+            except jinja2.TemplateSyntaxError as e:
+                problems.append(f"{e.filename or name}:{e.lineno}: syntax error: {e.message}")
+        return sorted(set(problems))
+    from briefer.extract import extraction_messages
+    from briefer.prompts import read_meta
+
+    try:
+        meta = read_meta(env)
+        article = Article(id="sample", title="Tarsby approves harbour wall", source="Tarsby Times", text=SAMPLE_TEXT)
+        extraction_messages(env, article, {**context_vars, "vars": context_vars, "fields": meta.fields})
+        context = {**context_vars, "vars": context_vars, "briefs": briefing.articles, "today": briefing.date}
+        for name in ("synthesize.system.j2", "synthesize.user.j2"):
+            render_template(env, name, context)
+    except TemplateError as e:
+        problems.append(e.message)
+    return problems
+
+
+STARTER = """\
+# briefer configuration. Precedence: flags > environment > this file ({place}) > defaults.
+# Every key is optional; unknown keys are errors. The API key never goes here: set OPENAI_API_KEY.
+
+# provider = "auto"            # auto (a model when OPENAI_API_KEY or OPENAI_BASE_URL is set) | openai | offline
+# model = "gpt-4o-mini"
+# base_url = "http://localhost:11434/v1"   # Ollama; vLLM :8000, llama.cpp :8080, LM Studio :1234
+# concurrency = 8
+# timeout = 120                # seconds per model response
+# max_attempts = 8
+# temperature = 0.2            # not sent unless set
+# max_output_tokens = 4000
+# max_article_tokens = 12000   # article text per request; longer articles are split
+# max_cost = 1.00              # USD per run
+# cache = true
+# title = "Morning briefing"
+# prompts_dir = "my-prompts"     # relative to this file
+# templates_dir = "my-templates"
+# include_ungrounded = false
+# sources = ["https://example.org/world.rss", "saved-pages/"]
+# follow_links = true
+# fetch_timeout = 20
+
+# [vars]                       # reach prompts and templates: {{{{ language }}}}, {{{{ vars.audience }}}}
+# language = "French"
+# audience = "the board"
+
+# [prices."llama3.1"]          # USD per million tokens
+# input = 0
+# output = 0
+"""
+
+
+def init_config(path: Path, force: bool, place: str) -> Path:
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists; nothing written (--force overwrites)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(STARTER.format(place=place), encoding="utf-8")
+    return path
+
+
+def effective(settings: Settings) -> list[tuple[str, str, str]]:
+    """(key, value, origin) for every setting; the API key masked."""
+    rows = []
+    for key in Settings.model_fields:
+        value = getattr(settings, key)
+        if key == "api_key":
+            shown = "(not set)" if value is None else "**** (set; never shown)"
+        elif key == "prices":
+            shown = ", ".join(f"{m}: {p.input}/{p.output}" for m, p in value.items()) or "{}"
+        else:
+            shown = "" if value is None else str(value)
+        rows.append((key, shown, settings.origin(key)))
+    return rows

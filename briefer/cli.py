@@ -119,6 +119,11 @@ VarOpt = Annotated[
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Print the first article's prompts and the cost estimate; send nothing.")
 ]
+EmailOpt = Annotated[bool, typer.Option("--email", help="Email the briefing (SMTP from [email] or BRIEFER_SMTP_*).")]
+ToOpt = Annotated[list[str] | None, typer.Option("--to", help="A recipient; repeatable.", show_default=False)]
+CcOpt = Annotated[list[str] | None, typer.Option("--cc", help="A Cc recipient; repeatable.", show_default=False)]
+BccOpt = Annotated[list[str] | None, typer.Option("--bcc", help="A Bcc recipient; repeatable.", show_default=False)]
+EmlOpt = Annotated[Path | None, typer.Option("--eml", help="Write the email message to this .eml file; send nothing.")]
 BatchOpt = Annotated[bool, typer.Option("--batch", help="Use the Batch API: half price, results within 24 h.")]
 WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for the batch to finish (default: wait).")]
 MaxCostOpt = Annotated[
@@ -312,9 +317,14 @@ def run(
     wait: WaitOpt = True,
     var: VarOpt = None,
     dry_run: DryRunOpt = False,
+    email: EmailOpt = False,
+    to: ToOpt = None,
+    cc: CcOpt = None,
+    bcc: BccOpt = None,
+    eml: EmlOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Extract the articles and render the briefing (Markdown to stdout by default)."""
+    """Extract the articles and render the briefing (Markdown to stdout by default); optionally email it."""
     from briefer.render import choose_format
 
     fmt = choose_format(output, format)
@@ -331,6 +341,7 @@ def run(
         cache=False if no_cache else None,
         max_cost=max_cost,
         vars=var,
+        email=_recipients(to, cc, bcc),
     )
     ingested, window = _ingest(sources, sources_file, since, settings, quiet)
     if dry_run:
@@ -345,6 +356,20 @@ def run(
     text = _render(briefing, fmt, settings)
     _emit(text, output)
     _summary(briefing, output, quiet)
+    if email or eml is not None:
+        from briefer import deliver
+
+        saved = output if output is not None else deliver.keep(briefing, settings)
+        if output is None and not quiet:
+            _say(f"briefing saved at {saved}")
+        message = deliver.message_for_briefing(briefing, settings)
+        _say(deliver.deliver(message, settings, eml, saved))
+
+
+def _recipients(to: list[str] | None, cc: list[str] | None, bcc: list[str] | None) -> dict[str, list[str]] | None:
+    """--to/--cc/--bcc as an [email] layer that replaces the configured lists it names."""
+    chosen = {key: value for key, value in (("to", to), ("cc", cc), ("bcc", bcc)) if value}
+    return chosen or None
 
 
 @app.command()
@@ -444,6 +469,27 @@ def render(
         where = ".".join(str(p) for p in first["loc"]) or "document"
         raise InputError(f"{extraction}: not a briefer JSON file ({where}: {first['msg']})") from None
     _emit(_render(briefing, fmt, settings), output)
+
+
+@app.command("email")
+@handled
+def email_command(
+    briefing: Annotated[Path, typer.Argument(help="A saved briefing: .json (rendered again), .html or .md.")],
+    to: ToOpt = None,
+    cc: CcOpt = None,
+    bcc: BccOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write the message as FILE.eml; send nothing.")] = False,
+    eml: EmlOpt = None,
+    templates_dir: TemplatesOpt = None,
+    var: VarOpt = None,
+) -> None:
+    """Email a saved briefing."""
+    from briefer import deliver
+
+    settings = _settings(templates_dir=templates_dir, vars=var, email=_recipients(to, cc, bcc))
+    message = deliver.message_for_file(briefing, settings)
+    target = eml if eml is not None else (briefing.with_suffix(".eml") if dry_run else None)
+    _say(deliver.deliver(message, settings, target, briefing))
 
 
 @app.command()

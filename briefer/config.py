@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 
 from briefer.errors import ConfigError
+from briefer.mailer import EmailSettings
 from briefer.pricing import Price
 
 PROJECT_FILE = "briefer.toml"
@@ -45,6 +46,7 @@ class Settings(BaseModel):
     prices: dict[str, Price] = Field(default_factory=dict, description="Per-model prices, USD per 1M tokens.")
     batch_poll_seconds: float = Field(default=30.0, gt=0, description="How often --batch asks for progress.")
     vars: dict[str, str] = Field(default_factory=dict, description="Variables for prompts and templates (--var).")
+    email: EmailSettings = Field(default_factory=EmailSettings, description="SMTP delivery ([email]).")
 
     _origins: dict[str, str] = PrivateAttr(default_factory=dict)
 
@@ -74,6 +76,19 @@ _ENV_KEYS = {
     "OPENAI_BASE_URL": "base_url",
     "BRIEFER_MODEL": "model",
     "BRIEFER_PROVIDER": "provider",
+}
+
+
+_SMTP_ENV = {
+    "BRIEFER_SMTP_HOST": "host",
+    "BRIEFER_SMTP_PORT": "port",
+    "BRIEFER_SMTP_USER": "user",
+    "BRIEFER_SMTP_PASSWORD": "password",
+    "BRIEFER_SMTP_FROM": "from",
+    "BRIEFER_SMTP_TO": "to",
+    "BRIEFER_SMTP_CC": "cc",
+    "BRIEFER_SMTP_BCC": "bcc",
+    "BRIEFER_SMTP_SECURITY": "security",
 }
 
 
@@ -114,6 +129,17 @@ def _read_file(path: Path) -> dict[str, Any]:
     for key in ("prompts_dir", "templates_dir"):
         if isinstance(data.get(key), str):
             data[key] = str((path.parent / data[key]).expanduser())
+    email = data.get("email")
+    if isinstance(email, dict):
+        if "password" in email:
+            raise ConfigError(
+                f"{path}: 'email.password' cannot be set in a file; use BRIEFER_SMTP_PASSWORD or email.password_file"
+            )
+        if isinstance(email.get("password_file"), str):
+            email["password_file"] = str((path.parent / email["password_file"]).expanduser())
+        for key in ("to", "cc", "bcc"):
+            if isinstance(email.get(key), str):
+                email[key] = [email[key]]
     if isinstance(data.get("sources"), list):  # paths in a file are relative to that file
         data["sources"] = [
             s if not isinstance(s, str) or "://" in s or s == "-" else str((path.parent / s).expanduser())
@@ -141,18 +167,29 @@ def load_settings(
     layers: list[tuple[str, dict[str, Any]]] = [(str(p), _read_file(p)) for p in config_files(env, cwd)]
     layers.append(("environment", {field: env[var] for var, field in _ENV_KEYS.items() if env.get(var)}))
     layers.append(("command line", {k: v for k, v in (overrides or {}).items() if v is not None}))
+    smtp = {field: env[var] for var, field in _SMTP_ENV.items() if env.get(var)}
+    for key in ("to", "cc", "bcc"):
+        if key in smtp:
+            smtp[key] = [a.strip() for a in smtp[key].split(",") if a.strip()]  # type: ignore[assignment]
+    if smtp:
+        layers.insert(len(layers) - 1, ("environment", {"email": smtp}))
     variables: dict[str, str] = {}
+    email: dict[str, Any] = {}
     for origin, values in layers:
         if isinstance(values.get("vars"), dict):  # variables add up across layers rather than replace
             variables = {**variables, **values["vars"]}
             values = {**values, "vars": variables}
+        if isinstance(values.get("email"), dict):  # so do the [email] settings
+            email = {**email, **values["email"]}
+            values = {**values, "email": email}
         try:
-            settings = Settings.model_validate({**settings.model_dump(), "api_key": settings.api_key, **values})
+            current = {**settings.model_dump(), "api_key": settings.api_key, "email": email}
+            settings = Settings.model_validate({**current, **values})
         except ValidationError as e:
             raise ConfigError(_describe(e, origin)) from e
         for key in values:
             if origin == "environment":
-                var = next(v for v, f in _ENV_KEYS.items() if f == key)
+                var = next((v for v, f in _ENV_KEYS.items() if f == key), "BRIEFER_SMTP_*")
                 origins[key] = f"environment ({var})"
             else:
                 origins[key] = origin

@@ -185,6 +185,10 @@ def effective(settings: Settings) -> list[tuple[str, str, str]]:
         value = getattr(settings, key)
         if key == "api_key":
             shown = "(not set)" if value is None else "**** (set; never shown)"
+        elif key == "email":
+            shown = ", ".join(
+                f"{k}={v}" for k, v in value.model_dump(by_alias=True).items() if v not in (None, [], "")
+            ) + (", password=****" if value.password is not None else "")
         elif key == "prices":
             shown = ", ".join(f"{m}: {p.input}/{p.output}" for m, p in value.items()) or "{}"
         else:

@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     INPUT = 3  # none of the sources gave a readable article
     MODEL = 4  # the model endpoint refused or was unreachable, or no article could be extracted
     BUDGET = 5  # the estimated cost is over --max-cost: nothing was spent
+    DELIVERY = 6  # the email could not be delivered (the briefing was saved first)
     INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM
 
 
@@ -53,6 +54,12 @@ class BudgetError(BrieferError):
     """The run would cost more than the user allowed."""
 
     exit_code = ExitCode.BUDGET
+
+
+class DeliveryError(BrieferError):
+    """The SMTP server could not be reached or refused the message."""
+
+    exit_code = ExitCode.DELIVERY
 
 
 class FatalModelError(ModelError):

@@ -128,8 +128,9 @@ def render(
     env: jinja2.Environment,
     include_ungrounded: bool = False,
     variables: Mapping[str, str] | None = None,
+    email: bool = False,
 ) -> str:
-    """The briefing as text in `fmt`."""
+    """The briefing as text in `fmt`; `email` selects the HTML's single-column email variant."""
     if fmt == "json":
         return briefing.model_dump_json(indent=2) + "\n"
     views = build_views(briefing, include_ungrounded)
@@ -141,6 +142,7 @@ def render(
     context = {
         **(variables or {}),
         "vars": dict(variables or {}),
+        "email": email,
         "briefing": briefing,
         "articles": views.articles,
         "by_id": views.by_id,
@@ -153,3 +155,21 @@ def render(
         "sources_count": len({b.source for b in briefing.articles}),
     }
     return render_template(env, TEMPLATE_FOR[fmt], context)
+
+
+def render_email(
+    briefing: Briefing,
+    env: jinja2.Environment,
+    include_ungrounded: bool = False,
+    variables: Mapping[str, str] | None = None,
+) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) for email: the HTML single-column with every style inlined (css-inline),
+    no <style> left and nothing external; the Markdown briefing as the plain-text part."""
+    import css_inline
+
+    context = {**(variables or {}), "vars": dict(variables or {}), "briefing": briefing}
+    subject = render_template(env, "email_subject.txt.j2", context)
+    text = render(briefing, "md", env, include_ungrounded, variables)
+    html = render(briefing, "html", env, include_ungrounded, variables, email=True)
+    inlined = css_inline.inline(html, keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
+    return subject, text, inlined

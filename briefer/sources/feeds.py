@@ -46,7 +46,7 @@ def _when(entry: Any) -> datetime | None:
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"}
 
 
-def _html_to_text(markup: str) -> str:
+def html_to_text(markup: str) -> str:
     """Entry HTML to plain text, one paragraph a line; scripts and styles dropped."""
     if "<" not in markup:
         return " ".join(html.unescape(markup).split())
@@ -119,7 +119,7 @@ def parse_feed(data: bytes, source: str, content_type: str = "") -> tuple[list[F
         content = entry.get("content") or []
         body = max((c.get("value", "") for c in content), key=len, default="")
         summary = entry.get("summary", "") or ""
-        text = _html_to_text(body if len(body) >= len(summary) else summary).strip()
+        text = html_to_text(body if len(body) >= len(summary) else summary).strip()
         link = entry.get("link")
         raw_title = " ".join(html.unescape(entry.get("title") or "").split())
         if not (text or link or raw_title):

@@ -1,0 +1,105 @@
+"""Deliver a briefing by email: keep it on disk first, build the message, send it or write it as .eml."""
+
+from __future__ import annotations
+
+import html as htmllib
+import os
+from collections.abc import Mapping
+from datetime import datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+from briefer.config import Settings, user_dir
+from briefer.errors import DeliveryError, InputError
+from briefer.mailer import build_message, send
+from briefer.models import Briefing
+from briefer.pipeline import write_output
+from briefer.render import render, render_email
+from briefer.templating import output_environment
+
+
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where briefings that were only emailed are kept: `BRIEFER_DATA_DIR` when set, else the platform's
+    user data directory (platformdirs: `~/.local/share/briefer` on Linux)."""
+    env = os.environ if env is None else env
+    if env.get("BRIEFER_DATA_DIR"):
+        return Path(env["BRIEFER_DATA_DIR"])
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("briefer", appauthor=False))
+
+
+def keep(briefing: Briefing, settings: Settings, env: Mapping[str, str] | None = None) -> Path:
+    """Save the HTML briefing as a dated file in the data directory; returns its path."""
+    stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    path = data_dir(env) / "briefings" / f"{stamp}.html"
+    templates = output_environment(settings.templates_dir, user_dir(env))
+    write_output(render(briefing, "html", templates, settings.include_ungrounded, settings.vars), path)
+    return path
+
+
+def message_for_briefing(briefing: Briefing, settings: Settings) -> EmailMessage:
+    templates = output_environment(settings.templates_dir, user_dir())
+    subject, text, html = render_email(briefing, templates, settings.include_ungrounded, settings.vars)
+    return build_message(subject, text, html, settings.email)
+
+
+def message_for_file(path: Path, settings: Settings) -> EmailMessage:
+    """A message from a saved briefing: JSON is rendered again; HTML and Markdown are sent as they are."""
+    import css_inline
+    from pydantic import ValidationError
+
+    try:
+        data = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read: {e}") from None
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        try:
+            briefing = Briefing.model_validate_json(data)
+        except ValidationError as e:
+            raise InputError(f"{path}: not a briefer JSON file ({e.errors()[0]['msg']})") from None
+        return message_for_briefing(briefing, settings)
+    subject = path.stem.replace("-", " ").replace("_", " ").strip() or "Briefing"
+    if suffix in (".html", ".htm"):
+        from briefer.sources.feeds import html_to_text
+
+        html = css_inline.inline(data, keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
+        html = _without_scripts(html)
+        title = _title(data)
+        return build_message(title or subject, html_to_text(data), html, settings.email)
+    if suffix in (".md", ".markdown", ".txt"):
+        heading = next((line.lstrip("# ").strip() for line in data.splitlines() if line.strip()), subject)
+        style = "white-space: pre-wrap; font-family: Menlo, Consolas, monospace; font-size: 14px"
+        pre = f'<pre style="{style}">{htmllib.escape(data)}</pre>'
+        return build_message(heading, data, f"<!DOCTYPE html><html><body>{pre}</body></html>", settings.email)
+    raise InputError(f"{path}: send a .json, .html or .md briefing")
+
+
+def _title(html: str) -> str | None:
+    import re
+
+    m = re.search(r"<title>(.*?)</title>", html, re.S | re.I)
+    return htmllib.unescape(" ".join(m.group(1).split())) if m else None
+
+
+def _without_scripts(html: str) -> str:
+    import re
+
+    return re.sub(r"<script\b.*?</script\s*>", "", html, flags=re.S | re.I)
+
+
+def deliver(message: EmailMessage, settings: Settings, eml: Path | None, saved: Path | None) -> str:
+    """Send `message`, or write it to `eml`; the line to tell the user. A failure names where the briefing is."""
+    if eml is not None:
+        write_output(message.as_string(), eml)
+        return f"message written to {eml} (not sent)"
+    try:
+        recipients = send(message, settings.email)
+    except DeliveryError as e:
+        if saved is not None:
+            raise DeliveryError(f"{e.message}; the briefing is saved at {saved}") from None
+        raise
+    return f"emailed to {', '.join(recipients)} through {settings.email.where}"

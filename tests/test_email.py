@@ -1,0 +1,262 @@
+"""Email against real SMTP servers on loopback (aiosmtpd): the message, the recipients, and every failure."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
+from typer.testing import CliRunner
+
+from briefer.cli import app
+from briefer.errors import ExitCode
+from tests.conftest import EXAMPLES
+
+runner = CliRunner()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Inbox:
+    def __init__(self, refuse: str | None = None) -> None:
+        self.envelopes: list[Envelope] = []
+        self.refuse = refuse
+
+    async def handle_RCPT(
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if self.refuse and address.startswith(self.refuse):
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+    def message(self, n: int = 0) -> EmailMessage:
+        raw = self.envelopes[n].original_content or b""
+        return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
+
+
+def start(inbox: Inbox, **kw: Any) -> Controller:
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), **kw)
+    controller.start()
+    return controller
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    controller = start(inbox)
+    yield inbox, controller.port
+    controller.stop()
+
+
+def smtp_env(port: int, **extra: str) -> dict[str, str]:
+    return {
+        "BRIEFER_SMTP_HOST": "127.0.0.1",
+        "BRIEFER_SMTP_PORT": str(port),
+        "BRIEFER_SMTP_SECURITY": "none",
+        "BRIEFER_SMTP_FROM": "Briefer Desk <desk@example.org>",
+        "BRIEFER_DATA_DIR": str(Path("data").resolve()),
+        **extra,
+    }
+
+
+def test_run_email_delivers_one_well_formed_multipart_message(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            str(EXAMPLES),
+            "-q",
+            "--email",
+            "--to",
+            "Zoë Müller <zoe@example.org>",
+            "--cc",
+            "ed@example.org",
+            "--bcc",
+            "archive@example.org",
+            "--title",
+            "Café briefing",
+            "-o",
+            "today.html",
+        ],
+        env=smtp_env(port),
+    )
+    assert result.exit_code == 0, result.output
+    assert "emailed to zoe@example.org, ed@example.org, archive@example.org through 127.0.0.1:" in result.stderr
+    (envelope,) = inbox.envelopes
+    assert envelope.mail_from == "desk@example.org"
+    assert sorted(envelope.rcpt_tos) == ["archive@example.org", "ed@example.org", "zoe@example.org"]
+    msg = inbox.message()
+    assert msg.get_content_type() == "multipart/alternative"
+    assert str(msg["Subject"]).startswith("Café briefing — ")
+    assert msg["To"].addresses[0].display_name == "Zoë Müller"
+    assert "archive@example.org" not in str(msg)  # Bcc travels in the envelope only
+    assert msg["Date"] and msg["Message-ID"].endswith("@example.org>")
+    text = msg.get_body(preferencelist=("plain",)).get_content()
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    assert text.startswith("# Café briefing") and "Nordlake Energy" in text
+    assert "<style" not in html and "<script" not in html and "<link" not in html
+    assert 'style="' in html and "max-width: 640px" in html and "<details" not in html
+    assert "Nordlake Energy" in html and "Sources disagree" in html
+    assert Path("today.html").read_text().startswith("<!DOCTYPE html>")  # written before sending
+
+
+def test_email_command_sends_saved_briefings(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    runner.invoke(app, ["extract", str(EXAMPLES), "-q", "-o", "b.json"])
+    runner.invoke(app, ["render", "b.json", "-o", "b.html"])
+    runner.invoke(app, ["render", "b.json", "-o", "b.md"])
+    env = smtp_env(port, BRIEFER_SMTP_TO="desk@example.org, boss@example.org")
+    for name in ("b.json", "b.html", "b.md"):
+        result = runner.invoke(app, ["email", name], env=env)
+        assert result.exit_code == 0, (name, result.output)
+    assert len(inbox.envelopes) == 3
+    for n in range(3):
+        msg = inbox.message(n)
+        assert sorted(inbox.envelopes[n].rcpt_tos) == ["boss@example.org", "desk@example.org"]
+        html = msg.get_body(preferencelist=("html",)).get_content()
+        assert "<style" not in html and "<script" not in html
+        assert "Nordlake" in msg.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_dry_run_writes_an_eml_that_parses(isolated: Path) -> None:
+    runner.invoke(app, ["extract", str(EXAMPLES), "-q", "-o", "b.json"])
+    result = runner.invoke(
+        app, ["email", "b.json", "--dry-run", "--to", "a@example.org"], env={"BRIEFER_SMTP_FROM": "desk@example.org"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "message written to b.eml (not sent)" in result.stderr
+    msg = email.message_from_bytes(Path("b.eml").read_bytes(), policy=email.policy.default)
+    assert msg["To"] == "a@example.org" and msg.get_content_type() == "multipart/alternative"
+
+
+def test_a_refused_recipient_is_a_delivery_error(isolated: Path) -> None:
+    inbox = Inbox(refuse="nobody")
+    controller = start(inbox)
+    try:
+        result = runner.invoke(
+            app, ["run", str(EXAMPLES), "-q", "--email", "--to", "nobody@example.org"], env=smtp_env(controller.port)
+        )
+    finally:
+        controller.stop()
+    assert result.exit_code == ExitCode.DELIVERY
+    line = next(x for x in result.stderr.splitlines() if x.startswith("briefer: error:"))
+    assert "refused every recipient: nobody@example.org (550" in line and "the briefing is saved at" in line
+    saved = Path(line.rsplit("saved at ", 1)[1])
+    assert saved.is_file() and saved.read_text().startswith("<!DOCTYPE html>")
+
+
+# aiosmtpd warns on every connection of a server that takes AUTH without TLS; this one is on loopback.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_server_that_requires_auth(isolated: Path) -> None:
+    def check(server: Any, session: Session, envelope: Envelope, mechanism: str, auth_data: Any) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"right-password"
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
+
+    inbox = Inbox()
+    controller = start(inbox, authenticator=check, auth_required=True, auth_require_tls=False)
+    try:
+        Path("cfg.toml").write_text("[email]\ntimeout = 5\nmax_attempts = 1\n", encoding="utf-8")
+        env = smtp_env(controller.port, BRIEFER_SMTP_USER="desk", BRIEFER_SMTP_PASSWORD="wrong-password-xyz")
+        env["BRIEFER_CONFIG"] = str(Path("cfg.toml").resolve())
+        bad = runner.invoke(app, ["run", str(EXAMPLES), "-q", "--email", "--to", "a@example.org"], env=env)
+        assert bad.exit_code == ExitCode.DELIVERY
+        assert "rejected the login for user 'desk' (535)" in bad.stderr and "wrong-password" not in bad.output
+        env["BRIEFER_SMTP_PASSWORD"] = "right-password"
+        good = runner.invoke(app, ["run", str(EXAMPLES), "-q", "--email", "--to", "a@example.org"], env=env)
+        assert good.exit_code == 0, good.output
+        assert len(inbox.envelopes) == 1
+    finally:
+        controller.stop()
+
+
+def test_a_server_that_drops_the_connection_is_retried_then_reported(isolated: Path) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    accepted = []
+
+    def drop() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(conn)
+            conn.close()
+
+    threading.Thread(target=drop, daemon=True).start()
+    (Path("cfg.toml")).write_text("[email]\nretry_wait = 0.01\nmax_attempts = 3\n", encoding="utf-8")
+    env = {**smtp_env(port), "BRIEFER_CONFIG": str(Path("cfg.toml").resolve())}
+    result = runner.invoke(app, ["run", str(EXAMPLES), "-q", "--email", "--to", "a@example.org"], env=env)
+    listener.close()
+    assert result.exit_code == ExitCode.DELIVERY
+    assert f"cannot deliver through 127.0.0.1:{port}" in result.stderr and "3 attempts" in result.stderr
+    assert len(accepted) == 3
+
+
+def test_server_down_exits_6_and_the_briefing_is_on_disk(isolated: Path) -> None:
+    (Path("cfg.toml")).write_text("[email]\nretry_wait = 0.01\nmax_attempts = 2\n", encoding="utf-8")
+    env = {**smtp_env(free_port()), "BRIEFER_CONFIG": str(Path("cfg.toml").resolve())}
+    result = runner.invoke(app, ["run", str(EXAMPLES), "-q", "--email", "--to", "a@example.org", "-o", "b.md"], env=env)
+    assert result.exit_code == ExitCode.DELIVERY
+    assert "connection refused, 2 attempts); the briefing is saved at b.md" in result.stderr
+    assert Path("b.md").read_text().startswith("# Briefing")
+
+
+def test_starttls_not_offered(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    _, port = smtp
+    env = smtp_env(port, BRIEFER_SMTP_SECURITY="starttls")
+    result = runner.invoke(app, ["run", str(EXAMPLES), "-q", "--email", "--to", "a@example.org"], env=env)
+    assert result.exit_code == ExitCode.DELIVERY and "does not offer STARTTLS" in result.stderr
+
+
+def test_header_injection_is_refused_or_flattened(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    bad = runner.invoke(
+        app, ["run", str(EXAMPLES), "-q", "--email", "--to", "a@example.org\nBcc: evil@example.org"], env=smtp_env(port)
+    )
+    assert bad.exit_code == ExitCode.USAGE and "email.to: an address holds a line break" in bad.stderr
+    ok = runner.invoke(
+        app,
+        ["run", str(EXAMPLES), "-q", "--email", "--to", "a@example.org", "--title", "Brief\r\nBcc: evil@example.org"],
+        env=smtp_env(port),
+    )
+    assert ok.exit_code == 0, ok.output
+    msg = inbox.message()
+    assert msg["Subject"].startswith("Brief Bcc: evil@example.org") and msg["Bcc"] is None
+    assert inbox.envelopes[0].rcpt_tos == ["a@example.org"]
+
+
+def test_missing_settings_are_named(isolated: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["run", str(EXAMPLES), "-q", "--email", "--to", "a@example.org"],
+        env={"BRIEFER_SMTP_FROM": "desk@example.org"},
+    )
+    assert (
+        result.exit_code == ExitCode.USAGE and "no SMTP server; set [email] host, or BRIEFER_SMTP_HOST" in result.stderr
+    )
+    none = runner.invoke(app, ["run", str(EXAMPLES), "-q", "--email"], env={"BRIEFER_SMTP_HOST": "x"})
+    assert none.exit_code == ExitCode.USAGE and "no sender" in none.stderr
+    (Path("briefer.toml")).write_text('[email]\npassword = "hunter2"\n', encoding="utf-8")
+    secret = runner.invoke(app, ["run", str(EXAMPLES)])
+    assert secret.exit_code == ExitCode.USAGE and "'email.password' cannot be set in a file" in secret.stderr

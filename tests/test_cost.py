@@ -182,7 +182,7 @@ def test_a_run_at_the_providers_ceiling_settles_below_it(fake: FakeOpenAI, isola
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert len(data["articles"]) == 60 and data["failures"] == []
-    assert throttled[0] < 20  # a fixed limit of 12 would be throttled on most of its first requests
+    assert throttled[0] < 30  # a fixed limit of 12 would meet about nine 429s in every round of requests
     assert data["usage"]["retries"] == throttled[0]
 
 

@@ -65,7 +65,7 @@ async def submit(
             input_file_id=uploaded.id, endpoint=ENDPOINT, completion_window="24h", metadata={"tool": "briefer"}
         )
     except Exception as e:
-        raise _translate(extractor, e) from e
+        raise _translate(extractor, e) from None  # the SDK's message may quote the API key
     extractor.cache.save_batch(batch.id, state.model_dump_json())
     return batch.id, len(lines)
 
@@ -76,7 +76,7 @@ async def status(extractor: ModelExtractor, batch_id: str) -> Any:
     try:
         return await extractor.llm.client.batches.retrieve(batch_id)
     except Exception as e:
-        raise _translate(extractor, e) from e
+        raise _translate(extractor, e) from None  # the SDK's message may quote the API key
 
 
 async def wait(
@@ -134,7 +134,7 @@ async def _lines(extractor: ModelExtractor, file_id: str | None) -> list[str]:
     try:
         content = await extractor.llm.client.files.content(file_id)
     except Exception as e:
-        raise _translate(extractor, e) from e
+        raise _translate(extractor, e) from None  # the SDK's message may quote the API key
     return [line for line in content.text.splitlines() if line.strip()]
 
 

@@ -53,7 +53,7 @@ def handled(command: F) -> F:
             _say(f"error: {e.message}")
             raise typer.Exit(int(e.exit_code)) from None
         except KeyboardInterrupt:
-            _say("interrupted")
+            _say("interrupted; the articles finished so far are in the cache, and the same command resumes")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except BrokenPipeError:  # the reader went away (`briefer ... | head`): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -687,6 +687,13 @@ def config_init(
     typer.echo(f"wrote {written}")
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends a run the way Ctrl-C does: finished work kept, exit 130
+
+
 def main() -> None:
     """The console entry point."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     app()

@@ -37,6 +37,7 @@ class Mode(StrEnum):
 
 
 MODES = list(Mode)
+REPAIRS = 3  # further requests for a reply that does not validate, before the article fails
 DEFAULT_ENDPOINT = "https://api.openai.com/v1"  # the openai package's default base URL
 # A refused connection rarely heals within seconds: fail the article sooner than for a 429 or a 5xx.
 CONNECTION_ATTEMPTS = 3
@@ -49,6 +50,10 @@ _REASK = (
 
 class InvalidOutput(Exception):
     """The reply was not JSON, or did not match the schema."""
+
+    def __init__(self, problems: str, broken: bool = False) -> None:
+        super().__init__(problems)
+        self.broken = broken  # not JSON at all: a body cut short in transit, say, rather than a wrong shape
 
 
 @functools.cache
@@ -108,7 +113,7 @@ def parse_output(content: str, model: type[T]) -> T:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'reply'}: {err['msg']}" for err in e.errors()[:3]
         )
-        raise InvalidOutput(problems) from e
+        raise InvalidOutput(problems, broken=any(err["type"] == "json_invalid" for err in e.errors())) from e
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -181,16 +186,23 @@ class LLM:
             await self._client.close()
 
     async def structured(self, messages: list[dict[str, str]], name: str, output: type[T]) -> T:
-        """Ask for `output`; validate the reply; on invalid output re-ask once with the validation error."""
+        """Ask for `output` and validate the reply; a bad reply gets up to REPAIRS more requests. A reply of
+        the wrong shape, or cut off at the token limit, is re-asked with the validation error; a reply that
+        is not JSON at all although the model finished (a body broken in transit) is asked again as it was."""
         conversation = list(messages)
-        for attempt in range(2):
+        for repair in range(REPAIRS + 1):
             content, finish_reason = await self._complete(conversation, name, output)
             try:
                 return parse_output(content, output)
             except InvalidOutput as e:
                 reason = f"{e}" + (" (the reply was cut off at the token limit)" if finish_reason == "length" else "")
-                if attempt == 1:
-                    raise ModelError(f"the model's reply did not match the schema after a re-ask: {reason}") from e
+                if repair == REPAIRS:
+                    raise ModelError(
+                        f"the model's reply did not match the schema after {REPAIRS} re-asks: {reason}"
+                    ) from e
+                self.usage.retries += 1
+                if e.broken and finish_reason != "length":
+                    continue
                 conversation = [
                     *messages,
                     {"role": "assistant", "content": content[:20000]},
@@ -211,9 +223,9 @@ class LLM:
                 if self._rejects_format(e, mode):
                     self._step_down(mode)
                     continue
-                raise self.translate(e) from e
+                raise self.translate(e) from None  # the SDK's message may quote the API key
             except openai.APIError as e:  # connection errors, and replies the SDK cannot read
-                raise self.translate(e) from e
+                raise self.translate(e) from None  # the SDK's message may quote the API key
             except ValueError as e:  # a body that claims to be JSON and is not
                 raise ModelError(f"{self.endpoint} sent a reply that is not JSON: {str(e)[:120]}") from e
             if not response.choices:

@@ -168,10 +168,11 @@ def test_truncated_output_is_reasked(fake: FakeOpenAI) -> None:
     assert "cut off" in fake.requests[1]["messages"][-1]["content"]
 
 
-def test_invalid_twice_fails_the_article(fake: FakeOpenAI) -> None:
-    fake.push("invalid", "truncated")
-    with pytest.raises(ModelError, match="did not match the schema after a re-ask"):
+def test_a_bad_reply_gets_three_more_tries_then_the_article_fails(fake: FakeOpenAI) -> None:
+    fake.push("invalid", "truncated", "invalid", "invalid")
+    with pytest.raises(ModelError, match="did not match the schema after 3 re-asks"):
         extract(fake)
+    assert len(fake.requests) == 4
 
 
 def test_invented_quote_is_kept_but_not_grounded(fake: FakeOpenAI) -> None:
@@ -206,7 +207,7 @@ def test_a_server_that_ignores_the_schema_is_still_validated(fake: FakeOpenAI) -
     fake.responder = lambda body: Reply(body=completion(json.dumps({"answer": "free text"})))
     with pytest.raises(ModelError, match="did not match the schema"):
         extract(fake)
-    assert len(fake.requests) == 2
+    assert len(fake.requests) == 4
 
 
 def test_the_sdk_does_not_retry_on_its_own(fake: FakeOpenAI) -> None:
@@ -253,3 +254,11 @@ def test_a_reply_that_is_not_json_fails_the_article_cleanly(fake: FakeOpenAI, co
     fake.responder = lambda body: Reply(raw=page, content_type=content_type)
     with pytest.raises(ModelError):
         extract(fake)
+
+
+def test_a_reply_broken_in_transit_is_asked_again_as_it_was(fake: FakeOpenAI) -> None:
+    fake.push(lambda body: Reply(body=completion('{"summary": "cut sh')))
+    brief, llm = extract(fake)
+    assert brief.facts and len(fake.requests) == 2
+    assert fake.requests[1]["messages"] == fake.requests[0]["messages"]  # no re-ask: the same request again
+    assert llm.usage.retries == 1

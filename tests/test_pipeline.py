@@ -82,7 +82,8 @@ def test_a_fatal_error_stops_the_run(fake: FakeOpenAI) -> None:
 
 
 def test_an_invalid_reply_fails_one_article_only(fake: FakeOpenAI) -> None:
-    fake.push(lambda body: Reply(body=completion("not json")), lambda body: Reply(body=completion("still not")))
+    # a reply that is not JSON is asked again as it was, three times; then the article fails
+    fake.push(*(lambda body: Reply(body=completion("not json")) for _ in range(4)))
     briefs, failures, _ = run(articles(3), model(fake, concurrency=1))
     assert len(briefs) == 2 and len(failures) == 1 and "re-ask" in failures[0].error
 

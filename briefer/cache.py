@@ -103,3 +103,9 @@ class Cache:
 
     def close(self) -> None:
         self._db.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -449,25 +449,11 @@ def render(
     var: VarOpt = None,
 ) -> None:
     """Render a saved briefing again, with no model call."""
-    from pydantic import ValidationError
-
-    from briefer.models import Briefing
-    from briefer.render import choose_format
+    from briefer.render import choose_format, load_briefing
 
     fmt = choose_format(output, format)
     settings = _settings(templates_dir=templates_dir, include_ungrounded=include_ungrounded or None, vars=var)
-    try:
-        data = extraction.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{extraction}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{extraction}: cannot read: {e}") from None
-    try:
-        briefing = Briefing.model_validate_json(data)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "document"
-        raise InputError(f"{extraction}: not a briefer JSON file ({where}: {first['msg']})") from None
+    briefing = load_briefing(extraction)
     _emit(_render(briefing, fmt, settings), output)
 
 
@@ -520,11 +506,8 @@ def cache_stats() -> None:
     """Entries, size on disk, and entries per model."""
     from briefer.cache import Cache, cache_dir
 
-    cache = Cache.at(cache_dir())
-    try:
+    with Cache.at(cache_dir()) as cache:
         stats = cache.stats()
-    finally:
-        cache.close()
     typer.echo(f"path: {stats['path']}")
     typer.echo(f"entries: {stats['entries']}")
     typer.echo(f"size: {stats['bytes'] / 1024:.1f} KiB")
@@ -538,11 +521,8 @@ def cache_clear() -> None:
     """Remove every cached extraction."""
     from briefer.cache import Cache, cache_dir
 
-    cache = Cache.at(cache_dir())
-    try:
+    with Cache.at(cache_dir()) as cache:
         removed = cache.clear()
-    finally:
-        cache.close()
     typer.echo(f"removed {removed} entries")
 
 

@@ -11,7 +11,7 @@ import jinja2
 
 from briefer.config import Settings, user_dir
 from briefer.errors import BrieferError, TemplateError, UsageError
-from briefer.models import Article, Briefing
+from briefer.models import Article, Briefing, Usage
 from briefer.templating import output_environment, packaged_dir, prompt_environment, render_template
 
 KINDS = ("prompts", "templates")
@@ -74,7 +74,7 @@ def init(kind: str, target: Path | None, force: bool) -> tuple[Path, list[str]]:
 def sample_briefing() -> Briefing:
     """A briefing of a made-up article, extracted offline: what `check` renders every template against."""
     from briefer.offline import extract_offline
-    from briefer.synthesize import synthesize
+    from briefer.pipeline import build_briefing
 
     article = Article(
         id="sample",
@@ -84,20 +84,14 @@ def sample_briefing() -> Briefing:
         published=datetime(2026, 11, 26, tzinfo=UTC),
         text=SAMPLE_TEXT,
     )
-    brief = extract_offline(article)
-    day = synthesize([brief], date(2026, 11, 27))
-    return Briefing(
-        title="Sample briefing",
-        date=date(2026, 11, 27),
-        generated_at=datetime(2026, 11, 27, tzinfo=UTC),
+    return build_briefing(
+        [extract_offline(article)],
+        [],
         provider="offline",
-        overview=day.overview,
-        themes=day.themes,
-        commitments=day.commitments,
-        facts=day.facts,
-        conflicts=day.conflicts,
-        watch=day.watch,
-        articles=[brief],
+        model=None,
+        usage=Usage(),
+        title="Sample briefing",
+        today=date(2026, 11, 27),
     )
 
 

@@ -14,7 +14,7 @@ from briefer.errors import DeliveryError, InputError
 from briefer.mailer import build_message, send
 from briefer.models import Briefing
 from briefer.pipeline import write_output
-from briefer.render import render, render_email
+from briefer.render import load_briefing, render, render_email
 from briefer.templating import output_environment
 
 
@@ -47,21 +47,16 @@ def message_for_briefing(briefing: Briefing, settings: Settings) -> EmailMessage
 def message_for_file(path: Path, settings: Settings) -> EmailMessage:
     """A message from a saved briefing: JSON is rendered again; HTML and Markdown are sent as they are."""
     import css_inline
-    from pydantic import ValidationError
 
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return message_for_briefing(load_briefing(path), settings)
     try:
         data = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: cannot read: {e}") from None
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        try:
-            briefing = Briefing.model_validate_json(data)
-        except ValidationError as e:
-            raise InputError(f"{path}: not a briefer JSON file ({e.errors()[0]['msg']})") from None
-        return message_for_briefing(briefing, settings)
     subject = path.stem.replace("-", " ").replace("_", " ").strip() or "Briefing"
     if suffix in (".html", ".htm"):
         from briefer.sources.feeds import html_to_text

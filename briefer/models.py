@@ -24,8 +24,8 @@ class Origin(Strict):
     title: str | None = None
 
 
-class Article(Strict):
-    """One article as read from a source, before extraction."""
+class ArticleMeta(Strict):
+    """What identifies an article and where it came from."""
 
     id: str
     title: str
@@ -33,8 +33,13 @@ class Article(Strict):
     url: str | None = None
     author: str | None = None
     published: datetime | None = None
-    text: str
     duplicates: list[Origin] = []
+
+
+class Article(ArticleMeta):
+    """One article as read from a source, before extraction."""
+
+    text: str
 
 
 class Evidence(Strict):
@@ -80,16 +85,9 @@ class Implication(Strict):
     )
 
 
-class ArticleBrief(Strict):
+class ArticleBrief(ArticleMeta):
     """One article's extraction."""
 
-    id: str
-    title: str
-    source: str
-    url: str | None = None
-    author: str | None = None
-    published: datetime | None = None
-    duplicates: list[Origin] = []
     summary: str
     facts: list[Fact] = []
     commitments: list[Commitment] = []
@@ -109,14 +107,9 @@ class ArticleBrief(Strict):
         extra: dict[str, Any] | None = None,
     ) -> ArticleBrief:
         """The brief of `article`, carrying over its identity and metadata."""
+        meta = {name: getattr(article, name) for name in ArticleMeta.model_fields}
         return cls(
-            id=article.id,
-            title=article.title,
-            source=article.source,
-            url=article.url,
-            author=article.author,
-            published=article.published,
-            duplicates=article.duplicates,
+            **meta,
             summary=summary,
             facts=facts,
             commitments=commitments,

@@ -44,7 +44,7 @@ _STOP = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _NUMBER = re.compile(
-    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(%|per\s?cent|percent))?(?:\s+(million|billion|thousand|bn|m))?"
+    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(%|per\s?cent|percent))?(?:\s+(million|billion|thousand|bn|m)\b)?"
 )
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\b[A-Z]{2,}\b")
 _DENIAL = re.compile(r"\b(?:den(?:y|ied|ies)|not true|false|never)\b", re.I)
@@ -147,6 +147,7 @@ def quantities(text: str) -> list[Quantity]:
         if not m.group(2) and not scale and 1900 <= value <= 2100 and "." not in raw:
             continue  # a year
         after = [w.lower() for w in _WORD.findall(text[m.end() : m.end() + 30])][:1]
+        after = [w for w in after if w not in _STOP]  # "aged 18 and 19": no unit, nothing to compare
         before = [w.lower() for w in _WORD.findall(text[max(0, m.start() - 40) : m.start()]) if w.lower() not in _STOP]
         unit = " ".join(filter(None, [scale, "%" if m.group(2) else "", *after])).strip()
         found.append(Quantity(value=value, unit=unit, lead=before[-1] if before else ""))
@@ -179,11 +180,13 @@ def merge_facts(briefs: Sequence[ArticleBrief]) -> tuple[list[DayFact], list[Con
                 q = quantities(fact.statement)
                 items.append(_Item(brief.id, fact, content_words(fact.statement), {(x.value, x.unit) for x in q}, q))
     groups: list[list[_Item]] = []
+    by_word: dict[str, list[int]] = defaultdict(list)  # word -> groups whose first fact holds it
     for item in items:
-        for group in groups:
-            head = group[0]
+        candidates = sorted({g for w in item.words for g in by_word[w]})
+        for g in candidates:
+            group, head = groups[g], groups[g][0]
             if (
-                item.article not in {g.article for g in group}
+                item.article not in {x.article for x in group}
                 and item.numbers == head.numbers
                 and _denies(item) == _denies(head)
                 and _jaccard(item.words, head.words) >= SAME_FACT
@@ -191,6 +194,8 @@ def merge_facts(briefs: Sequence[ArticleBrief]) -> tuple[list[DayFact], list[Con
                 group.append(item)
                 break
         else:
+            for w in item.words:
+                by_word[w].append(len(groups))
             groups.append([item])
     facts = [
         DayFact(
@@ -201,45 +206,104 @@ def merge_facts(briefs: Sequence[ArticleBrief]) -> tuple[list[DayFact], list[Con
         )
         for group in groups
     ]
-    return facts, find_conflicts(items)
+    return facts, find_conflicts(items, related_articles(briefs))
 
 
 def _denies(item: _Item) -> bool:
     return item.fact.attribution == "denied" or bool(_DENIAL.search(item.fact.statement))
 
 
-def find_conflicts(items: Sequence[_Item]) -> list[Conflict]:
+def related_articles(briefs: Sequence[ArticleBrief]) -> set[frozenset[str]]:
+    """Pairs of articles that share a distinctive name: one that few of the day's articles mention."""
+    named = {b.id: set(names(b)) for b in briefs}
+    counts = Counter(n for found in named.values() for n in found)
+    rare = max(2, len(briefs) // 50)  # "London" in 40 of 500 articles relates nothing
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for article, found in named.items():
+        for name in found:
+            if counts[name] <= rare:
+                by_name[name].append(article)
+    return {frozenset((a, b)) for ids in by_name.values() for i, a in enumerate(ids) for b in ids[i + 1 :]}
+
+
+def find_conflicts(items: Sequence[_Item], related: set[frozenset[str]]) -> list[Conflict]:
+    """Related articles giving the same kind of figure different values, or one denying what another states.
+    Only pairs that share a figure's kind, or a word with a denial, are compared."""
     conflicts: list[Conflict] = []
     seen: set[tuple[int, int]] = set()
-    for i, a in enumerate(items):
-        for j in range(i + 1, len(items)):
-            b = items[j]
-            if a.article == b.article or (i, j) in seen:
-                continue
-            topic = _jaccard(a.words, b.words)
-            clash = _number_clash(a, b)
-            denial = _denies(a) != _denies(b)
-            if (clash and _same_subject(a, b)) or (denial and topic >= SAME_FACT):
-                seen.add((i, j))
-                conflicts.append(
-                    Conflict(
-                        topic=clash or "one source denies what the other states",
-                        sides=[_side(a), _side(b)],
-                    )
-                )
+
+    def consider(i: int, j: int, topic: str | None) -> None:
+        a, b = items[i], items[j]
+        key = (min(i, j), max(i, j))
+        if topic is None or a.article == b.article or key in seen:
+            return
+        if frozenset((a.article, b.article)) not in related or not _same_subject(a, b):
+            return
+        seen.add(key)
+        first, second = (a, b) if i < j else (b, a)
+        conflicts.append(Conflict(topic=topic, sides=[_side(first), _side(second)]))
+
+    by_kind: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        for q in item.quantities:
+            if _comparable(q):
+                by_kind[(q.lead, q.unit)].append(i)
+    for indices in by_kind.values():
+        for n, i in enumerate(indices):
+            for j in indices[n + 1 :]:
+                consider(i, j, _number_clash(items[i], items[j]))
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        for w in item.words:
+            by_word[w].append(i)
+    for i, item in enumerate(items):
+        if not _denies(item):
+            continue
+        for j in sorted({j for w in item.words for j in by_word[w]}):
+            if not _denies(items[j]) and _jaccard(item.words, items[j].words) >= SAME_FACT:
+                consider(i, j, "one source denies what the other states")
     return conflicts
 
 
 def _same_subject(a: _Item, b: _Item) -> bool:
-    """Two figures for one thing: the facts share a content word beyond the figure's own unit and lead."""
+    """The facts share a content word beyond their figures' own units and lead words."""
     figure_words = {w for q in (*a.quantities, *b.quantities) for w in (q.lead, *q.unit.split())}
     return bool((a.words & b.words) - figure_words - {"million", "billion", "thousand"})
+
+
+# Words before a figure that say nothing about what it measures ("off 75 balls", "aged 18", "last 12 months").
+_VAGUE_LEADS = {
+    "off",
+    "last",
+    "around",
+    "aged",
+    "between",
+    "nearly",
+    "almost",
+    "least",
+    "top",
+    "first",
+    "next",
+    "per",
+    "than",
+    "the",
+    "some",
+    "another",
+    "every",
+    "only",
+}
+
+
+def _comparable(q: Quantity) -> bool:
+    """A figure whose unit and lead word say what it measures ("cost 310 million euros")."""
+    unit_ok = q.unit == "%" or len(q.unit.replace("%", "").strip()) >= 3
+    return bool(q.unit and q.lead) and unit_ok and q.lead not in _VAGUE_LEADS and len(q.lead) >= 3
 
 
 def _number_clash(a: _Item, b: _Item) -> str | None:
     for x in a.quantities:
         for y in b.quantities:
-            if x.unit and x.unit == y.unit and x.lead and x.lead == y.lead and x.value != y.value:
+            if _comparable(x) and x.unit == y.unit and x.lead == y.lead and x.value != y.value:
                 return f"{x.lead}: {_fmt(x)} or {_fmt(y)}"
     return None
 
@@ -329,35 +393,33 @@ def names(brief: ArticleBrief) -> Counter[str]:
 
 
 def themes_from_names(briefs: Sequence[ArticleBrief]) -> list[Theme]:
-    """Articles that share a name form a theme, labelled with the names they share most."""
+    """Articles that share a distinctive name form a theme. Star-shaped, not chained: the article related to
+    the most others takes its direct relations, then the next, so a name shared pairwise down a long line of
+    articles cannot pull the whole day into one theme. Labelled with the names the members share most."""
     if not briefs:
         return []
-    named = [set(names(b)) for b in briefs]
-    parent = list(range(len(briefs)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(briefs)):
-        for j in range(i + 1, len(briefs)):
-            if named[i] & named[j]:
-                parent[root(j)] = root(i)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(briefs)):
-        groups[root(i)].append(i)
+    related = related_articles(briefs)
+    neighbours: dict[str, set[str]] = {b.id: set() for b in briefs}
+    for pair in related:
+        a, b = tuple(pair)
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    order = {b.id: i for i, b in enumerate(briefs)}
+    by_id = {b.id: b for b in briefs}
+    remaining = set(order)
     themes = []
-    for members in groups.values():
+    while remaining:
+        center = max(remaining, key=lambda a: (len(neighbours[a] & remaining), -order[a]))
+        members = sorted({center} | (neighbours[center] & remaining), key=order.__getitem__)
+        remaining -= set(members)
         if len(members) == 1:
-            label = briefs[members[0]].title
+            label = by_id[center].title
         else:
-            shared = Counter(n for i in members for n in named[i])
+            shared = Counter(n for m in members for n in set(names(by_id[m])))
             common = [n for n, count in shared.most_common() if count > 1][:3]
-            label = ", ".join(common)
-        themes.append(Theme(label=label, articles=[briefs[i].id for i in members]))
-    return sorted(themes, key=lambda t: -len(t.articles))
+            label = ", ".join(common) or by_id[center].title
+        themes.append(Theme(label=label, articles=members))
+    return sorted(themes, key=lambda t: (-len(t.articles), order[t.articles[0]]))
 
 
 def watch_list(commitments: Iterable[DayCommitment], today: date) -> list[WatchItem]:

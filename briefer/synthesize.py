@@ -213,8 +213,9 @@ def _denies(item: _Item) -> bool:
     return item.fact.attribution == "denied" or bool(_DENIAL.search(item.fact.statement))
 
 
-def related_articles(briefs: Sequence[ArticleBrief]) -> set[frozenset[str]]:
-    """Pairs of articles that share a distinctive name: one that few of the day's articles mention."""
+def related_articles(briefs: Sequence[ArticleBrief]) -> Counter[frozenset[str]]:
+    """Pairs of articles that share distinctive names (ones that few of the day's articles mention), with how
+    many they share."""
     named = {b.id: set(names(b)) for b in briefs}
     counts = Counter(n for found in named.values() for n in found)
     rare = max(2, len(briefs) // 50)  # "London" in 40 of 500 articles relates nothing
@@ -223,11 +224,12 @@ def related_articles(briefs: Sequence[ArticleBrief]) -> set[frozenset[str]]:
         for name in found:
             if counts[name] <= rare:
                 by_name[name].append(article)
-    return {frozenset((a, b)) for ids in by_name.values() for i, a in enumerate(ids) for b in ids[i + 1 :]}
+    return Counter(frozenset((a, b)) for ids in by_name.values() for i, a in enumerate(ids) for b in ids[i + 1 :])
 
 
-def find_conflicts(items: Sequence[_Item], related: set[frozenset[str]]) -> list[Conflict]:
+def find_conflicts(items: Sequence[_Item], related: Counter[frozenset[str]]) -> list[Conflict]:
     """Related articles giving the same kind of figure different values, or one denying what another states.
+    Related: the articles share two distinctive names, or one and the two facts name something in common.
     Only pairs that share a figure's kind, or a word with a denial, are compared."""
     conflicts: list[Conflict] = []
     seen: set[tuple[int, int]] = set()
@@ -237,7 +239,10 @@ def find_conflicts(items: Sequence[_Item], related: set[frozenset[str]]) -> list
         key = (min(i, j), max(i, j))
         if topic is None or a.article == b.article or key in seen:
             return
-        if frozenset((a.article, b.article)) not in related or not _same_subject(a, b):
+        shared = related.get(frozenset((a.article, b.article)), 0)
+        if not shared or not _same_subject(a, b):
+            return
+        if shared < 2 and not (_fact_names(a) & _fact_names(b)):
             return
         seen.add(key)
         first, second = (a, b) if i < j else (b, a)
@@ -263,6 +268,10 @@ def find_conflicts(items: Sequence[_Item], related: set[frozenset[str]]) -> list
             if not _denies(items[j]) and _jaccard(item.words, items[j].words) >= SAME_FACT:
                 consider(i, j, "one source denies what the other states")
     return conflicts
+
+
+def _fact_names(item: _Item) -> set[str]:
+    return {re.sub(r"^(?:The|A|An)\s+", "", m.group(0)) for m in _NAME.finditer(item.fact.statement)} - _NAME_STOP
 
 
 def _same_subject(a: _Item, b: _Item) -> bool:

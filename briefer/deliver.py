@@ -14,7 +14,7 @@ from briefer.errors import DeliveryError, InputError
 from briefer.mailer import build_message, send
 from briefer.models import Briefing
 from briefer.pipeline import write_output
-from briefer.render import load_briefing, render, render_email
+from briefer.render import load_briefing, read_saved, render, render_email
 from briefer.templating import output_environment
 
 
@@ -51,12 +51,7 @@ def message_for_file(path: Path, settings: Settings) -> EmailMessage:
     suffix = path.suffix.lower()
     if suffix == ".json":
         return message_for_briefing(load_briefing(path), settings)
-    try:
-        data = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read: {e}") from None
+    data = read_saved(path)
     subject = path.stem.replace("-", " ").replace("_", " ").strip() or "Briefing"
     if suffix in (".html", ".htm"):
         from briefer.sources.feeds import html_to_text

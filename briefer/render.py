@@ -24,16 +24,21 @@ _SUFFIXES: dict[str, Format] = {".md": "md", ".markdown": "md", ".html": "html",
 TEMPLATE_FOR: dict[str, str] = {"md": "briefing.md.j2", "html": "briefing.html.j2"}
 
 
-def load_briefing(path: Path) -> Briefing:
-    """A briefing saved as JSON; an InputError naming the file when it is missing or not one."""
-    from pydantic import ValidationError
-
+def read_saved(path: Path) -> str:
+    """A saved briefing's text; an InputError naming the file when it is missing or unreadable."""
     try:
-        data = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: cannot read: {e}") from None
+
+
+def load_briefing(path: Path) -> Briefing:
+    """A briefing saved as JSON; an InputError naming the file when it is missing or not one."""
+    from pydantic import ValidationError
+
+    data = read_saved(path)
     try:
         return Briefing.model_validate_json(data)
     except ValidationError as e:

@@ -3,12 +3,12 @@ slow answers, errors and declared charsets."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.loopback import LoopbackServer, QuietHandler
 
 
 @dataclass
@@ -24,15 +24,10 @@ class FakeWeb:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        # A client that gives up mid-request (a cancelled run) is normal here: no traceback on stderr, where it
-        # would mix with the output of the command under test.
-        self._server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._loop = LoopbackServer(self._handler())
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+        return f"http://127.0.0.1:{self._loop.port}{path}"
 
     def add(self, path: str, body: str | bytes, **kw: Any) -> str:
         self.routes[path] = Route(body=body.encode() if isinstance(body, str) else body, **kw)
@@ -43,28 +38,16 @@ class FakeWeb:
         return self.url(path)
 
     def start(self) -> FakeWeb:
-        self._thread.start()
+        self._loop.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._loop.stop()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         web = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def setup(self) -> None:
-                super().setup()
-                # Headers and body go out in separate writes: without this, Nagle's algorithm and the
-                # client's delayed ACK add 40 ms to every response.
-                self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 web.hits.append(self.path)
                 route = web.routes.get(self.path) or web.routes.get(self.path.split("?")[0])

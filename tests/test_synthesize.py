@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
 
 from briefer.cli import app
-from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact
+from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact, Usage
 from briefer.offline import attribution
+from briefer.pipeline import build_briefing
 from briefer.render import build_views, render
 from briefer.synthesize import merge_commitments, merge_facts, quantities, synthesize, themes_from_names
 from briefer.templating import output_environment
@@ -156,20 +157,7 @@ def test_watch_list_holds_dated_pledges_ahead() -> None:
 
 
 def briefing_of(briefs: list[ArticleBrief]) -> Briefing:
-    day = synthesize(briefs, TODAY)
-    return Briefing(
-        title="Kessvik",
-        date=TODAY,
-        generated_at=datetime(2026, 11, 28, 9, tzinfo=UTC),
-        provider="offline",  # type: ignore[arg-type]
-        overview=day.overview,
-        themes=day.themes,
-        commitments=day.commitments,
-        facts=day.facts,
-        conflicts=day.conflicts,
-        watch=day.watch,
-        articles=briefs,
-    )
+    return build_briefing(briefs, [], provider="offline", model=None, usage=Usage(), title="Kessvik", today=TODAY)
 
 
 def test_citations_number_each_item_once_and_link_every_quote() -> None:

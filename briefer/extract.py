@@ -270,16 +270,17 @@ class ModelExtractor:
         except ValueError:
             return None  # written by an older briefer: ask again
 
-    def estimate(self, article: Article) -> tuple[int, int]:
-        """(prompt, completion) tokens this article would cost; zero for what the cache already holds."""
-        prompt = completion = 0
+    def pending(self, article: Article) -> list[Request]:
+        """The article's requests that the cache cannot answer."""
+        return [r for r in self.requests_for(article) if self.cached(r) is None]
+
+    def estimate(self, article: Article, pending: list[Request] | None = None) -> tuple[int, int]:
+        """(prompt, completion) tokens this article would cost; zero for what the cache already holds.
+        `pending`, when the caller has it already, spares rendering the prompts again."""
+        requests = self.pending(article) if pending is None else pending
         schema_tokens = count_tokens(str(inline_schema(self.output)))
-        for request in self.requests_for(article):
-            if self.cached(request) is not None:
-                continue
-            prompt += sum(count_tokens(m["content"]) for m in request.messages) + schema_tokens
-            completion += EXPECTED_COMPLETION_TOKENS
-        return prompt, completion
+        prompt = sum(count_tokens(m["content"]) for r in requests for m in r.messages) + schema_tokens * len(requests)
+        return prompt, EXPECTED_COMPLETION_TOKENS * len(requests)
 
     async def _ask(self, request: Request) -> ModelExtraction:
         extraction = await self.llm.structured(request.messages, EXTRACTION, self.output)

@@ -401,11 +401,10 @@ def plan(articles: list[Article], settings: Settings, env: Mapping[str, str]) ->
                 token_method="counted with the cl100k tokenizer" if exact() else "estimated at 4 characters a token",
             )
             for article in articles:
-                requests = extractor.requests_for(article)
-                pending = [r for r in requests if extractor.cached(r) is None]
+                pending = extractor.pending(article)
                 result.requests += len(pending)
                 result.cached += 0 if pending else 1
-                prompt, completion = extractor.estimate(article)
+                prompt, completion = extractor.estimate(article, pending)
                 result.prompt_tokens += prompt
                 result.completion_tokens += completion
             result.cost = cost(extractor.price, result.prompt_tokens, 0, result.completion_tokens)

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from briefer.config import Settings
+from briefer.extractors import open_extractor
 from briefer.models import Article
-from briefer.pipeline import extract_all, make_extractor
+from briefer.pipeline import extract_all
 from briefer.sources.files import article_id
 from tests.fake_openai import FakeOpenAI, Reply, article_text, completion, default_responder, error, extraction_for
 
@@ -92,11 +93,8 @@ def main() -> None:
     )
 
     async def run() -> Any:
-        extractor = make_extractor(settings, {}, articles=len(articles))
-        try:
+        async with open_extractor(settings, articles=len(articles)) as extractor:
             return await extract_all(articles, extractor, settings.concurrency), extractor.usage
-        finally:
-            await extractor.aclose()
 
     started = time.perf_counter()
     (briefs, failures), usage = asyncio.run(run())

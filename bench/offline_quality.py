@@ -17,9 +17,11 @@ import time
 from pathlib import Path
 
 from briefer.config import Settings
+from briefer.extractors import open_extractor
 from briefer.models import Article, ArticleBrief, Failure
-from briefer.offline import extract_offline, split_sentences
-from briefer.pipeline import extract_all, make_extractor
+from briefer.offline import extract_offline
+from briefer.pipeline import extract_all
+from briefer.sentences import split_sentences
 from briefer.sources import ingest
 from briefer.sources.files import article_id
 
@@ -57,11 +59,8 @@ def lead3(text: str) -> str:
 
 
 async def _pipeline(articles: list[Article]) -> tuple[list[ArticleBrief], list[Failure]]:
-    extractor = make_extractor(Settings(provider="offline"), {}, articles=len(articles))
-    try:
+    async with open_extractor(Settings(provider="offline"), articles=len(articles)) as extractor:
         return await extract_all(articles, extractor, concurrency=64)
-    finally:
-        await extractor.aclose()
 
 
 def news(corpus: Path, limit: int | None) -> None:

@@ -25,9 +25,11 @@ from typing import Any
 
 from briefer.config import Settings
 from briefer.extract import extraction_messages
+from briefer.extractors import open_extractor
 from briefer.llm import inline_schema
 from briefer.models import Article, ModelExtraction
-from briefer.pipeline import extract_all, make_extractor
+from briefer.paths import Dirs
+from briefer.pipeline import extract_all
 from briefer.sources.files import article_id
 from briefer.templating import prompt_environment
 from briefer.tokens import count_tokens, exact
@@ -67,16 +69,19 @@ class Server:
 
 
 def run(articles: list[Article], server: Server, concurrency: int, cache_dir: str) -> tuple[float, Any]:
-    settings = Settings(base_url=server.url, api_key="sk-bench", model="gpt-4o-mini", concurrency=concurrency)
+    settings = Settings(
+        base_url=server.url,
+        api_key="sk-bench",
+        model="gpt-4o-mini",
+        concurrency=concurrency,
+        dirs=Dirs.from_env({"BRIEFER_HOME": cache_dir}),
+    )
 
     async def go() -> Any:
-        extractor = make_extractor(settings, {"BRIEFER_CACHE_DIR": cache_dir, "BRIEFER_HOME": cache_dir})
-        try:
+        async with open_extractor(settings) as extractor:
             briefs, failures = await extract_all(articles, extractor, concurrency)
             assert len(briefs) == len(articles), failures[:3]
             return extractor.usage
-        finally:
-            await extractor.aclose()
 
     started = time.perf_counter()
     usage = asyncio.run(go())

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from briefer.errors import InputError, ModelError
+from briefer.config import Settings
+from briefer.errors import InputError, ModelError, UsageError
 from briefer.extract import EXTRACTION, ModelExtractor, merge_extractions, to_brief
+from briefer.extractors import open_extractor
 from briefer.llm import InvalidOutput, Mode, parse_output
-from briefer.models import Article, ArticleBrief, Failure
+from briefer.models import Article, ArticleBrief, Failure, Usage
+from briefer.pricing import cost
 
 ENDPOINT: Final = "/v1/chat/completions"
 TERMINAL = {"completed", "failed", "expired", "cancelled"}
@@ -33,6 +38,89 @@ class BatchState(BaseModel):
     keys: dict[str, str]  # custom_id -> cache key
     title: str | None = None
     failures: list[Failure] = []
+
+
+@asynccontextmanager
+async def opened(settings: Settings) -> AsyncIterator[ModelExtractor]:
+    """The model extractor for Batch API work; a UsageError when the settings name no model endpoint."""
+    async with open_extractor(settings) as extractor:
+        if not isinstance(extractor, ModelExtractor):
+            raise UsageError("--batch needs a model endpoint (OPENAI_API_KEY), not the offline extractor")
+        yield extractor
+
+
+def submit_job(settings: Settings, articles: list[Article], failures: list[Failure]) -> tuple[str, int]:
+    """Start a Batch API job for the articles (checking --max-cost at batch prices first); returns its id
+    and how many requests it holds."""
+
+    async def go() -> tuple[str, int]:
+        async with opened(settings) as extractor:
+            if settings.max_cost is not None:
+                extractor.check_budget(articles, settings.max_cost, batch=True)
+            return await submit(articles, extractor, settings.title, failures)
+
+    return asyncio.run(go())
+
+
+@dataclass
+class Collected:
+    """A finished batch's briefs and failures, its title, and what the run cost (batch and live requests)."""
+
+    briefs: list[ArticleBrief]
+    failures: list[Failure]
+    title: str | None
+    spent: Callable[[], float | None]
+
+
+async def collect_job(
+    extractor: ModelExtractor, batch_id: str, settings: Settings, wait_for_it: bool, note: Callable[[str], None]
+) -> Collected:
+    """Wait for the batch when asked (reporting each poll), then collect it. Requests made after this (the
+    synthesis) are billed at full price, the batch's at half."""
+    load_state(extractor, batch_id)
+    if wait_for_it:
+
+        def polled(batch: Any) -> None:
+            counts = getattr(batch, "request_counts", None)
+            if counts is not None:
+                note(
+                    f"batch {batch_id}: {batch.status}, {counts.completed}/{counts.total} done, {counts.failed} failed"
+                )
+
+        await wait(extractor, batch_id, settings.batch_poll_seconds, polled)
+    briefs, failures, state = await collect(extractor, batch_id)
+    batched = extractor.usage.model_copy()
+
+    def spent() -> float | None:
+        live = extractor.usage
+        batch_cost = cost(
+            extractor.price, batched.prompt_tokens, batched.cached_tokens, batched.completion_tokens, batch=True
+        )
+        live_cost = cost(
+            extractor.price,
+            live.prompt_tokens - batched.prompt_tokens,
+            live.cached_tokens - batched.cached_tokens,
+            live.completion_tokens - batched.completion_tokens,
+        )
+        return None if batch_cost is None or live_cost is None else batch_cost + live_cost
+
+    return Collected(briefs, failures, settings.title or state.title, spent)
+
+
+def describe_status(settings: Settings, batch_id: str) -> str:
+    """One line on a batch's progress."""
+
+    async def go() -> str:
+        async with opened(settings) as extractor:
+            load_state(extractor, batch_id)
+            batch = await status(extractor, batch_id)
+        if batch is None:
+            return f"{batch_id}: completed (every request was cached)"
+        counts = batch.request_counts
+        done = f", {counts.completed}/{counts.total} done, {counts.failed} failed" if counts else ""
+        return f"{batch_id}: {batch.status}{done}"
+
+    return asyncio.run(go())
 
 
 async def submit(
@@ -121,7 +209,7 @@ async def collect(extractor: ModelExtractor, batch_id: str) -> tuple[list[Articl
         if all(part is not None for part in parts):
             briefs.append(to_brief(article, merge_extractions([p for p in parts if p is not None])))
             if not any(r.key in sent for r in requests):
-                extractor.usage.cache_hits += 1  # cached before the batch was submitted
+                extractor.llm.record_cache_hit()  # cached before the batch was submitted
             continue
         reason = next((errors[f"a{n}-p{p}"] for p in range(len(requests)) if f"a{n}-p{p}" in errors), None)
         failures.append(Failure(source=article.source, error=reason or "no result in the batch"))
@@ -159,14 +247,20 @@ def _store(extractor: ModelExtractor, state: BatchState, line: str) -> dict[str,
         return {custom_id: "the batch result holds no reply"}
     except InvalidOutput as e:
         return {custom_id: f"the model's reply did not match the schema: {e}"}
-    extractor.llm.usage.requests += 1
-    usage = body.get("usage") or {}
-    extractor.llm.usage.prompt_tokens += int(usage.get("prompt_tokens") or 0)
-    extractor.llm.usage.completion_tokens += int(usage.get("completion_tokens") or 0)
-    extractor.llm.usage.cached_tokens += int((usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0)
+    extractor.llm.record_batch_reply(Usage.model_validate(_usage(body.get("usage") or {})))
     assert extractor.cache is not None
     extractor.cache.put(key, extractor.model, extraction.model_dump_json())
     return {}
+
+
+def _usage(usage: dict[str, Any]) -> dict[str, int]:
+    """A batch reply's token counts, as Usage fields."""
+    details = usage.get("prompt_tokens_details") or {}
+    return {
+        "prompt_tokens": int(usage.get("prompt_tokens") or 0),
+        "completion_tokens": int(usage.get("completion_tokens") or 0),
+        "cached_tokens": int(details.get("cached_tokens") or 0),
+    }
 
 
 def _error_text(record: dict[str, Any]) -> str:

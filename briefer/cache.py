@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 import time
 from collections.abc import Mapping
@@ -31,17 +30,6 @@ CREATE TABLE IF NOT EXISTS batches (
     created REAL NOT NULL
 );
 """
-
-
-def cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    """Where the cache lives: `BRIEFER_CACHE_DIR` when set, else the platform's user cache directory
-    (platformdirs: `~/.cache/briefer` on Linux)."""
-    env = os.environ if env is None else env
-    if env.get("BRIEFER_CACHE_DIR"):
-        return Path(env["BRIEFER_CACHE_DIR"])
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("briefer", appauthor=False))
 
 
 def key_for(parts: Mapping[str, Any]) -> str:

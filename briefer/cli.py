@@ -9,12 +9,18 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, BinaryIO, ParamSpec
 
 import typer
 
 from briefer import __version__
-from briefer.errors import BrieferError, ExitCode, InputError, UsageError
+from briefer.errors import BrieferError, ExitCode
+
+if TYPE_CHECKING:
+    from briefer.config import Overrides, Settings
+    from briefer.models import Briefing
+    from briefer.pipeline import Progress
 
 # Set by the test suite: unexpected exceptions propagate there instead of becoming a friendly message.
 RERAISE_UNEXPECTED = False
@@ -28,7 +34,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain Click usage errors: short lines, no boxes
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
 
 
 class State:
@@ -40,11 +46,11 @@ def _say(message: str) -> None:
     typer.echo(f"briefer: {message}", err=True)
 
 
-def handled(command: F) -> F:
+def handled(command: Callable[P, None]) -> Callable[P, None]:
     """Translate errors once, here: BrieferError to its message and exit code; anything else to exit 1."""
 
     @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             return command(*args, **kwargs)
         except BrieferError as e:
@@ -66,7 +72,7 @@ def handled(command: F) -> F:
             _say(f"internal error: {type(e).__name__}: {e} (rerun with --debug for the traceback)")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def _version(value: bool) -> None:
@@ -131,140 +137,54 @@ MaxCostOpt = Annotated[
 ]
 
 
-def _settings(**flags: Any) -> Any:
+def _settings(flags: Overrides | None = None, offline: bool = False, var: list[str] | None = None) -> Settings:
+    """Settings from the configuration layers, with the flags given on the command line on top."""
     from briefer.config import load_settings, parse_vars
 
-    if flags.pop("offline", False):
-        flags["provider"] = "offline"
-    if "vars" in flags:
-        flags["vars"] = parse_vars(flags["vars"]) or None
-    return load_settings(flags)
+    overrides: Overrides = {**(flags or {})}
+    if offline:
+        overrides["provider"] = "offline"
+    if var:
+        overrides["vars"] = parse_vars(var) or None
+    return load_settings(overrides)
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Any]:
+def _progress(enabled: bool) -> Iterator[Progress]:
+    """The pipeline's progress, drawn as a bar on a terminal; notes go to stderr unless --quiet."""
     from briefer.pipeline import Progress
 
+    note = _say if enabled else _ignore
     if not enabled or not sys.stderr.isatty():
-        yield Progress()
+        yield Progress(note=note)
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
     from rich.progress import Progress as Bar
 
     with Bar(
-        TextColumn("extracting"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task("extract", total=None)
+        task = bar.add_task("extracting", total=0)
         yield Progress(
-            start=lambda total: bar.update(task, total=total),
+            found=lambda n: bar.update(task, total=(bar.tasks[0].total or 0) + n),
             advance=lambda: bar.advance(task),
+            stage=lambda label: bar.update(task, description=label),
+            note=lambda line: bar.console.print(f"briefer: {line}", markup=False, highlight=False),
         )
 
 
-def _ingest(sources: list[str] | None, sources_file: Path | None, since: str | None, settings: Any, quiet: bool) -> Any:
-    """Read the sources named on the command line, in --sources, or else in the configuration."""
-    from briefer.sources import IngestOptions, ingest, parse_since, read_sources_file
-    from briefer.sources.web import FetchSettings
-
-    names = list(sources or [])
-    if sources_file is not None:
-        names += read_sources_file(sources_file)
-    if not names:
-        names = list(settings.sources)
-    if not names:
-        raise UsageError("no sources: name files, directories, URLs or feeds, or use --sources FILE")
-    options = IngestOptions(
-        follow=settings.follow_links,
-        since=parse_since(since) if since else None,
-        fetch=FetchSettings(timeout=settings.fetch_timeout),
-        stdin=sys.stdin.buffer if "-" in names else None,
-    )
-    ingested = ingest(names, options)
-    if not quiet and (ingested.too_old or ingested.merged):
-        _say(f"{ingested.too_old} articles older than --since left out, {ingested.merged} duplicates merged")
-    return ingested, options.since
+def _ignore(_: str) -> None:
+    return None
 
 
-def _extract(ingested: Any, since: Any, settings: Any, quiet: bool) -> Any:
-    from briefer import pipeline
-
-    if settings.resolved_provider() == "offline" and settings.provider == "auto" and not quiet:
-        _say(
-            "no model configured: extracting offline, without a language model "
-            "(set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to use one)"
-        )
-    with _progress(not quiet) as progress:
-        briefing = pipeline.extract_briefing(ingested.articles, ingested.failures, settings, os.environ, progress)
-    return briefing.model_copy(update={"since": since})
-
-
-def _via_batch(ingested: Any, settings: Any, wait: bool, quiet: bool, output: Path | None) -> Any:
-    """Submit a Batch API job; with `wait`, poll until it is done and return the briefing, else None."""
-    from briefer import pipeline
-
-    batch_id, count = pipeline.submit_batch(ingested.articles, ingested.failures, settings, os.environ)
-    resume = f"briefer batch fetch {batch_id}" + (f" -o {output}" if output else "")
-    if not quiet:
-        _say(f"batch {batch_id} submitted ({count} requests; the rest were cached)")
-    if not wait:
-        _say(f"resume with: {resume}")
-        return None
-
-    def polled(batch: Any) -> None:
-        counts = getattr(batch, "request_counts", None)
-        if not quiet and counts is not None:
-            _say(f"batch {batch_id}: {batch.status}, {counts.completed}/{counts.total} done, {counts.failed} failed")
-
-    try:
-        return pipeline.fetch_batch(batch_id, settings, os.environ, wait=True, on_poll=polled)
-    except KeyboardInterrupt:
-        _say(f"stopped waiting; the batch goes on. Resume with: {resume}")
-        raise
-
-
-def _dry_run(ingested: Any, settings: Any) -> None:
-    """The exact messages for the first article and the estimate for the run; nothing is sent."""
-    from briefer import pipeline
-
-    if not ingested.articles:
-        reasons = "; ".join(f"{f.source}: {f.error}" for f in ingested.failures[:3])
-        raise InputError(f"no readable article ({reasons})")
-    plan = pipeline.plan(ingested.articles, settings, os.environ)
-    if plan.provider == "offline":
-        typer.echo(f"offline: {len(ingested.articles)} articles would be extracted without a language model; no cost")
-        return
-    first = ingested.articles[0]
-    typer.echo(f"# Request for the first article: {first.title} ({first.source})")
-    typer.echo(f"# model: {plan.model}; endpoint: {plan.endpoint}; structured output: json_schema '{plan.schema_name}'")
-    for message in plan.messages or []:
-        typer.echo(f"\n--- {message['role']} ---\n{message['content']}")
-    typer.echo("\n--- response schema ---")
-    typer.echo(json.dumps(plan.schema, indent=2))
-    cost = "cost unknown (no price for this model)" if plan.cost is None else f"about ${plan.cost:.4f}"
-    typer.echo(
-        f"\n# Estimate for {len(ingested.articles)} articles ({plan.cached} already cached, nothing to pay for them): "
-        f"{plan.requests} requests, {plan.prompt_tokens} prompt + {plan.completion_tokens} completion tokens, "
-        f"{cost}, plus one synthesis request. Tokens: {plan.token_method}."
-    )
-
-
-def _emit(text: str, output: Path | None) -> None:
-    from briefer.pipeline import write_output
-
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_output(text, output)
-
-
-def _summary(briefing: Any, output: Path | None, quiet: bool) -> None:
+def _summary(briefing: Briefing, output: Path | None, quiet: bool) -> None:
     if quiet:
         return
     n, failed, usage = len(briefing.articles), len(briefing.failures), briefing.usage
@@ -285,13 +205,8 @@ def _summary(briefing: Any, output: Path | None, quiet: bool) -> None:
         _say(f"  failed: {failure.source}: {failure.error}")
 
 
-def _render(briefing: Any, fmt: str, settings: Any) -> str:
-    from briefer.config import user_dir
-    from briefer.render import render
-    from briefer.templating import output_environment
-
-    env = output_environment(settings.templates_dir, user_dir())
-    return render(briefing, fmt, env, settings.include_ungrounded, settings.vars)  # type: ignore[arg-type]
+def _stdin(names: list[str] | None) -> BinaryIO | None:
+    return sys.stdin.buffer if names and "-" in names else None
 
 
 @app.command()
@@ -325,45 +240,45 @@ def run(
     quiet: QuietOpt = False,
 ) -> None:
     """Extract the articles and render the briefing (Markdown to stdout by default); optionally email it."""
-    from briefer.render import choose_format
+    from briefer import pipeline
 
-    fmt = choose_format(output, format)
     settings = _settings(
-        model=model,
-        base_url=base_url,
-        concurrency=concurrency,
-        title=title,
-        prompts_dir=prompts_dir,
-        templates_dir=templates_dir,
-        offline=offline,
-        include_ungrounded=include_ungrounded or None,
-        follow_links=False if no_follow else None,
-        cache=False if no_cache else None,
-        max_cost=max_cost,
-        vars=var,
-        email=_recipients(to, cc, bcc),
+        {
+            "model": model,
+            "base_url": base_url,
+            "concurrency": concurrency,
+            "title": title,
+            "prompts_dir": prompts_dir,
+            "templates_dir": templates_dir,
+            "include_ungrounded": include_ungrounded or None,
+            "follow_links": False if no_follow else None,
+            "cache": False if no_cache else None,
+            "max_cost": max_cost,
+            "since": since,
+            "email": _recipients(to, cc, bcc),
+        },
+        offline,
+        var,
     )
-    ingested, window = _ingest(sources, sources_file, since, settings, quiet)
-    if dry_run:
-        _dry_run(ingested, settings)
-        return
-    if batch:
-        briefing = _via_batch(ingested, settings, wait, quiet, output)
-        if briefing is None:
-            return
-    else:
-        briefing = _extract(ingested, window, settings, quiet)
-    text = _render(briefing, fmt, settings)
-    _emit(text, output)
-    _summary(briefing, output, quiet)
-    if email or eml is not None:
-        from briefer import deliver
-
-        saved = output if output is not None else deliver.keep(briefing, settings)
-        if output is None and not quiet:
-            _say(f"briefing saved at {saved}")
-        message = deliver.message_for_briefing(briefing, settings)
-        _say(deliver.deliver(message, settings, eml, saved))
+    request = pipeline.Request(
+        sources=sources or [],
+        sources_file=sources_file,
+        stdin=_stdin(sources),
+        output=output,
+        stdout=sys.stdout,
+        fmt=format,
+        email=email,
+        eml=eml,
+        batch=batch,
+        wait=wait,
+        dry_run=dry_run,
+    )
+    with _progress(not quiet) as progress:
+        outcome = pipeline.run(settings, request, progress)
+    if outcome.briefing is not None:
+        _summary(outcome.briefing, output, quiet)
+    if outcome.delivered:
+        _say(outcome.delivered)
 
 
 def _recipients(to: list[str] | None, cc: list[str] | None, bcc: list[str] | None) -> dict[str, list[str]] | None:
@@ -392,21 +307,28 @@ def extract(
     quiet: QuietOpt = False,
 ) -> None:
     """Extract the articles and save the result as JSON, without rendering (see `briefer render`)."""
+    from briefer import pipeline
+
     settings = _settings(
-        model=model,
-        base_url=base_url,
-        concurrency=concurrency,
-        title=title,
-        prompts_dir=prompts_dir,
-        offline=offline,
-        follow_links=False if no_follow else None,
-        cache=False if no_cache else None,
-        max_cost=max_cost,
-        vars=var,
+        {
+            "model": model,
+            "base_url": base_url,
+            "concurrency": concurrency,
+            "title": title,
+            "prompts_dir": prompts_dir,
+            "follow_links": False if no_follow else None,
+            "cache": False if no_cache else None,
+            "max_cost": max_cost,
+            "since": since,
+        },
+        offline,
+        var,
     )
-    ingested, window = _ingest(sources, sources_file, since, settings, quiet)
-    briefing = _extract(ingested, window, settings, quiet)
-    _emit(briefing.model_dump_json(indent=2) + "\n", output)
+    request = pipeline.Request(
+        sources=sources or [], sources_file=sources_file, stdin=_stdin(sources), output=output, stdout=sys.stdout
+    )
+    with _progress(not quiet) as progress:
+        briefing = pipeline.extract(settings, request, progress)
     _summary(briefing, output, quiet)
 
 
@@ -421,21 +343,20 @@ def ingest(
     quiet: QuietOpt = False,
 ) -> None:
     """Print the articles that would be sent, as JSON Lines, with no model call."""
-    settings = _settings(follow_links=False if no_follow else None)
-    ingested, _ = _ingest(sources, sources_file, since, settings, quiet)
-    records = []
-    for article in ingested.articles:
-        record = article.model_dump(mode="json")
-        record["word_count"] = len(article.text.split())
-        records.append(json.dumps(record, ensure_ascii=False) + "\n")
-    _emit("".join(records), output)
+    from briefer import pipeline
+
+    settings = _settings({"follow_links": False if no_follow else None, "since": since})
+    request = pipeline.Request(
+        sources=sources or [], sources_file=sources_file, stdin=_stdin(sources), output=output, stdout=sys.stdout
+    )
+    with _progress(not quiet) as progress:
+        result = pipeline.ingest(settings, request, progress)
     if not quiet:
-        _say(f"{len(ingested.articles)} articles, {len(ingested.failures)} failed")
-        for failure in ingested.failures:
+        _say(f"{len(result.articles)} articles, {len(result.failures)} failed")
+        for failure in result.failures:
             _say(f"  failed: {failure.source}: {failure.error}")
-    if not ingested.articles:
-        reasons = "; ".join(f"{f.source}: {f.error}" for f in ingested.failures[:3])
-        raise InputError(f"no readable article ({reasons})")
+    if not result.articles:
+        raise pipeline.no_article(result.failures)
 
 
 @app.command()
@@ -449,12 +370,10 @@ def render(
     var: VarOpt = None,
 ) -> None:
     """Render a saved briefing again, with no model call."""
-    from briefer.render import choose_format, load_briefing
+    from briefer import pipeline
 
-    fmt = choose_format(output, format)
-    settings = _settings(templates_dir=templates_dir, include_ungrounded=include_ungrounded or None, vars=var)
-    briefing = load_briefing(extraction)
-    _emit(_render(briefing, fmt, settings), output)
+    settings = _settings({"templates_dir": templates_dir, "include_ungrounded": include_ungrounded or None}, var=var)
+    pipeline.rerender(settings, extraction, output, format, sys.stdout)
 
 
 @app.command("email")
@@ -470,12 +389,11 @@ def email_command(
     var: VarOpt = None,
 ) -> None:
     """Email a saved briefing."""
-    from briefer import deliver
+    from briefer import pipeline
 
-    settings = _settings(templates_dir=templates_dir, vars=var, email=_recipients(to, cc, bcc))
-    message = deliver.message_for_file(briefing, settings)
+    settings = _settings({"templates_dir": templates_dir, "email": _recipients(to, cc, bcc)}, var=var)
     target = eml if eml is not None else (briefing.with_suffix(".eml") if dry_run else None)
-    _say(deliver.deliver(message, settings, target, briefing))
+    _say(pipeline.email_saved(settings, briefing, target))
 
 
 @app.command()
@@ -494,19 +412,17 @@ app.add_typer(cache_app, name="cache")
 @cache_app.command("path")
 @handled
 def cache_path() -> None:
-    """Print where the cache lives (BRIEFER_CACHE_DIR overrides)."""
-    from briefer.cache import cache_dir
-
-    typer.echo(str(cache_dir() / "cache.sqlite3"))
+    """Print where the cache lives (BRIEFER_CACHE_DIR, or BRIEFER_HOME, moves it)."""
+    typer.echo(str(_settings().dirs.cache / "cache.sqlite3"))
 
 
 @cache_app.command("stats")
 @handled
 def cache_stats() -> None:
     """Entries, size on disk, and entries per model."""
-    from briefer.cache import Cache, cache_dir
+    from briefer.cache import Cache
 
-    with Cache.at(cache_dir()) as cache:
+    with Cache.at(_settings().dirs.cache) as cache:
         stats = cache.stats()
     typer.echo(f"path: {stats['path']}")
     typer.echo(f"entries: {stats['entries']}")
@@ -519,9 +435,9 @@ def cache_stats() -> None:
 @handled
 def cache_clear() -> None:
     """Remove every cached extraction."""
-    from briefer.cache import Cache, cache_dir
+    from briefer.cache import Cache
 
-    with Cache.at(cache_dir()) as cache:
+    with Cache.at(_settings().dirs.cache) as cache:
         removed = cache.clear()
     typer.echo(f"removed {removed} entries")
 
@@ -537,13 +453,7 @@ def batch_status(batch_id: BatchIdArg) -> None:
     """Show a batch's progress."""
     from briefer import pipeline
 
-    batch = pipeline.batch_status(batch_id, _settings(), os.environ)
-    if batch is None:
-        typer.echo(f"{batch_id}: completed (every request was cached)")
-        return
-    counts = batch.request_counts
-    done = f", {counts.completed}/{counts.total} done, {counts.failed} failed" if counts else ""
-    typer.echo(f"{batch_id}: {batch.status}{done}")
+    typer.echo(pipeline.batch_status(_settings(), batch_id))
 
 
 @batch_app.command("fetch")
@@ -558,12 +468,10 @@ def batch_fetch(
 ) -> None:
     """Download a batch's results, cache them, and render the briefing."""
     from briefer import pipeline
-    from briefer.render import choose_format
 
-    fmt = choose_format(output, format)
-    settings = _settings(templates_dir=templates_dir)
-    briefing = pipeline.fetch_batch(batch_id, settings, os.environ, wait=wait)
-    _emit(_render(briefing, fmt, settings), output)
+    settings = _settings({"templates_dir": templates_dir})
+    with _progress(not quiet) as progress:
+        briefing = pipeline.fetch_and_render(settings, batch_id, output, format, sys.stdout, wait, progress)
     _summary(briefing, output, quiet)
 
 
@@ -583,6 +491,13 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite files that ar
 DirOpt = Annotated[Path | None, typer.Option("--dir", help="A directory searched before the others.")]
 
 
+def _kind_settings(kind: str, directory: Path | None, var: list[str] | None = None) -> Settings:
+    """Settings with --dir as the prompts or templates directory searched first."""
+    if kind == "prompts":
+        return _settings({"prompts_dir": directory}, var=var)
+    return _settings({"templates_dir": directory}, var=var)
+
+
 def _kind_commands(kind: str, sub: typer.Typer) -> None:
     @sub.command("list")
     @handled
@@ -590,8 +505,7 @@ def _kind_commands(kind: str, sub: typer.Typer) -> None:
         """Every file and where it comes from (override, user or packaged)."""
         from briefer import customize
 
-        settings = _settings(**{f"{kind}_dir": directory})
-        for entry in customize.entries(kind, settings):
+        for entry in customize.entries(kind, _kind_settings(kind, directory)):
             typer.echo(f"{entry.name:<24} {entry.origin:<9} {entry.path}")
 
     @sub.command("show")
@@ -600,7 +514,7 @@ def _kind_commands(kind: str, sub: typer.Typer) -> None:
         """Print the file that NAME resolves to."""
         from briefer import customize
 
-        entry = customize.show(kind, name, _settings(**{f"{kind}_dir": directory}))
+        entry = customize.show(kind, name, _kind_settings(kind, directory))
         typer.echo(entry.path.read_text(encoding="utf-8"), nl=False)
 
     @sub.command("init")
@@ -609,16 +523,14 @@ def _kind_commands(kind: str, sub: typer.Typer) -> None:
         """Copy the packaged defaults for editing; never overwrites without --force."""
         from briefer import customize
 
-        where, names = customize.init(kind, target, force)
+        where, names = customize.init(kind, target, force, _settings())
         typer.echo(f"copied {len(names)} files to {where}: {', '.join(names)}")
 
     @sub.command("path")
     @handled
     def path() -> None:
         """The user directory searched before the packaged defaults (BRIEFER_HOME moves it)."""
-        from briefer.config import user_dir
-
-        typer.echo(str(user_dir() / kind))
+        typer.echo(str(_settings().dirs.config / kind))
 
     @sub.command("check")
     @handled
@@ -626,7 +538,7 @@ def _kind_commands(kind: str, sub: typer.Typer) -> None:
         """Render every file against a sample briefing and report the problems."""
         from briefer import customize
 
-        problems = customize.check(kind, _settings(**{f"{kind}_dir": directory}, vars=var))
+        problems = customize.check(kind, _kind_settings(kind, directory, var))
         for problem in problems:
             _say(f"error: {problem}")
         if problems:
@@ -646,7 +558,7 @@ def config_show() -> None:
     from briefer.config import config_files
 
     settings = _settings()
-    files = config_files(os.environ, Path.cwd())
+    files = config_files(os.environ, Path.cwd())  # the same lookup load_settings made
     typer.echo("# files: " + (", ".join(str(f) for f in files) or "none"))
     for key, value, origin in customize.effective(settings):
         typer.echo(f"{key} = {value}    # {origin}")
@@ -660,14 +572,14 @@ def config_init(
 ) -> None:
     """Write a commented starter configuration file."""
     from briefer import customize
-    from briefer.config import PROJECT_FILE, USER_FILE, user_dir
+    from briefer.config import PROJECT_FILE, USER_FILE
 
-    path = user_dir() / USER_FILE if user else Path.cwd() / PROJECT_FILE
+    path = _settings().dirs.config / USER_FILE if user else Path.cwd() / PROJECT_FILE
     written = customize.init_config(path, force, "the user file" if user else "the project file")
     typer.echo(f"wrote {written}")
 
 
-def _terminate(signum: int, frame: Any) -> None:
+def _terminate(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # SIGTERM ends a run the way Ctrl-C does: finished work kept, exit 130
 
 

@@ -1,17 +1,23 @@
-"""Settings, merged from defaults < user file < project file < environment < flags, and the user directory."""
+"""Settings, merged from defaults < user file < project file < environment < flags.
+
+The environment is read here, once: `load_settings` turns it into Settings (the API key, the endpoint, the
+user directories, SMTP), and every other module takes what it needs from the Settings it is handed.
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 
-from briefer.errors import ConfigError
+from briefer.errors import ConfigError, UsageError
 from briefer.mailer import EmailSettings
+from briefer.paths import Dirs
 from briefer.pricing import Price
 
 PROJECT_FILE = "briefer.toml"
@@ -47,6 +53,14 @@ class Settings(BaseModel):
     batch_poll_seconds: float = Field(default=30.0, gt=0, description="How often --batch asks for progress.")
     vars: dict[str, str] = Field(default_factory=dict, description="Variables for prompts and templates (--var).")
     email: EmailSettings = Field(default_factory=EmailSettings, description="SMTP delivery ([email]).")
+    since: str | None = Field(
+        default=None, description="Keep articles published in this window: 24h, 3d, 2w, or a date (--since)."
+    )
+    dirs: Dirs = Field(
+        default_factory=lambda: Dirs.from_env(os.environ),
+        exclude=True,
+        description="User directories (BRIEFER_HOME, BRIEFER_CACHE_DIR, BRIEFER_DATA_DIR).",
+    )
 
     _origins: dict[str, str] = PrivateAttr(default_factory=dict)
 
@@ -61,6 +75,24 @@ class Settings(BaseModel):
     follow_links: bool = Field(default=True, description="Fetch the full article behind a feed teaser.")
     fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds to wait for one page or feed.")
 
+    @field_validator("since")
+    @classmethod
+    def _window(cls, value: str | None) -> str | None:
+        if value is not None:
+            from briefer.dates import parse_since
+
+            try:
+                parse_since(value)
+            except UsageError as e:
+                raise ValueError(e.message.removeprefix("--since: ")) from None
+        return value
+
+    def since_time(self, now: datetime | None = None) -> datetime | None:
+        """The `since` window's start, or None for no window."""
+        from briefer.dates import parse_since
+
+        return parse_since(self.since, now) if self.since else None
+
     def resolved_provider(self) -> Literal["openai", "offline"]:
         """`auto` means the model when an API key or a base URL is set, the offline extractor otherwise."""
         if self.provider != "auto":
@@ -68,8 +100,31 @@ class Settings(BaseModel):
         return "openai" if (self.api_key is not None or self.base_url) else "offline"
 
 
-# Settings a configuration file may not hold: secrets stay in the environment.
-_FILE_FORBIDDEN = {"api_key"}
+class Overrides(TypedDict, total=False):
+    """Settings given on the command line or as keyword arguments to the Python API (None: not given)."""
+
+    provider: Literal["auto", "openai", "offline"] | None
+    model: str | None
+    base_url: str | None
+    concurrency: int | None
+    title: str | None
+    prompts_dir: Path | None
+    templates_dir: Path | None
+    include_ungrounded: bool | None
+    follow_links: bool | None
+    cache: bool | None
+    max_cost: float | None
+    vars: dict[str, str] | None
+    email: dict[str, list[str]] | None
+    since: str | None
+    temperature: float | None
+    max_output_tokens: int | None
+    timeout: float | None
+    max_attempts: int | None
+
+
+# Settings a configuration file may not hold: secrets and directories come from the environment.
+_FILE_FORBIDDEN = {"api_key", "dirs"}
 
 _ENV_KEYS = {
     "OPENAI_API_KEY": "api_key",
@@ -92,23 +147,9 @@ _SMTP_ENV = {
 }
 
 
-def user_dir(env: Mapping[str, str] | None = None) -> Path:
-    """briefer's user configuration directory.
-
-    Lookup order: `BRIEFER_HOME` when set, else the platform's user configuration directory
-    (platformdirs: `~/.config/briefer` on Linux).
-    """
-    env = os.environ if env is None else env
-    if env.get("BRIEFER_HOME"):
-        return Path(env["BRIEFER_HOME"])
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("briefer", appauthor=False))
-
-
 def config_files(env: Mapping[str, str], cwd: Path) -> list[Path]:
     """The configuration files that apply, lowest precedence first."""
-    user_file = Path(env["BRIEFER_CONFIG"]) if env.get("BRIEFER_CONFIG") else user_dir(env) / USER_FILE
+    user_file = Path(env["BRIEFER_CONFIG"]) if env.get("BRIEFER_CONFIG") else Dirs.from_env(env).config / USER_FILE
     if env.get("BRIEFER_CONFIG") and not user_file.is_file():
         raise ConfigError(f"{user_file}: BRIEFER_CONFIG names a file that does not exist")
     return [p for p in (user_file, cwd / PROJECT_FILE) if p.is_file()]
@@ -155,22 +196,24 @@ def _describe(e: ValidationError, origin: str) -> str:
 
 
 def load_settings(
-    overrides: Mapping[str, Any] | None = None,
+    overrides: Overrides | None = None,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Settings:
-    """Merge the layers; `overrides` are the command-line flags (None values are ignored)."""
+    """Merge the layers; `overrides` are the command-line flags (None values are ignored). `env` (the
+    process environment by default) is read here and nowhere else."""
     env = os.environ if env is None else env
     cwd = Path.cwd() if cwd is None else cwd
-    settings = Settings()
+    settings = Settings(dirs=Dirs.from_env(env))
     origins: dict[str, str] = {}
     layers: list[tuple[str, dict[str, Any]]] = [(str(p), _read_file(p)) for p in config_files(env, cwd)]
     layers.append(("environment", {field: env[var] for var, field in _ENV_KEYS.items() if env.get(var)}))
     layers.append(("command line", {k: v for k, v in (overrides or {}).items() if v is not None}))
-    smtp = {field: env[var] for var, field in _SMTP_ENV.items() if env.get(var)}
-    for key in ("to", "cc", "bcc"):
-        if key in smtp:
-            smtp[key] = [a.strip() for a in smtp[key].split(",") if a.strip()]  # type: ignore[assignment]
+    smtp: dict[str, str | list[str]] = {}
+    for var, field in _SMTP_ENV.items():
+        if value := env.get(var):
+            listed = field in ("to", "cc", "bcc")
+            smtp[field] = [a.strip() for a in value.split(",") if a.strip()] if listed else value
     if smtp:
         layers.insert(len(layers) - 1, ("environment", {"email": smtp}))
     variables: dict[str, str] = {}
@@ -183,7 +226,7 @@ def load_settings(
             email = {**email, **values["email"]}
             values = {**values, "email": email}
         try:
-            current = {**settings.model_dump(), "api_key": settings.api_key, "email": email}
+            current = {**settings.model_dump(), "api_key": settings.api_key, "email": email, "dirs": settings.dirs}
             settings = Settings.model_validate({**current, **values})
         except ValidationError as e:
             raise ConfigError(_describe(e, origin)) from e

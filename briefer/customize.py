@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from briefer.config import Settings, user_dir
+from briefer.config import Settings
 from briefer.errors import BrieferError, TemplateError, UsageError
 from briefer.models import Article, Briefing, Usage
 from briefer.templating import output_environment, packaged_dir, prompt_environment, render_template
@@ -33,13 +33,13 @@ class Entry:
 def environment(kind: str, settings: Settings) -> jinja2.Environment:
     explicit = settings.prompts_dir if kind == "prompts" else settings.templates_dir
     make = prompt_environment if kind == "prompts" else output_environment
-    return make(explicit, user_dir())
+    return make(explicit, settings.dirs.config)
 
 
 def entries(kind: str, settings: Settings) -> list[Entry]:
     """Every file of `kind` as it resolves: an override hides the packaged file of the same name."""
     explicit = settings.prompts_dir if kind == "prompts" else settings.templates_dir
-    layers = [(packaged_dir(kind), "packaged"), (user_dir() / kind, "user")]
+    layers = [(packaged_dir(kind), "packaged"), (settings.dirs.config / kind, "user")]
     if explicit is not None:
         layers.append((explicit, "override"))
     found: dict[str, Entry] = {}
@@ -58,9 +58,9 @@ def show(kind: str, name: str, settings: Settings) -> Entry:
     raise UsageError(f"no {kind[:-1]} named '{name}' (there are: {known})")
 
 
-def init(kind: str, target: Path | None, force: bool) -> tuple[Path, list[str]]:
+def init(kind: str, target: Path | None, force: bool, settings: Settings) -> tuple[Path, list[str]]:
     """Copy the packaged defaults into `target` (the user directory by default) for editing."""
-    target = target or user_dir() / kind
+    target = target or settings.dirs.config / kind
     sources = sorted(p for p in packaged_dir(kind).iterdir() if p.is_file())
     existing = [p.name for p in sources if (target / p.name).exists()]
     if existing and not force:
@@ -97,7 +97,7 @@ def sample_briefing() -> Briefing:
 
 def check(kind: str, settings: Settings) -> list[str]:
     """Render every template of `kind` against the sample; one line per problem (none: all is well)."""
-    from briefer.render import render
+    from briefer.rendering import render
 
     env = environment(kind, settings)
     problems: list[str] = []

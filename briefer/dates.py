@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+
+from briefer.errors import UsageError
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
@@ -169,3 +171,17 @@ def resolve_deadline(text: str | None, reference: date | None) -> date | None:
         if kind == "tomorrow":
             return reference + timedelta(days=1)
     return None
+
+
+def parse_since(value: str, now: datetime | None = None) -> datetime:
+    """`24h`, `90m`, `3d`, `2w`, or an ISO date or date-time; a UsageError naming the flag otherwise."""
+    now = now or datetime.now(UTC)
+    m = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", value.lower())
+    if m:
+        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
+        return now - timedelta(**{unit: int(m.group(1))})
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"--since: '{value}' is neither a duration (24h, 3d, 2w) nor a date (2026-11-27)") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -3,54 +3,40 @@
 from __future__ import annotations
 
 import html as htmllib
-import os
-from collections.abc import Mapping
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from briefer.config import Settings, user_dir
+import jinja2
+
+from briefer.config import Settings
 from briefer.errors import DeliveryError, InputError
 from briefer.mailer import build_message, send
 from briefer.models import Briefing
-from briefer.pipeline import write_output
-from briefer.render import load_briefing, read_saved, render, render_email
-from briefer.templating import output_environment
+from briefer.rendering import render, render_email
+from briefer.storage import load_briefing, read_saved, write_atomic
 
 
-def data_dir(env: Mapping[str, str] | None = None) -> Path:
-    """Where briefings that were only emailed are kept: `BRIEFER_DATA_DIR` when set, else the platform's
-    user data directory (platformdirs: `~/.local/share/briefer` on Linux)."""
-    env = os.environ if env is None else env
-    if env.get("BRIEFER_DATA_DIR"):
-        return Path(env["BRIEFER_DATA_DIR"])
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("briefer", appauthor=False))
-
-
-def keep(briefing: Briefing, settings: Settings, env: Mapping[str, str] | None = None) -> Path:
-    """Save the HTML briefing as a dated file in the data directory; returns its path."""
+def keep(briefing: Briefing, settings: Settings, templates: jinja2.Environment) -> Path:
+    """Save the HTML briefing as a dated file in the data directory's `briefings/`; returns its path."""
     stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
-    path = data_dir(env) / "briefings" / f"{stamp}.html"
-    templates = output_environment(settings.templates_dir, user_dir(env))
-    write_output(render(briefing, "html", templates, settings.include_ungrounded, settings.vars), path)
+    path = settings.dirs.data / "briefings" / f"{stamp}.html"
+    write_atomic(render(briefing, "html", templates, settings.include_ungrounded, settings.vars), path)
     return path
 
 
-def message_for_briefing(briefing: Briefing, settings: Settings) -> EmailMessage:
-    templates = output_environment(settings.templates_dir, user_dir())
+def message_for_briefing(briefing: Briefing, settings: Settings, templates: jinja2.Environment) -> EmailMessage:
     subject, text, html = render_email(briefing, templates, settings.include_ungrounded, settings.vars)
     return build_message(subject, text, html, settings.email)
 
 
-def message_for_file(path: Path, settings: Settings) -> EmailMessage:
+def message_for_file(path: Path, settings: Settings, templates: jinja2.Environment) -> EmailMessage:
     """A message from a saved briefing: JSON is rendered again; HTML and Markdown are sent as they are."""
     import css_inline
 
     suffix = path.suffix.lower()
     if suffix == ".json":
-        return message_for_briefing(load_briefing(path), settings)
+        return message_for_briefing(load_briefing(path), settings, templates)
     data = read_saved(path)
     subject = path.stem.replace("-", " ").replace("_", " ").strip() or "Briefing"
     if suffix in (".html", ".htm"):
@@ -84,7 +70,7 @@ def _without_scripts(html: str) -> str:
 def deliver(message: EmailMessage, settings: Settings, eml: Path | None, saved: Path | None) -> str:
     """Send `message`, or write it to `eml`; the line to tell the user. A failure names where the briefing is."""
     if eml is not None:
-        write_output(message.as_string(), eml)
+        write_atomic(message.as_string(), eml)
         return f"message written to {eml} (not sent)"
     try:
         recipients = send(message, settings.email)

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from briefer.cache import Cache, key_for
 from briefer.dates import resolve_deadline
+from briefer.errors import BudgetError, UsageError
 from briefer.grounding import Grounder
 from briefer.llm import LLM, inline_schema
 from briefer.models import (
@@ -31,11 +32,10 @@ from briefer.models import (
     Usage,
 )
 from briefer.pricing import Price, cost
-from briefer.prompts import extraction_model, read_meta
+from briefer.prompts import SYSTEM_PROMPT, extraction_model, read_meta
 from briefer.templating import render_template
 from briefer.tokens import count_tokens
 
-SYSTEM_PROMPT = "extract.system.j2"
 USER_PROMPT = "extract.user.j2"
 EXTRACTION = "article_extraction"
 SYNTHESIS = "briefing_synthesis"
@@ -92,7 +92,7 @@ def split_text(text: str, max_tokens: int) -> list[str]:
         if count_tokens(paragraph) <= max_tokens:
             pieces.append(paragraph)
             continue
-        from briefer.offline import split_sentences
+        from briefer.sentences import split_sentences
 
         pieces.extend(s.text for s in split_sentences(paragraph))
     parts: list[list[str]] = [[]]
@@ -282,6 +282,26 @@ class ModelExtractor:
         prompt = sum(count_tokens(m["content"]) for r in requests for m in r.messages) + schema_tokens * len(requests)
         return prompt, EXPECTED_COMPLETION_TOKENS * len(requests)
 
+    def check_budget(self, articles: list[Article], max_cost: float, batch: bool = False) -> float:
+        """The estimated cost of extracting `articles` (at Batch API prices with `batch`); a BudgetError when
+        it is over `max_cost`, a UsageError when the model's price is unknown."""
+        prompt = completion = 0
+        for article in articles:
+            p, c = self.estimate(article)
+            prompt, completion = prompt + p, completion + c
+        dollars = cost(self.price, prompt, 0, completion, batch=batch)
+        if dollars is None:
+            raise UsageError(
+                f"--max-cost: no price is known for model '{self.model}'; "
+                f'add [prices."{self.model}"] with input and output (USD per 1M tokens) to the configuration'
+            )
+        if dollars > max_cost:
+            raise BudgetError(
+                f"the estimated cost ${dollars:.4f} ({prompt} prompt + {completion} completion tokens, "
+                f"{len(articles)} articles) is over --max-cost ${max_cost:g}; nothing was sent"
+            )
+        return dollars
+
     async def _ask(self, request: Request) -> ModelExtraction:
         extraction = await self.llm.structured(request.messages, EXTRACTION, self.output)
         if self.cache is not None:
@@ -292,7 +312,7 @@ class ModelExtractor:
         requests = self.requests_for(article)
         hits = [self.cached(r) for r in requests]
         if all(hit is not None for hit in hits):
-            self.llm.usage.cache_hits += 1
+            self.llm.record_cache_hit()
         parts = await asyncio.gather(
             *(_done(hit) if hit is not None else self._ask(r) for r, hit in zip(requests, hits, strict=True))
         )

@@ -261,6 +261,17 @@ class LLM:
             body["max_tokens"] = self.settings.max_output_tokens
         return body
 
+    def record_batch_reply(self, usage: Usage) -> None:
+        """One reply collected from a Batch API job: a request, and its tokens."""
+        self.usage.requests += 1
+        self.usage.prompt_tokens += usage.prompt_tokens
+        self.usage.completion_tokens += usage.completion_tokens
+        self.usage.cached_tokens += usage.cached_tokens
+
+    def record_cache_hit(self) -> None:
+        """An article answered from briefer's cache, with no request."""
+        self.usage.cache_hits += 1
+
     def record(self, usage: Any) -> None:
         """Add one response's token counts to the run's usage."""
         if usage is None:

@@ -11,54 +11,17 @@ from __future__ import annotations
 import asyncio
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from briefer.dates import find_deadline, resolve_deadline
 from briefer.models import Article, ArticleBrief, Attribution, Commitment, Evidence, Fact, Implication, Usage
+from briefer.sentences import Sentence, split_sentences
 
 SUMMARY_SENTENCES = 3
 SUMMARY_MAX_WORDS = 90
 MAX_FACTS = 6
 MAX_COMMITMENTS = 8
 MAX_IMPLICATIONS = 3
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    start: int
-    end: int
-    index: int
-
-
-@cache
-def _segmenter() -> Any:
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False)
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with their offsets in `text`, paragraph by paragraph."""
-    sentences: list[Sentence] = []
-    cursor = 0
-    for paragraph in text.split("\n"):
-        if not paragraph.strip():
-            cursor += len(paragraph) + 1
-            continue
-        for piece in _segmenter().segment(paragraph):
-            piece = piece.strip()
-            if not piece:
-                continue
-            start = text.find(piece, cursor)
-            if start < 0:
-                continue
-            cursor = start + len(piece)
-            sentences.append(Sentence(piece, start, cursor, len(sentences)))
-        cursor = max(cursor, text.find("\n", cursor) + 1 if "\n" in text[cursor:] else len(text))
-    return sentences
 
 
 # Commitment cues. Each names the verb that carries the pledge; the actor is looked for before it.
@@ -524,21 +487,28 @@ def extract_offline(article: Article) -> ArticleBrief:
 class OfflineExtractor:
     """The extractor used with no model configured (provider "offline").
 
-    With `processes` > 1 the work is spread over a process pool (sentence splitting is CPU-bound);
-    otherwise it runs in the calling thread.
+    Extraction is CPU-bound. With `processes` > 1 a process pool takes over from the `pool_from`-th
+    article on (below that a pool costs more to start than it saves); before that, and with no pool,
+    it runs in the calling thread.
     """
 
     provider = "offline"
     model = None
 
-    def __init__(self, processes: int = 0) -> None:
+    def __init__(self, processes: int = 0, pool_from: int = 1) -> None:
         self.usage = Usage()
-        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(processes) if processes > 1 else None
+        self.processes = processes
+        self.pool_from = pool_from
+        self._requested = 0
+        self._pool: ProcessPoolExecutor | None = None
 
     def spent(self) -> float:
         return 0.0
 
     async def extract(self, article: Article) -> ArticleBrief:
+        self._requested += 1
+        if self._pool is None and self.processes > 1 and self._requested >= self.pool_from:
+            self._pool = ProcessPoolExecutor(self.processes)
         if self._pool is None:
             return extract_offline(article)
         return await asyncio.get_running_loop().run_in_executor(self._pool, extract_offline, article)

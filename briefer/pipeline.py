@@ -1,143 +1,272 @@
-"""ingest -> extract -> synthesize -> render, as plain functions taking their collaborators."""
+"""The run, in order and in one place: read sources -> extract -> synthesize -> build the briefing -> render
+-> keep and deliver.
+
+Every entry point is this pipeline, whole or stopped or started at a stage: `briefer run` and `brief()` are
+all of it; `extract` stops after building the briefing (JSON); `render` and `email` start from a saved
+briefing; `--dry-run` stops after reading, with a plan; `--batch` hands the extraction to the Batch API
+(`briefer.batch`). The CLI and the Python API only adapt: they build Settings and call in here.
+
+Reading and extraction overlap: articles go to extraction as they are read, in the order the sources are
+named, with a bounded look-ahead (`sources.stream`), so the first request leaves while later sources are
+still being fetched. Duplicates are folded as they arrive (`Deduper`): a copy of a story already sent is
+not sent again, unless it is fuller, and the briefing keeps the fullest text of each story in first-seen
+order, exactly as if everything had been read first.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import BinaryIO, TextIO
 
-from briefer import synthesize
-from briefer.config import Settings, user_dir
-from briefer.errors import BrieferError, BudgetError, FatalModelError, InputError, ModelError, UsageError
+import jinja2
+
+from briefer import sources, synthesize
+from briefer.config import Settings
+from briefer.errors import BrieferError, FatalModelError, InputError, ModelError, UsageError
+from briefer.extract import ModelExtractor
+from briefer.extractors import Extractor, open_extractor
 from briefer.models import Article, ArticleBrief, Briefing, Failure, Usage
+from briefer.rendering import Format, choose_format
+from briefer.sources import IngestOptions
+from briefer.sources.dedupe import Deduper
+from briefer.sources.web import FetchSettings
 
 DEFAULT_TITLE = "Briefing"
 
 
-class Extractor(Protocol):
-    provider: str
-
-    @property
-    def model(self) -> str | None: ...
-
-    @property
-    def usage(self) -> Usage: ...
-
-    def spent(self) -> float | None: ...
-
-    async def extract(self, article: Article) -> ArticleBrief: ...
-
-    async def aclose(self) -> None: ...
+def _ignore(*_: object) -> None:
+    return None
 
 
 @dataclass
 class Progress:
-    """Callbacks the CLI uses to draw a progress bar; the defaults do nothing."""
+    """How the pipeline reports as it goes; the CLI draws these, the defaults do nothing."""
 
-    start: Callable[[int], None] = lambda total: None
-    advance: Callable[[], None] = lambda: None
-
-
-# Below this many articles a process pool costs more to start than it saves.
-OFFLINE_POOL_MIN_ARTICLES = 24
+    found: Callable[[int], None] = _ignore  # more articles to extract (the total grows as sources are read)
+    advance: Callable[[], None] = _ignore  # one article extracted (or failed)
+    stage: Callable[[str], None] = _ignore  # a named step after extraction ("writing the overview")
+    note: Callable[[str], None] = _ignore  # a line for the user
 
 
-def make_extractor(
-    settings: Settings, env: Mapping[str, str], variables: Mapping[str, Any] | None = None, articles: int = 1
-) -> Extractor:
-    """The offline extractor or the model, as the settings say. Call inside the event loop that uses it."""
-    if settings.resolved_provider() == "offline":
-        from briefer.offline import OfflineExtractor
+@dataclass
+class Request:
+    """What a `briefer run` asks for, beyond the settings."""
 
-        processes = (os.cpu_count() or 1) if articles >= OFFLINE_POOL_MIN_ARTICLES else 0
-        return OfflineExtractor(processes=processes)
-    from briefer.cache import Cache, cache_dir
-    from briefer.config import apply_prompt_settings
-    from briefer.extract import ModelExtractor
-    from briefer.llm import LLM
-    from briefer.pricing import price_for
-    from briefer.prompts import read_meta
-    from briefer.templating import prompt_environment
-
-    prompts = prompt_environment(settings.prompts_dir, user_dir(env))
-    meta = read_meta(prompts)
-    settings = apply_prompt_settings(settings, meta.model, meta.temperature, meta.max_output_tokens)
-    cache = Cache.at(cache_dir(env)) if settings.cache else None
-    price = price_for(settings.model, settings.prices)
-    context = {**settings.vars, **(variables or {})}
-    return ModelExtractor(LLM(settings), prompts, {**context, "vars": context}, cache=cache, price=price)
+    sources: list[str] = field(default_factory=list)  # with sources_file's, or else the configuration's
+    sources_file: Path | None = None  # a file listing sources, one a line
+    stdin: BinaryIO | None = None  # read when a source is "-"
+    output: Path | None = None  # None: write to `stdout`
+    stdout: TextIO | None = None
+    fmt: str | None = None  # None: from the output's extension, else Markdown
+    email: bool = False
+    eml: Path | None = None  # write the email here instead of sending it
+    batch: bool = False
+    wait: bool = True
+    dry_run: bool = False
 
 
-def check_budget(articles: list[Article], extractor: Extractor, max_cost: float) -> float:
-    """The estimated cost of the run; BudgetError when it is over `max_cost`, UsageError when unknowable."""
-    from briefer.pricing import cost
+# Reading --------------------------------------------------------------------------------------------------
 
-    estimate = getattr(extractor, "estimate", None)
-    if estimate is None:
-        return 0.0  # the offline extractor costs nothing
-    prompt = completion = 0
-    for article in articles:
-        p, c = estimate(article)
-        prompt, completion = prompt + p, completion + c
-    dollars = cost(getattr(extractor, "price", None), prompt, 0, completion)
-    if dollars is None:
-        raise UsageError(
-            f"--max-cost: no price is known for model '{extractor.model}'; "
-            f'add [prices."{extractor.model}"] with input and output (USD per 1M tokens) to the configuration'
-        )
-    if dollars > max_cost:
-        raise BudgetError(
-            f"the estimated cost ${dollars:.4f} ({prompt} prompt + {completion} completion tokens, "
-            f"{len(articles)} articles) is over --max-cost ${max_cost:g}; nothing was sent"
-        )
-    return dollars
+
+def source_names(settings: Settings, names: Sequence[str], sources_file: Path | None = None) -> list[str]:
+    """The sources named and those listed in `sources_file`, else the configuration's; a UsageError when
+    there are none."""
+    listed = sources.read_sources_file(sources_file) if sources_file is not None else []
+    chosen = [*names, *listed] or list(settings.sources)
+    if not chosen:
+        raise UsageError("no sources: name files, directories, URLs or feeds, or use --sources FILE")
+    return chosen
+
+
+def _ingest_options(settings: Settings, stdin: BinaryIO | None) -> IngestOptions:
+    return IngestOptions(
+        follow=settings.follow_links,
+        since=settings.since_time(),
+        fetch=FetchSettings(timeout=settings.fetch_timeout),
+        stdin=stdin,
+    )
+
+
+def no_article(failures: Sequence[Failure]) -> InputError:
+    reasons = "; ".join(f"{f.source}: {f.error}" for f in failures[:3]) or "no sources given"
+    return InputError(f"no readable article ({reasons})")
+
+
+@dataclass
+class Read:
+    """Every article of the sources (duplicates merged, the `since` window applied), and what failed."""
+
+    articles: list[Article]
+    failures: list[Failure]
+    too_old: int = 0
+    merged: int = 0
+
+
+def read(settings: Settings, request: Request) -> Read:
+    """Read everything first (the dry run, `ingest` and the Batch API need every article before acting)."""
+    names = source_names(settings, request.sources, request.sources_file)
+    ingested = sources.ingest(names, _ingest_options(settings, request.stdin))
+    return Read(ingested.articles, ingested.failures, ingested.too_old, ingested.merged)
+
+
+def report_reading(progress: Progress, too_old: int, merged: int) -> None:
+    """Say what reading left out, only what happened."""
+    parts = []
+    if too_old:
+        parts.append(f"{too_old} article{'s' if too_old != 1 else ''} older than --since left out")
+    if merged:
+        parts.append(f"{merged} duplicate{'s' if merged != 1 else ''} merged")
+    if parts:
+        progress.note(", ".join(parts))
+
+
+# Extracting -----------------------------------------------------------------------------------------------
+
+
+async def extract_one(extractor: Extractor, article: Article, max_cost: float | None = None) -> ArticleBrief | Failure:
+    """One article's brief, or a Failure; a fatal model error (a rejected key) propagates and stops the run.
+    Once the spending reaches `max_cost`, the article is skipped."""
+    if max_cost is not None and (extractor.spent() or 0.0) >= max_cost:
+        return Failure(source=article.source, error=f"skipped: the run reached --max-cost ${max_cost:g}")
+    try:
+        return await extractor.extract(article)
+    except FatalModelError:
+        raise
+    except ModelError as e:
+        return Failure(source=article.source, error=e.message)
 
 
 async def extract_all(
-    articles: list[Article],
+    articles: Sequence[Article],
     extractor: Extractor,
     concurrency: int,
     progress: Progress | None = None,
     max_cost: float | None = None,
 ) -> tuple[list[ArticleBrief], list[Failure]]:
-    """Extract concurrently; keep input order. A failed article becomes a Failure; a fatal error stops all.
-    Once the spending reaches `max_cost`, articles not yet started are skipped (listed as failures)."""
+    """Extract a list of articles concurrently; keep input order. A failed article becomes a Failure; a fatal
+    error stops all."""
     progress = progress or Progress()
-    progress.start(len(articles))
-    semaphore = asyncio.Semaphore(concurrency)
-    results: list[ArticleBrief | Failure | None] = [None] * len(articles)
+    progress.found(len(articles))
+    slots = asyncio.Semaphore(concurrency)
 
-    async def one(index: int, article: Article) -> None:
-        async with semaphore:
-            if max_cost is not None and (extractor.spent() or 0.0) >= max_cost:
-                results[index] = Failure(
-                    source=article.source, error=f"skipped: the run reached --max-cost ${max_cost:g}"
-                )
-                progress.advance()
-                return
+    async def one(article: Article) -> ArticleBrief | Failure:
+        async with slots:
             try:
-                results[index] = await extractor.extract(article)
-            except FatalModelError:
-                raise
-            except ModelError as e:
-                results[index] = Failure(source=article.source, error=e.message)
+                return await extract_one(extractor, article, max_cost)
             finally:
                 progress.advance()
 
+    results = await _gather([one(a) for a in articles])
+    return [r for r in results if isinstance(r, ArticleBrief)], [r for r in results if isinstance(r, Failure)]
+
+
+Extraction = ArticleBrief | Failure
+
+
+async def _gather(coroutines: list[Coroutine[object, None, Extraction]]) -> list[Extraction]:
+    """Run them all; the first BrieferError raised stops the others and is raised alone."""
+    tasks: list[asyncio.Task[Extraction]] = []
     try:
         async with asyncio.TaskGroup() as group:
-            for i, article in enumerate(articles):
-                group.create_task(one(i, article))
+            tasks.extend(group.create_task(c) for c in coroutines)
     except* BrieferError as fatal:  # a rejected key, a broken prompt: the first stops the run
         raise fatal.exceptions[0] from None
-    briefs = [r for r in results if isinstance(r, ArticleBrief)]
-    failures = [r for r in results if isinstance(r, Failure)]
-    return briefs, failures
+    return [t.result() for t in tasks]
+
+
+@dataclass
+class Extracted:
+    """What extraction produced, before synthesis."""
+
+    briefs: list[ArticleBrief]
+    failures: list[Failure]  # reading's, then extraction's, in input order
+
+
+async def extract_streaming(
+    settings: Settings, request: Request, extractor: Extractor, progress: Progress
+) -> Extracted:
+    """Read the sources and extract each article as soon as it is read (see the module's docstring)."""
+    names = source_names(settings, request.sources, request.sources_file)
+    options = _ingest_options(settings, request.stdin)
+    since = options.since
+    options.since = None  # applied here, as articles arrive
+    deduper = Deduper()
+    started: dict[int, asyncio.Task[ArticleBrief | Failure]] = {}
+    read_failures: list[Failure] = []
+    too_old = 0
+    slots = asyncio.Semaphore(settings.concurrency)
+
+    async def one(article: Article) -> ArticleBrief | Failure:
+        try:
+            return await extract_one(extractor, article, settings.max_cost)
+        finally:
+            slots.release()
+            progress.advance()
+
+    try:
+        async with asyncio.TaskGroup() as group, aclosing(sources.stream(names, options)) as items:
+            async for item in items:
+                if isinstance(item, Failure):
+                    read_failures.append(item)
+                    continue
+                if since is not None and item.published is not None and item.published < since:
+                    too_old += 1
+                    continue
+                index = len(deduper.articles)
+                _, primary = deduper.add(item)
+                if not primary:
+                    continue
+                if not started and extractor.provider == "offline" and settings.provider == "auto":
+                    progress.note(
+                        "no model configured: extracting offline, without a language model "
+                        "(set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to use one)"
+                    )
+                await slots.acquire()  # the bound: no more reading ahead than extraction can take
+                progress.found(1)
+                started[index] = group.create_task(one(item))
+    except* BrieferError as fatal:
+        raise fatal.exceptions[0] from None
+    merged = deduper.merged()
+    report_reading(progress, too_old, len(deduper.articles) - len(merged))
+    if not merged:
+        raise no_article(read_failures)
+    briefs: list[ArticleBrief] = []
+    failures = list(read_failures)
+    for group_number, article in enumerate(merged):
+        result = started[deduper.primary(group_number)].result()
+        if isinstance(result, Failure):
+            failures.append(result)
+        else:
+            briefs.append(result.model_copy(update={"duplicates": article.duplicates}))
+    return Extracted(briefs, failures)
+
+
+# Synthesis and the briefing -------------------------------------------------------------------------------
+
+
+async def synthesize_day(
+    briefs: list[ArticleBrief], extractor: Extractor, today: date, failures: list[Failure], progress: Progress
+) -> synthesize.Synthesis:
+    """The deterministic synthesis, with the model's overview, themes and watch list when there is one.
+    A failed synthesis call falls back to the deterministic one and is listed under failures."""
+    base = synthesize.synthesize(briefs, today)
+    if not isinstance(extractor, ModelExtractor) or not briefs:
+        return base
+    progress.stage("writing the overview")
+    try:
+        answer = await extractor.synthesize(briefs, today)
+    except FatalModelError:
+        raise
+    except ModelError as e:
+        failures.append(Failure(source="synthesis", error=f"{e.message} (the overview is made from the leads)"))
+        return base
+    return synthesize.apply_model(base, answer, briefs, today)
 
 
 def build_briefing(
@@ -150,6 +279,7 @@ def build_briefing(
     title: str | None = None,
     today: date | None = None,
     synthesis: synthesize.Synthesis | None = None,
+    since: datetime | None = None,
 ) -> Briefing:
     now = datetime.now(UTC)
     day = today or now.date()
@@ -160,6 +290,7 @@ def build_briefing(
         generated_at=now,
         provider=provider,
         model=model,
+        since=since,
         overview=synthesis.overview,
         themes=synthesis.themes,
         commitments=synthesis.commitments,
@@ -172,244 +303,255 @@ def build_briefing(
     )
 
 
-async def synthesize_day(
-    briefs: list[ArticleBrief], extractor: Extractor, today: date, failures: list[Failure]
-) -> synthesize.Synthesis:
-    """The deterministic synthesis, with the model's overview, themes and watch list when there is one.
-    A failed synthesis call falls back to the deterministic one and is listed under failures."""
-    base = synthesize.synthesize(briefs, today)
-    ask = getattr(extractor, "synthesize", None)
-    if ask is None or not briefs:
-        return base
-    try:
-        answer = await ask(briefs, today)
-    except FatalModelError:
-        raise
-    except ModelError as e:
-        failures.append(Failure(source="synthesis", error=f"{e.message} (the overview is made from the leads)"))
-        return base
-    return synthesize.apply_model(base, answer, briefs, today)
-
-
-def extract_briefing(
-    articles: list[Article],
-    ingest_failures: list[Failure],
+async def finish_briefing(
+    extracted: Extracted,
+    extractor: Extractor,
     settings: Settings,
-    env: Mapping[str, str],
-    progress: Progress | None = None,
-    variables: Mapping[str, Any] | None = None,
+    progress: Progress,
+    started: float,
+    *,
+    title: str | None = None,
+    spent: Callable[[], float | None] | None = None,
 ) -> Briefing:
-    """Run the extraction for a list of articles and assemble the Briefing.
-
-    Raises InputError when there is no article at all, ModelError when none could be extracted.
-    """
-    if not articles:
-        reasons = "; ".join(f"{f.source}: {f.error}" for f in ingest_failures[:3]) or "no sources given"
-        raise InputError(f"no readable article ({reasons})")
-    started = time.perf_counter()
-
+    """Synthesize the day and build the Briefing (ModelError when no article could be extracted)."""
+    if not extracted.briefs:
+        first = extracted.failures[0] if extracted.failures else Failure(source="-", error="nothing to extract")
+        raise ModelError(f"no article could be extracted ({first.source}: {first.error})")
     today = datetime.now(UTC).date()
-
-    async def go() -> tuple[list[ArticleBrief], list[Failure], Extractor, synthesize.Synthesis]:
-        extractor = make_extractor(settings, env, variables, articles=len(articles))
-        try:
-            if settings.max_cost is not None:
-                check_budget(articles, extractor, settings.max_cost)
-            briefs, failures = await extract_all(articles, extractor, settings.concurrency, progress, settings.max_cost)
-            day = await synthesize_day(briefs, extractor, today, failures)
-        finally:
-            await extractor.aclose()
-        return briefs, failures, extractor, day
-
-    briefs, failures, extractor, day = asyncio.run(go())
-    if not briefs:
-        raise ModelError(f"no article could be extracted ({failures[0].source}: {failures[0].error})")
+    failures = list(extracted.failures)
+    day = await synthesize_day(extracted.briefs, extractor, today, failures, progress)
     usage = extractor.usage.model_copy(
-        update={"elapsed_seconds": round(time.perf_counter() - started, 3), "cost_usd": extractor.spent()}
+        update={
+            "elapsed_seconds": round(time.perf_counter() - started, 3),
+            "cost_usd": spent() if spent is not None else extractor.spent(),
+        }
     )
     return build_briefing(
-        briefs,
-        [*ingest_failures, *failures],
-        provider=extractor.provider,
-        model=extractor.model,
-        usage=usage,
-        title=settings.title,
-        today=today,
-        synthesis=day,
-    )
-
-
-def write_output(text: str, output: Path) -> None:
-    """Write atomically: a temporary file beside the target, then a rename. A reader never sees half a file."""
-    import tempfile
-
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        # mkstemp makes the file private; give it the mode a plain open() would have.
-        os.chmod(tmp, output.stat().st_mode & 0o777 if output.exists() else 0o666 & ~_umask())
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _model_extractor(settings: Settings, env: Mapping[str, str]) -> Any:
-    extractor = make_extractor(settings, env)
-    if extractor.provider == "offline":
-        raise UsageError("--batch needs a model endpoint (OPENAI_API_KEY), not the offline extractor")
-    return extractor
-
-
-def submit_batch(
-    articles: list[Article], failures: list[Failure], settings: Settings, env: Mapping[str, str]
-) -> tuple[str, int]:
-    """Start a Batch API job for the articles; returns its id and how many requests it holds."""
-    from briefer import batch
-
-    if not articles:
-        reasons = "; ".join(f"{f.source}: {f.error}" for f in failures[:3]) or "no sources given"
-        raise InputError(f"no readable article ({reasons})")
-
-    async def go() -> tuple[str, int]:
-        extractor = _model_extractor(settings, env)
-        try:
-            if settings.max_cost is not None:
-                check_budget(articles, extractor, settings.max_cost * 2)  # the Batch API bills half
-            return await batch.submit(articles, extractor, settings.title, failures)
-        finally:
-            await extractor.aclose()
-
-    return asyncio.run(go())
-
-
-def batch_status(batch_id: str, settings: Settings, env: Mapping[str, str]) -> Any:
-    from briefer import batch
-
-    async def go() -> Any:
-        extractor = _model_extractor(settings, env)
-        try:
-            batch.load_state(extractor, batch_id)
-            return await batch.status(extractor, batch_id)
-        finally:
-            await extractor.aclose()
-
-    return asyncio.run(go())
-
-
-def fetch_batch(
-    batch_id: str,
-    settings: Settings,
-    env: Mapping[str, str],
-    wait: bool = False,
-    on_poll: Callable[[Any], None] | None = None,
-) -> Briefing:
-    """The briefing of a finished batch (waiting for it first when `wait`)."""
-    from briefer import batch
-    from briefer.pricing import cost
-
-    started = time.perf_counter()
-    today = datetime.now(UTC).date()
-
-    async def go() -> tuple[list[ArticleBrief], list[Failure], Any, Any, synthesize.Synthesis, float | None]:
-        extractor = _model_extractor(settings, env)
-        try:
-            batch.load_state(extractor, batch_id)
-            if wait:
-                await batch.wait(extractor, batch_id, settings.batch_poll_seconds, on_poll)
-            briefs, failures, state = await batch.collect(extractor, batch_id)
-            batched = extractor.usage.model_copy()
-            day = await synthesize_day(briefs, extractor, today, failures)  # one live request, full price
-            u = extractor.usage
-            batch_cost = cost(
-                extractor.price, batched.prompt_tokens, batched.cached_tokens, batched.completion_tokens, batch=True
-            )
-            live_cost = cost(
-                extractor.price,
-                u.prompt_tokens - batched.prompt_tokens,
-                u.cached_tokens - batched.cached_tokens,
-                u.completion_tokens - batched.completion_tokens,
-            )
-            spent = None if batch_cost is None or live_cost is None else batch_cost + live_cost
-            return briefs, failures, state, extractor, day, spent
-        finally:
-            await extractor.aclose()
-
-    briefs, failures, state, extractor, day, spent = asyncio.run(go())
-    if not briefs:
-        raise ModelError(f"no article could be extracted ({failures[0].source}: {failures[0].error})")
-    usage = extractor.usage.model_copy(
-        update={"elapsed_seconds": round(time.perf_counter() - started, 3), "cost_usd": spent}
-    )
-    return build_briefing(
-        briefs,
+        extracted.briefs,
         failures,
         provider=extractor.provider,
         model=extractor.model,
         usage=usage,
-        title=settings.title or state.title,
+        title=title or settings.title,
         today=today,
         synthesis=day,
+        since=settings.since_time(),
     )
 
 
-@dataclass
-class Plan:
-    """What a run would send, for --dry-run."""
+def brief(settings: Settings, request: Request, progress: Progress | None = None) -> Briefing:
+    """Read, extract and synthesize: the Briefing of the request's sources.
 
-    provider: str
-    model: str | None = None
-    endpoint: str = ""
-    schema_name: str = ""
-    schema: dict[str, Any] | None = None
-    messages: list[dict[str, str]] | None = None
-    requests: int = 0
-    cached: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost: float | None = None
-    token_method: str = ""
+    Raises InputError when no source gives an article, ModelError when none could be extracted. With
+    --max-cost and a model, everything is read first, since the estimate needs every article.
+    """
+    progress = progress or Progress()
+    started = time.perf_counter()
 
-
-def plan(articles: list[Article], settings: Settings, env: Mapping[str, str]) -> Plan:
-    """The first article's exact messages and the run's estimate, with no request sent."""
-    from briefer.extract import EXTRACTION
-    from briefer.llm import inline_schema
-    from briefer.pricing import cost
-    from briefer.tokens import exact
-
-    async def go() -> Plan:
-        extractor: Any = make_extractor(settings, env, articles=len(articles))
-        try:
-            if extractor.provider == "offline":
-                return Plan(provider="offline")
-            result = Plan(
-                provider=extractor.provider,
-                model=extractor.model,
-                endpoint=extractor.llm.endpoint,
-                schema_name=EXTRACTION,
-                schema=inline_schema(extractor.output),
-                messages=extractor.requests_for(articles[0])[0].messages,
-                token_method="counted with the cl100k tokenizer" if exact() else "estimated at 4 characters a token",
-            )
-            for article in articles:
-                pending = extractor.pending(article)
-                result.requests += len(pending)
-                result.cached += 0 if pending else 1
-                prompt, completion = extractor.estimate(article, pending)
-                result.prompt_tokens += prompt
-                result.completion_tokens += completion
-            result.cost = cost(extractor.price, result.prompt_tokens, 0, result.completion_tokens)
-            return result
-        finally:
-            await extractor.aclose()
+    async def go() -> Briefing:
+        async with open_extractor(settings) as extractor:
+            if settings.max_cost is not None and isinstance(extractor, ModelExtractor):
+                everything = await asyncio.to_thread(read, settings, request)
+                report_reading(progress, everything.too_old, everything.merged)
+                if not everything.articles:
+                    raise no_article(everything.failures)
+                extractor.check_budget(everything.articles, settings.max_cost)
+                briefs, failures = await extract_all(
+                    everything.articles, extractor, settings.concurrency, progress, settings.max_cost
+                )
+                extracted = Extracted(briefs, [*everything.failures, *failures])
+            else:
+                extracted = await extract_streaming(settings, request, extractor, progress)
+            return await finish_briefing(extracted, extractor, settings, progress, started)
 
     return asyncio.run(go())
+
+
+# Rendering, keeping, delivering ---------------------------------------------------------------------------
+
+
+def templates(settings: Settings) -> jinja2.Environment:
+    """The run's one output-template environment."""
+    from briefer.templating import output_environment
+
+    return output_environment(settings.templates_dir, settings.dirs.config)
+
+
+def render(briefing: Briefing, fmt: Format, settings: Settings, env: jinja2.Environment | None = None) -> str:
+    """The briefing as Markdown, HTML or JSON text, through the output templates."""
+    from briefer import rendering
+
+    env = env or templates(settings)
+    return rendering.render(briefing, fmt, env, settings.include_ungrounded, settings.vars)
+
+
+def emit(text: str, output: Path | None, stdout: TextIO | None) -> None:
+    """Write to `output` atomically, or to the stream."""
+    if output is not None:
+        from briefer.storage import write_atomic
+
+        write_atomic(text, output)
+    elif stdout is not None:
+        stdout.write(text)
+        stdout.flush()
+
+
+def deliver(
+    briefing: Briefing, settings: Settings, request: Request, env: jinja2.Environment, progress: Progress
+) -> str:
+    """Keep the briefing (when it was not written to a file) and email it, or write the .eml; the line to
+    tell the user what happened."""
+    from briefer import deliver as delivery
+
+    saved = request.output
+    if saved is None:
+        saved = delivery.keep(briefing, settings, env)
+        progress.note(f"briefing saved at {saved}")
+    message = delivery.message_for_briefing(briefing, settings, env)
+    return delivery.deliver(message, settings, request.eml, saved)
+
+
+@dataclass
+class Outcome:
+    """What a run made: the briefing (None for a dry run or a batch not waited for), and the delivery."""
+
+    briefing: Briefing | None = None
+    delivered: str | None = None  # what became of the email
+
+
+def run(settings: Settings, request: Request, progress: Progress | None = None) -> Outcome:
+    """The whole run: read -> extract -> synthesize -> build -> render -> write -> keep and deliver."""
+    progress = progress or Progress()
+    fmt = choose_format(request.output, request.fmt)
+    if request.dry_run:
+        from briefer.plan import plan
+
+        everything = read(settings, request)
+        if not everything.articles:
+            raise no_article(everything.failures)
+        emit(plan(settings, everything.articles).describe(), None, request.stdout)
+        return Outcome()
+    if request.batch:
+        briefing = batch_run(settings, request, progress)
+        if briefing is None:
+            return Outcome()
+    else:
+        briefing = brief(settings, request, progress)
+    env = templates(settings)
+    emit(render(briefing, fmt, settings, env), request.output, request.stdout)
+    delivered = None
+    if request.email or request.eml is not None:
+        delivered = deliver(briefing, settings, request, env, progress)
+    return Outcome(briefing, delivered)
+
+
+def rerender(settings: Settings, saved: Path, output: Path | None, fmt: str | None, stdout: TextIO | None) -> None:
+    """A saved briefing rendered again, with no model call."""
+    from briefer.storage import load_briefing
+
+    chosen = choose_format(output, fmt)
+    emit(render(load_briefing(saved), chosen, settings), output, stdout)
+
+
+def email_saved(settings: Settings, saved: Path, eml: Path | None) -> str:
+    """Email a saved briefing (.json rendered again; .html and .md as they are); the line to tell the user."""
+    from briefer import deliver as delivery
+
+    message = delivery.message_for_file(saved, settings, templates(settings))
+    return delivery.deliver(message, settings, eml, saved)
+
+
+def extract(settings: Settings, request: Request, progress: Progress | None = None) -> Briefing:
+    """The run stopped after building the briefing: its JSON, not rendered (`briefer render` does that)."""
+    if request.fmt not in (None, "json") or (
+        request.output is not None and choose_format(request.output, None) != "json"
+    ):
+        raise UsageError(f"{request.output or request.fmt}: extract writes JSON only; render it with `briefer render`")
+    briefing = brief(settings, request, progress)
+    emit(briefing.model_dump_json(indent=2) + "\n", request.output, request.stdout)
+    return briefing
+
+
+def ingest(settings: Settings, request: Request, progress: Progress | None = None) -> Read:
+    """The articles that would be sent, as JSON Lines, with no model call."""
+    import json
+
+    progress = progress or Progress()
+    result = read(settings, request)
+    report_reading(progress, result.too_old, result.merged)
+    records = []
+    for article in result.articles:
+        record = article.model_dump(mode="json")
+        record["word_count"] = len(article.text.split())
+        records.append(json.dumps(record, ensure_ascii=False) + "\n")
+    emit("".join(records), request.output, request.stdout)
+    return result
+
+
+# The Batch API --------------------------------------------------------------------------------------------
+
+
+def batch_run(settings: Settings, request: Request, progress: Progress) -> Briefing | None:
+    """Submit the articles as a Batch API job; with `wait`, poll until done and return the briefing."""
+    from briefer import batch
+
+    everything = read(settings, request)
+    report_reading(progress, everything.too_old, everything.merged)
+    if not everything.articles:
+        raise no_article(everything.failures)
+    batch_id, count = batch.submit_job(settings, everything.articles, everything.failures)
+    resume = f"briefer batch fetch {batch_id}" + (f" -o {request.output}" if request.output else "")
+    progress.note(f"batch {batch_id} submitted ({count} requests; the rest were cached)")
+    if not request.wait:
+        progress.note(f"resume with: {resume}")
+        return None
+    try:
+        return fetch_batch(settings, batch_id, wait=True, progress=progress)
+    except KeyboardInterrupt:
+        progress.note(f"stopped waiting; the batch goes on. Resume with: {resume}")
+        raise
+
+
+def fetch_batch(settings: Settings, batch_id: str, wait: bool = False, progress: Progress | None = None) -> Briefing:
+    """The briefing of a finished batch (waiting for it first when `wait`)."""
+    from briefer import batch
+
+    progress = progress or Progress()
+    started = time.perf_counter()
+
+    async def go() -> Briefing:
+        async with batch.opened(settings) as extractor:
+            collected = await batch.collect_job(extractor, batch_id, settings, wait, progress.note)
+            return await finish_briefing(
+                Extracted(collected.briefs, collected.failures),
+                extractor,
+                settings,
+                progress,
+                started,
+                title=collected.title,
+                spent=collected.spent,
+            )
+
+    return asyncio.run(go())
+
+
+def fetch_and_render(
+    settings: Settings,
+    batch_id: str,
+    output: Path | None,
+    fmt: str | None,
+    stdout: TextIO | None,
+    wait: bool = False,
+    progress: Progress | None = None,
+) -> Briefing:
+    """`briefer batch fetch`: the batch's briefing, rendered and written."""
+    chosen = choose_format(output, fmt)
+    briefing = fetch_batch(settings, batch_id, wait, progress)
+    emit(render(briefing, chosen, settings), output, stdout)
+    return briefing
+
+
+def batch_status(settings: Settings, batch_id: str) -> str:
+    from briefer import batch
+
+    return batch.describe_status(settings, batch_id)

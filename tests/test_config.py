@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from briefer.config import load_settings, user_dir
+from briefer.config import load_settings
 from briefer.errors import ConfigError
+from briefer.paths import Dirs
 
 
 def test_precedence_defaults_user_project_environment_flags(tmp_path: Path) -> None:
@@ -57,5 +58,5 @@ def test_briefer_config_must_exist(tmp_path: Path) -> None:
 
 
 def test_user_dir_lookup_order(tmp_path: Path) -> None:
-    assert user_dir({"BRIEFER_HOME": str(tmp_path)}) == tmp_path
-    assert user_dir({}).name == "briefer"
+    assert Dirs.from_env({"BRIEFER_HOME": str(tmp_path)}).config == tmp_path
+    assert Dirs.from_env({}).config.name == "briefer"

@@ -12,9 +12,10 @@ import pytest
 
 from briefer.config import Settings
 from briefer.errors import FatalModelError
+from briefer.extractors import OFFLINE_POOL_MIN_ARTICLES, open_extractor
 from briefer.models import Article, ArticleBrief, Failure
 from briefer.offline import extract_offline
-from briefer.pipeline import OFFLINE_POOL_MIN_ARTICLES, extract_all, make_extractor
+from briefer.pipeline import extract_all
 from tests.fake_openai import FakeOpenAI, Reply, completion, default_responder, error
 
 
@@ -32,12 +33,9 @@ def articles(n: int) -> list[Article]:
 
 def run(items: list[Article], settings: Settings) -> tuple[list[ArticleBrief], list[Failure], Any]:
     async def go() -> tuple[list[ArticleBrief], list[Failure], Any]:
-        extractor = make_extractor(settings, {}, articles=len(items))
-        try:
+        async with open_extractor(settings, articles=len(items)) as extractor:
             briefs, failures = await extract_all(items, extractor, settings.concurrency)
             return briefs, failures, extractor.usage
-        finally:
-            await extractor.aclose()
 
     return asyncio.run(go())
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact, Failure, Implication, Origin, Usage
-from briefer.render import Format, choose_format, render
+from briefer.rendering import Format, choose_format, render
 from briefer.synthesize import synthesize
 from briefer.templating import output_environment
 

@@ -15,7 +15,7 @@ from briefer.cli import app
 from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact, Usage
 from briefer.offline import attribution
 from briefer.pipeline import build_briefing
-from briefer.render import build_views, render
+from briefer.rendering import build_views, render
 from briefer.synthesize import merge_commitments, merge_facts, quantities, synthesize, themes_from_names
 from briefer.templating import output_environment
 from tests.conftest import EXAMPLES

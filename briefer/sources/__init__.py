@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import re
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import AsyncGenerator, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from briefer.dates import parse_since
 from briefer.errors import UsageError
 from briefer.models import Article, Failure
 from briefer.sources.feeds import looks_like_feed, parse_feed
@@ -26,6 +27,8 @@ from briefer.sources.web import Fetched, FetchError, FetchSettings, fetch, is_ur
 
 if TYPE_CHECKING:
     import httpx
+
+__all__ = ["IngestOptions", "Ingested", "Item", "ingest", "parse_since", "read_sources_file", "stream"]
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
@@ -49,20 +52,6 @@ class Ingested:
     merged: int = 0  # duplicates folded into another article
 
 
-def parse_since(value: str, now: datetime | None = None) -> datetime:
-    """`24h`, `90m`, `3d`, `2w`, or an ISO date or date-time; a UsageError naming the flag otherwise."""
-    now = now or datetime.now(UTC)
-    m = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", value.lower())
-    if m:
-        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
-        return now - timedelta(**{unit: int(m.group(1))})
-    try:
-        when = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(f"--since: '{value}' is neither a duration (24h, 3d, 2w) nor a date (2026-11-27)") from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def read_sources_file(path: Path) -> list[str]:
     """One source a line; blank lines and `#` comments ignored."""
     try:
@@ -72,34 +61,27 @@ def read_sources_file(path: Path) -> list[str]:
     return [line.split(" #")[0].strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
+Item = Article | Failure
+# Reads that may run ahead of the one the consumer waits for: the bound between reading and extracting.
+LOOKAHEAD = 32
+
+
 class _Reader:
-    """Reads sources concurrently; owns the HTTP client and its concurrency limit."""
+    """Reads sources concurrently; owns the HTTP client and its concurrency limit. Files are read and parsed
+    in worker threads, so that a run's model requests go on while the next pages are parsed."""
 
     def __init__(self, client: httpx.AsyncClient, options: IngestOptions) -> None:
         self.client = client
         self.options = options
         self.limit = asyncio.Semaphore(options.fetch.concurrency)
 
-    async def source(self, source: str) -> tuple[list[Article], list[Failure]]:
-        if source == "-":
-            if self.options.stdin is None:
-                return [], [Failure(source="-", error="standard input is not available")]
-            data = self.options.stdin.read(MAX_BYTES + 1)
-            return self.content(data, source, suffix=".txt")
-        if "://" in source and not is_url(source):
-            return [], [Failure(source=source, error="only http and https URLs can be fetched")]
-        if is_url(source):
-            try:
-                async with self.limit:
-                    fetched = await fetch(self.client, source, self.options.fetch)
-            except FetchError as e:
-                return [], [Failure(source=source, error=str(e))]
-            return await self.fetched(fetched, source)
-        return await self.path(source)
-
-    async def path(self, source: str) -> tuple[list[Article], list[Failure]]:
-        path = Path(source).expanduser()
-        if path.is_dir():
+    def units(self, sources: Iterable[str]) -> Iterator[str | Failure]:
+        """The sources with directories expanded into their article files (name order)."""
+        for source in sources:
+            path = Path(source).expanduser()
+            if source == "-" or "://" in source or not path.is_dir():
+                yield source
+                continue
             files = sorted(
                 p
                 for p in path.rglob("*")
@@ -109,57 +91,83 @@ class _Reader:
             )
             if not files:
                 kinds = ", ".join(sorted(ARTICLE_SUFFIXES))
-                return [], [Failure(source=source, error=f"directory holds no article files ({kinds})")]
-            results = await asyncio.gather(*(self.path(str(f)) for f in files))
-            return [a for r in results for a in r[0]], [f for r in results for f in r[1]]
+                yield Failure(source=source, error=f"directory holds no article files ({kinds})")
+            yield from (str(f) for f in files)
+
+    async def read(self, unit: str | Failure) -> list[Item | asyncio.Task[Article]]:
+        """One unit's articles and failures; a feed's teasers come as tasks that complete them."""
+        if isinstance(unit, Failure):
+            return [unit]
+        if unit == "-":
+            if self.options.stdin is None:
+                return [Failure(source="-", error="standard input is not available")]
+            data = self.options.stdin.read(MAX_BYTES + 1)
+            return await asyncio.to_thread(self.content, data, unit, ".txt")
+        if "://" in unit and not is_url(unit):
+            return [Failure(source=unit, error="only http and https URLs can be fetched")]
+        if is_url(unit):
+            try:
+                async with self.limit:
+                    fetched = await fetch(self.client, unit, self.options.fetch)
+            except FetchError as e:
+                return [Failure(source=unit, error=str(e))]
+            if looks_like_feed(fetched.content, fetched.content_type):
+                return self.feed(fetched.content, unit, fetched.content_type)
+            return await asyncio.to_thread(self.fetched, fetched, unit)
+        loaded = await asyncio.to_thread(self.path, unit)
+        if isinstance(loaded, tuple):
+            return self.feed(loaded[0], unit, "")
+        return loaded
+
+    def path(self, source: str) -> list[Item | asyncio.Task[Article]] | tuple[bytes]:
+        """A file's articles, or (its bytes,) when it is a feed (whose teasers need the event loop)."""
+        path = Path(source).expanduser()
         if not path.exists():
-            return [], [Failure(source=source, error="no such file or directory")]
+            return [Failure(source=source, error="no such file or directory")]
         try:
             if path.stat().st_size > MAX_BYTES:
-                return [], [Failure(source=source, error=f"larger than {MAX_BYTES // (1024 * 1024)} MB")]
+                return [Failure(source=source, error=f"larger than {MAX_BYTES // (1024 * 1024)} MB")]
             data = path.read_bytes()
             if path.name.lower().endswith(".gz"):
                 data = gzip.decompress(data)
         except (OSError, EOFError, gzip.BadGzipFile) as e:
-            return [], [Failure(source=source, error=f"cannot read: {getattr(e, 'strerror', None) or e}")]
+            return [Failure(source=source, error=f"cannot read: {getattr(e, 'strerror', None) or e}")]
         suffix = _suffix(path)
         if suffix in FEED_SUFFIXES or (suffix in JSON_SUFFIXES | {".txt", ""} and looks_like_feed(data)):
-            return await self.feed(data, source, "")
+            return (data,)
         return self.content(data, source, suffix)
 
-    def content(self, data: bytes, source: str, suffix: str) -> tuple[list[Article], list[Failure]]:
+    def content(self, data: bytes, source: str, suffix: str) -> list[Item | asyncio.Task[Article]]:
         if len(data) > MAX_BYTES:
-            return [], [Failure(source=source, error=f"larger than {MAX_BYTES // (1024 * 1024)} MB")]
+            return [Failure(source=source, error=f"larger than {MAX_BYTES // (1024 * 1024)} MB")]
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES | JSON_SUFFIXES and _is_html(data)):
-            return _one(extract_page(decode_html(data), None, source))
+            return [extract_page(decode_html(data), None, source)]
         if suffix in JSON_SUFFIXES:
             from briefer.sources.jsonfile import parse_articles
 
             try:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as e:
-                return [], [Failure(source=source, error=f"not valid UTF-8 (byte at offset {e.start})")]
-            return parse_articles(text, source, lines=suffix != ".json")
-        return _one(decode_article(data, source))
+                return [Failure(source=source, error=f"not valid UTF-8 (byte at offset {e.start})")]
+            articles, failures = parse_articles(text, source, lines=suffix != ".json")
+            return [*articles, *failures]
+        return [decode_article(data, source)]
 
-    async def fetched(self, fetched: Fetched, source: str) -> tuple[list[Article], list[Failure]]:
-        if looks_like_feed(fetched.content, fetched.content_type):
-            return await self.feed(fetched.content, source, fetched.content_type)
+    def fetched(self, fetched: Fetched, source: str) -> list[Item | asyncio.Task[Article]]:
         if "html" in fetched.content_type or _is_html(fetched.content):
             html = decode_html(fetched.content, fetched.charset)
-            return _one(extract_page(html, fetched.url, source))
+            return [extract_page(html, fetched.url, source)]
         if fetched.content_type.startswith("text/"):
-            return _one(decode_article(fetched.content, source))
-        return [], [
-            Failure(source=source, error=f"not an article or a feed ({fetched.content_type or 'unknown type'})")
-        ]
+            return [decode_article(fetched.content, source)]
+        return [Failure(source=source, error=f"not an article or a feed ({fetched.content_type or 'unknown type'})")]
 
-    async def feed(self, data: bytes, source: str, content_type: str) -> tuple[list[Article], list[Failure]]:
+    def feed(self, data: bytes, source: str, content_type: str) -> list[Item | asyncio.Task[Article]]:
         entries, failures = parse_feed(data, source, content_type)
-        if not self.options.follow:
-            return [e.article for e in entries], failures
-        completed = await asyncio.gather(*(self.complete(e.article) if e.teaser else _same(e.article) for e in entries))
-        return list(completed), failures
+        items: list[Item | asyncio.Task[Article]] = [
+            asyncio.create_task(self.complete(e.article)) if e.teaser and self.options.follow else e.article
+            for e in entries
+        ]
+        return [*items, *failures]
 
     async def complete(self, teaser: Article) -> Article:
         """The full article behind a feed teaser; the teaser itself when the page cannot be read."""
@@ -170,7 +178,9 @@ class _Reader:
                 fetched = await fetch(self.client, teaser.url, self.options.fetch)
         except FetchError:
             return teaser
-        page = extract_page(decode_html(fetched.content, fetched.charset), fetched.url, teaser.url)
+        page = await asyncio.to_thread(
+            extract_page, decode_html(fetched.content, fetched.charset), fetched.url, teaser.url
+        )
         if not isinstance(page, Article) or len(page.text) <= len(teaser.text):
             return teaser
         return page.model_copy(
@@ -184,10 +194,6 @@ class _Reader:
         )
 
 
-async def _same(article: Article) -> Article:
-    return article
-
-
 def _suffix(path: Path) -> str:
     name = path.name.lower()
     return Path(name[:-3]).suffix if name.endswith(".gz") else path.suffix.lower()
@@ -198,29 +204,52 @@ def _is_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
 
 
-def _one(result: Article | Failure) -> tuple[list[Article], list[Failure]]:
-    return ([result], []) if isinstance(result, Article) else ([], [result])
+async def stream(sources: Iterable[str], options: IngestOptions | None = None) -> AsyncGenerator[Item, None]:
+    """Every source's articles and failures in the order the sources are named (a directory's files in name
+    order, a feed's entries in feed order), each as soon as it and everything before it is read.
 
-
-async def _read_all(sources: list[str], options: IngestOptions) -> tuple[list[Article], list[Failure]]:
+    Up to LOOKAHEAD sources are read ahead of the one the consumer waits for, so a consumer that stops
+    pulling (its extraction slots are full) stops the reading too: memory stays bounded.
+    """
+    options = options or IngestOptions()
     async with make_client(options.fetch) as client:
         reader = _Reader(client, options)
-        results = await asyncio.gather(*(reader.source(s) for s in sources))
-    return [a for r in results for a in r[0]], [f for r in results for f in r[1]]
+        units = reader.units(sources)
+        running: deque[asyncio.Task[list[Item | asyncio.Task[Article]]]] = deque()
+        try:
+            while True:
+                for unit in units:
+                    running.append(asyncio.create_task(reader.read(unit)))
+                    if len(running) >= LOOKAHEAD:
+                        break
+                if not running:
+                    return
+                for entry in await running.popleft():
+                    yield await entry if isinstance(entry, asyncio.Task) else entry
+        finally:
+            for task in running:
+                task.cancel()
 
 
 def ingest(sources: Iterable[str], options: IngestOptions | None = None) -> Ingested:
-    """Read every source in order; an unreadable one becomes a Failure and the rest go on."""
+    """Read every source in order; an unreadable one becomes a Failure and the rest go on. Articles outside
+    the `since` window are dropped and duplicates merged."""
     from briefer.sources.dedupe import merge_duplicates
 
     options = options or IngestOptions()
-    articles, failures = asyncio.run(_read_all(list(sources), options))
-    result = Ingested(failures=failures)
-    if options.since is not None:
-        kept = [a for a in articles if a.published is None or a.published >= options.since]
-        result.too_old = len(articles) - len(kept)
-        articles = kept
-    merged = merge_duplicates(articles)
-    result.merged = len(articles) - len(merged)
-    result.articles = merged
+
+    async def collect() -> list[Item]:
+        return [item async for item in stream(list(sources), options)]
+
+    result = Ingested()
+    articles: list[Article] = []
+    for item in asyncio.run(collect()):
+        if isinstance(item, Failure):
+            result.failures.append(item)
+        elif options.since is not None and item.published is not None and item.published < options.since:
+            result.too_old += 1
+        else:
+            articles.append(item)
+    result.articles = merge_duplicates(articles)
+    result.merged = len(articles) - len(result.articles)
     return result

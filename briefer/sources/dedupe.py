@@ -46,47 +46,75 @@ def _same_story(a: set[int], b: set[int]) -> bool:
     return shared / len(a | b) >= JACCARD or shared / min(len(a), len(b)) >= CONTAINMENT
 
 
-def merge_duplicates(articles: list[Article]) -> list[Article]:
-    """One article per story, in first-seen order; the fullest text wins and lists the other origins."""
-    groups: list[list[int]] = []
-    group_of: dict[int, int] = {}
-    by_key: dict[str, int] = {}
-    sets = [shingles(a.text) for a in articles]
-    index: dict[int, list[int]] = defaultdict(list)  # shingle -> earlier articles holding it
-    for i, article in enumerate(articles):
+class Deduper:
+    """Duplicates found as articles arrive, in input order: `add` says which story an article belongs to and
+    whether it is now that story's primary (the fullest text; the first of equal length). `merged` gives
+    one article per story, in first-seen order, listing the other origins: the same answer for the same
+    input order however the articles were read."""
+
+    def __init__(self) -> None:
+        self.articles: list[Article] = []
+        self.groups: list[list[int]] = []
+        self._group_of: list[int] = []
+        self._by_key: dict[str, int] = {}
+        self._sets: list[set[int]] = []
+        self._index: dict[int, list[int]] = defaultdict(list)  # shingle -> earlier articles holding it
+
+    def add(self, article: Article) -> tuple[int, bool]:
+        """(the story's number, whether `article` is now its primary)."""
+        i = len(self.articles)
+        self.articles.append(article)
+        self._sets.append(shingles(article.text))
         keys = [f"id:{article.id}"] + ([f"url:{canonical_url(article.url)}"] if article.url else [])
-        match = next((by_key[k] for k in keys if k in by_key), None)
+        match = next((self._by_key[k] for k in keys if k in self._by_key), None)
         if match is None:
             counts: dict[int, int] = defaultdict(int)
-            for s in sets[i]:
-                for j in index[s]:
+            for s in self._sets[i]:
+                for j in self._index[s]:
                     counts[j] += 1
-            for j, _ in sorted(counts.items(), key=lambda item: -item[1]):
-                if _same_story(sets[i], sets[j]):
-                    match = group_of[j]
+            for j, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+                if _same_story(self._sets[i], self._sets[j]):
+                    match = self._group_of[j]
                     break
         if match is None:
-            match = len(groups)
-            groups.append([])
-        groups[match].append(i)
-        group_of[i] = match
+            match = len(self.groups)
+            self.groups.append([])
+        self.groups[match].append(i)
+        self._group_of.append(match)
         for k in keys:
-            by_key.setdefault(k, match)
-        for s in sets[i]:
-            index[s].append(i)
-    merged: list[Article] = []
-    for members in groups:
-        primary = max(members, key=lambda i: (len(articles[i].text), -i))
-        others = [articles[i] for i in members if i != primary]
-        if not others:
-            merged.append(articles[primary])
-            continue
-        seen = {(articles[primary].source, articles[primary].url)}
-        origins = list(articles[primary].duplicates)
-        for other in others:
-            for origin in [Origin(source=other.source, url=other.url, title=other.title), *other.duplicates]:
-                if (origin.source, origin.url) not in seen:
-                    seen.add((origin.source, origin.url))
-                    origins.append(origin)
-        merged.append(articles[primary].model_copy(update={"duplicates": origins}))
-    return merged
+            self._by_key.setdefault(k, match)
+        for s in self._sets[i]:
+            self._index[s].append(i)
+        return match, self.primary(match) == i
+
+    def primary(self, group: int) -> int:
+        """The index of the story's fullest text (the first of equal length)."""
+        return max(self.groups[group], key=lambda i: (len(self.articles[i].text), -i))
+
+    def merged(self) -> list[Article]:
+        """One article per story, in first-seen order; the primary lists the other origins."""
+        result: list[Article] = []
+        for group, members in enumerate(self.groups):
+            primary = self.primary(group)
+            others = [self.articles[i] for i in members if i != primary]
+            article = self.articles[primary]
+            if not others:
+                result.append(article)
+                continue
+            seen = {(article.source, article.url)}
+            origins = list(article.duplicates)
+            for other in others:
+                for origin in [Origin(source=other.source, url=other.url, title=other.title), *other.duplicates]:
+                    if (origin.source, origin.url) not in seen:
+                        seen.add((origin.source, origin.url))
+                        origins.append(origin)
+            result.append(article.model_copy(update={"duplicates": origins}))
+        return result
+
+
+def merge_duplicates(articles: list[Article]) -> list[Article]:
+    """One article per story, in first-seen order; the fullest text wins and lists the other origins."""
+    deduper = Deduper()
+    for article in articles:
+        deduper.add(article)
+    return deduper.merged()

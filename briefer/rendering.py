@@ -14,7 +14,7 @@ from typing import Literal
 
 import jinja2
 
-from briefer.errors import InputError, UsageError
+from briefer.errors import UsageError
 from briefer.models import ArticleBrief, Briefing, Commitment, DayCommitment, DayFact, Evidence, Fact, SourcedEvidence
 from briefer.templating import render_template
 
@@ -22,29 +22,6 @@ Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
 _SUFFIXES: dict[str, Format] = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 TEMPLATE_FOR: dict[str, str] = {"md": "briefing.md.j2", "html": "briefing.html.j2"}
-
-
-def read_saved(path: Path) -> str:
-    """A saved briefing's text; an InputError naming the file when it is missing or unreadable."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read: {e}") from None
-
-
-def load_briefing(path: Path) -> Briefing:
-    """A briefing saved as JSON; an InputError naming the file when it is missing or not one."""
-    from pydantic import ValidationError
-
-    data = read_saved(path)
-    try:
-        return Briefing.model_validate_json(data)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "document"
-        raise InputError(f"{path}: not a briefer JSON file ({where}: {first['msg']})") from None
 
 
 def choose_format(output: Path | None, explicit: str | None) -> Format:

@@ -170,6 +170,15 @@ class LLM:
         self.usage = Usage()
         self.limit = AdaptiveLimit(settings.concurrency)
 
+    def prepare(self) -> None:
+        """Import the client library in a worker thread now, so that the first request does not wait for it
+        (it takes most of a second). Call inside the event loop; the run goes on meanwhile."""
+        import sys
+        import threading
+
+        if "openai" not in sys.modules:
+            threading.Thread(target=_import_client, name="briefer-import-openai", daemon=True).start()
+
     @property
     def client(self) -> openai.AsyncOpenAI:
         """Made on first use: a run answered from the cache never builds one."""
@@ -383,6 +392,10 @@ class LLM:
                 return ModelError(f"{where} answered {exc.status_code} to all {tries} attempts: {detail}")
             return ModelError(f"{where} rejected the request ({exc.status_code}): {detail}")
         return ModelError(f"unusable reply from {where}: {_redact(str(exc), secret)[:200]}")
+
+
+def _import_client() -> None:
+    import openai  # noqa: F401
 
 
 def _short(exc: openai.APIStatusError) -> str:

@@ -254,19 +254,21 @@ async def synthesize_day(
     briefs: list[ArticleBrief], extractor: Extractor, today: date, failures: list[Failure], progress: Progress
 ) -> synthesize.Synthesis:
     """The deterministic synthesis, with the model's overview, themes and watch list when there is one.
-    A failed synthesis call falls back to the deterministic one and is listed under failures."""
-    base = synthesize.synthesize(briefs, today)
+    The deterministic part is computed in a worker thread while the model's request is out. A failed
+    synthesis call falls back to the deterministic one and is listed under failures."""
     if not isinstance(extractor, ModelExtractor) or not briefs:
-        return base
+        return synthesize.synthesize(briefs, today)
     progress.stage("writing the overview")
+    computing = asyncio.create_task(asyncio.to_thread(synthesize.synthesize, briefs, today))
     try:
         answer = await extractor.synthesize(briefs, today)
     except FatalModelError:
+        computing.cancel()
         raise
     except ModelError as e:
         failures.append(Failure(source="synthesis", error=f"{e.message} (the overview is made from the leads)"))
-        return base
-    return synthesize.apply_model(base, answer, briefs, today)
+        return await computing
+    return synthesize.apply_model(await computing, answer, briefs, today)
 
 
 def build_briefing(
@@ -350,6 +352,8 @@ def brief(settings: Settings, request: Request, progress: Progress | None = None
 
     async def go() -> Briefing:
         async with open_extractor(settings) as extractor:
+            if isinstance(extractor, ModelExtractor):
+                extractor.llm.prepare()  # the client's import overlaps the reading of the sources
             if settings.max_cost is not None and isinstance(extractor, ModelExtractor):
                 everything = await asyncio.to_thread(read, settings, request)
                 report_reading(progress, everything.too_old, everything.merged)

@@ -334,9 +334,11 @@ class Provider:
         self.active = 0
         self.lock = threading.Lock()
         self.log: list[tuple[float, int]] = []
+        self.arrivals: list[float] = []  # when each request came in
 
     def __call__(self, body: dict[str, Any]) -> Reply:
         with self.lock:
+            self.arrivals.append(time.time())
             if self.ceiling is not None and self.active >= self.ceiling:
                 self.log.append((time.time(), 429))
                 return error(429, "Too many concurrent requests")
@@ -350,7 +352,7 @@ class Provider:
 
 def main() -> None:
     """Serve in a process of its own (the benchmarks), so its work does not share the client's GIL.
-    Prints the base URL; GET /_log answers the provider's log as JSON."""
+    Prints the base URL; GET /_log answers the provider's log as JSON, GET /_arrivals the request times."""
     import argparse
     import sys
 
@@ -367,6 +369,9 @@ def main() -> None:
         if path.startswith("/_log"):
             with provider.lock:
                 return Reply(body=provider.log)
+        if path.startswith("/_arrivals"):
+            with provider.lock:
+                return Reply(body=provider.arrivals)
         return original(path)
 
     server._get = get  # type: ignore[method-assign]

@@ -24,6 +24,7 @@ class FakeWeb:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: list[str] = []
+        self.arrived: dict[str, float] = {}  # path -> time.monotonic() of its latest request
         self._loop = LoopbackServer(self._handler())
 
     def url(self, path: str) -> str:
@@ -50,6 +51,7 @@ class FakeWeb:
         class Handler(QuietHandler):
             def do_GET(self) -> None:
                 web.hits.append(self.path)
+                web.arrived[self.path] = time.monotonic()
                 route = web.routes.get(self.path) or web.routes.get(self.path.split("?")[0])
                 route = route or Route(status=404, body=b"<h1>Not found</h1>")
                 if route.delay:

@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 .PHONY: install test lint bench clean
 
 install:
-	python3 -m venv $(VENV) && $(BIN)/pip install -q -e '.[dev,bench]'
+	python3 -m venv $(VENV) && $(BIN)/pip install -q -U pip && $(BIN)/pip install -q -e '.[dev,bench]'
 
 test:
 	$(BIN)/pytest -q

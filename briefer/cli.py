@@ -6,13 +6,14 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated, BinaryIO, ParamSpec
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, ParamSpec
 
 import typer
+from typer.core import TyperGroup
 
 from briefer import __version__
 from briefer.errors import BrieferError, ExitCode
@@ -25,13 +26,46 @@ if TYPE_CHECKING:
 # Set by the test suite: unexpected exceptions propagate there instead of becoming a friendly message.
 RERAISE_UNEXPECTED = False
 
+HELP = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class BrieferGroup(TyperGroup):
+    """Click's usage errors in briefer's own style: one line, `briefer: error: ...`, exit code 2."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,  # Click's own keyword arguments, passed through untouched
+    ) -> Any:
+        call = functools.partial(super().main, args, prog_name, complete_var, False, windows_expand_args, **extra)
+        if not standalone_mode:
+            return call()
+        try:
+            code = call()
+        except typer.TyperException as e:  # Click's usage errors and the like
+            context = getattr(e, "ctx", None)
+            hint = f" (see '{context.command_path} -h')" if context is not None else ""
+            _say(f"error: {e.format_message()}{hint}")
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            _say("interrupted")
+            sys.exit(int(ExitCode.INTERRUPTED))
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
     name="briefer",
+    cls=BrieferGroup,
     help="Turn news articles into a grounded briefing: facts, commitments and implications, each with its quote.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain Click usage errors: short lines, no boxes
+    context_settings=HELP,
 )
 
 P = ParamSpec("P")
@@ -94,25 +128,40 @@ def callback(
 
 SourcesArg = Annotated[
     list[str] | None,
-    typer.Argument(help="Files, directories, URLs, feeds, or - for standard input.", show_default=False),
+    typer.Argument(
+        help="Files, directories, URLs, feeds, or - for standard input.", show_default=False, metavar="SOURCE"
+    ),
 ]
 SourcesFileOpt = Annotated[
-    Path | None, typer.Option("--sources", "-s", help="A file listing sources, one a line (# comments).")
+    Path | None,
+    typer.Option("--sources", "-s", help="A file listing sources, one a line (# comments).", metavar="FILE"),
 ]
 SinceOpt = Annotated[
-    str | None, typer.Option("--since", help="Keep articles published in this window: 24h, 3d, 2w, or a date.")
+    str | None,
+    typer.Option("--since", help="Keep articles published in this window: 24h, 3d, 2w, or a date.", metavar="WINDOW"),
 ]
 NoFollowOpt = Annotated[bool, typer.Option("--no-follow", help="Keep feed teasers; do not fetch their pages.")]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write here (.md, .html or .json); stdout when absent.")
+    Path | None,
+    typer.Option("--output", "-o", help="Write here (.md, .html or .json); stdout when absent.", metavar="FILE"),
 ]
-FormatOpt = Annotated[str | None, typer.Option("--format", "-f", help="md, html or json (default: from -o).")]
-ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Model name (BRIEFER_MODEL).")]
-BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL).")]
-ConcurrencyOpt = Annotated[int | None, typer.Option("--concurrency", "-c", help="Articles in flight at once.")]
-TitleOpt = Annotated[str | None, typer.Option("--title", help="The briefing's title.")]
-PromptsOpt = Annotated[Path | None, typer.Option("--prompts-dir", help="Prompt templates searched first.")]
-TemplatesOpt = Annotated[Path | None, typer.Option("--templates-dir", help="Output templates searched first.")]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", "-f", help="md, html or json (default: from -o).", metavar="FORMAT")
+]
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Model name (BRIEFER_MODEL).", metavar="NAME")]
+BaseUrlOpt = Annotated[
+    str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint (OPENAI_BASE_URL).", metavar="URL")
+]
+ConcurrencyOpt = Annotated[
+    int | None, typer.Option("--concurrency", "-c", help="Articles in flight at once.", metavar="N")
+]
+TitleOpt = Annotated[str | None, typer.Option("--title", help="The briefing's title.", metavar="TEXT")]
+PromptsOpt = Annotated[
+    Path | None, typer.Option("--prompts-dir", help="Prompt templates searched first.", metavar="DIR")
+]
+TemplatesOpt = Annotated[
+    Path | None, typer.Option("--templates-dir", help="Output templates searched first.", metavar="DIR")
+]
 OfflineOpt = Annotated[bool, typer.Option("--offline", help="Use the embedded extractor, no model.")]
 UngroundedOpt = Annotated[
     bool, typer.Option("--include-ungrounded", help="Also show items whose quotes were not found, marked.")
@@ -120,20 +169,32 @@ UngroundedOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Ask the model again even for cached articles.")]
 VarOpt = Annotated[
-    list[str] | None, typer.Option("--var", help="key=value for prompts and templates; repeatable.", show_default=False)
+    list[str] | None,
+    typer.Option(
+        "--var", help="key=value for prompts and templates; repeatable.", show_default=False, metavar="KEY=VALUE"
+    ),
 ]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Print the first article's prompts and the cost estimate; send nothing.")
 ]
 EmailOpt = Annotated[bool, typer.Option("--email", help="Email the briefing (SMTP from [email] or BRIEFER_SMTP_*).")]
-ToOpt = Annotated[list[str] | None, typer.Option("--to", help="A recipient; repeatable.", show_default=False)]
-CcOpt = Annotated[list[str] | None, typer.Option("--cc", help="A Cc recipient; repeatable.", show_default=False)]
-BccOpt = Annotated[list[str] | None, typer.Option("--bcc", help="A Bcc recipient; repeatable.", show_default=False)]
-EmlOpt = Annotated[Path | None, typer.Option("--eml", help="Write the email message to this .eml file; send nothing.")]
+ToOpt = Annotated[
+    list[str] | None, typer.Option("--to", help="A recipient; repeatable.", show_default=False, metavar="ADDRESS")
+]
+CcOpt = Annotated[
+    list[str] | None, typer.Option("--cc", help="A Cc recipient; repeatable.", show_default=False, metavar="ADDRESS")
+]
+BccOpt = Annotated[
+    list[str] | None, typer.Option("--bcc", help="A Bcc recipient; repeatable.", show_default=False, metavar="ADDRESS")
+]
+EmlOpt = Annotated[
+    Path | None, typer.Option("--eml", help="Write the email message to this .eml file; send nothing.", metavar="FILE")
+]
 BatchOpt = Annotated[bool, typer.Option("--batch", help="Use the Batch API: half price, results within 24 h.")]
 WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for the batch to finish (default: wait).")]
 MaxCostOpt = Annotated[
-    float | None, typer.Option("--max-cost", help="Refuse to start above this estimate (USD); stop spending at it.")
+    float | None,
+    typer.Option("--max-cost", help="Refuse to start above this estimate (USD); stop spending at it.", metavar="USD"),
 ]
 
 
@@ -198,7 +259,7 @@ def _summary(briefing: Briefing, output: Path | None, quiet: bool) -> None:
             + (f" ({usage.cached_tokens} cached by the provider)" if usage.cached_tokens else "")
         )
         parts.append(f"{usage.cache_hits} from the cache")
-        parts.append("cost unknown" if usage.cost_usd is None else f"${usage.cost_usd:.4f}")
+        parts.append("not priced" if usage.cost_usd is None else f"${usage.cost_usd:.4f}")
     parts.append(f"{usage.elapsed_seconds:.1f} s")
     _say(", ".join(parts) + (f" -> {output}" if output else ""))
     for failure in briefing.failures:
@@ -209,7 +270,7 @@ def _stdin(names: list[str] | None) -> BinaryIO | None:
     return sys.stdin.buffer if names and "-" in names else None
 
 
-@app.command()
+@app.command(short_help="Make the briefing from articles, feeds and pages (the main job).")
 @handled
 def run(
     sources: SourcesArg = None,
@@ -287,7 +348,7 @@ def _recipients(to: list[str] | None, cc: list[str] | None, bcc: list[str] | Non
     return chosen or None
 
 
-@app.command()
+@app.command(short_help="Extract the articles and save the briefing as JSON.")
 @handled
 def extract(
     sources: SourcesArg = None,
@@ -332,7 +393,7 @@ def extract(
     _summary(briefing, output, quiet)
 
 
-@app.command()
+@app.command(short_help="Print the articles that would be sent, as JSON Lines.")
 @handled
 def ingest(
     sources: SourcesArg = None,
@@ -359,7 +420,7 @@ def ingest(
         raise pipeline.no_article(result.failures)
 
 
-@app.command()
+@app.command(short_help="Render a saved JSON briefing again, with no model call.")
 @handled
 def render(
     extraction: Annotated[Path, typer.Argument(help="A briefing saved as JSON by `extract` or `run -o x.json`.")],
@@ -376,10 +437,12 @@ def render(
     pipeline.rerender(settings, extraction, output, format, sys.stdout)
 
 
-@app.command("email")
+@app.command("email", short_help="Email a saved briefing (.json, .html or .md).")
 @handled
 def email_command(
-    briefing: Annotated[Path, typer.Argument(help="A saved briefing: .json (rendered again), .html or .md.")],
+    briefing: Annotated[
+        Path, typer.Argument(help="A saved briefing: .json (rendered again), .html or .md.", metavar="FILE")
+    ],
     to: ToOpt = None,
     cc: CcOpt = None,
     bcc: BccOpt = None,
@@ -396,7 +459,7 @@ def email_command(
     _say(pipeline.email_saved(settings, briefing, target))
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of the briefing JSON.")
 @handled
 def schema() -> None:
     """Print the JSON Schema of the briefing JSON (`-o briefing.json`)."""
@@ -444,7 +507,7 @@ def cache_clear() -> None:
 
 batch_app = typer.Typer(help="Batch API jobs started with `run --batch`.", no_args_is_help=True)
 app.add_typer(batch_app, name="batch")
-BatchIdArg = Annotated[str, typer.Argument(help="The batch id printed by `run --batch`.")]
+BatchIdArg = Annotated[str, typer.Argument(help="The batch id printed by `run --batch`.", metavar="BATCH_ID")]
 
 
 @batch_app.command("status")
@@ -477,14 +540,12 @@ def batch_fetch(
 
 prompts_app = typer.Typer(help="The prompt templates: list, show, copy for editing, check.", no_args_is_help=True)
 templates_app = typer.Typer(help="The output templates: list, show, copy for editing, check.", no_args_is_help=True)
-config_app = typer.Typer(
-    help="The configuration: show the effective settings, write a starter file.", no_args_is_help=True
-)
+config_app = typer.Typer(help="The configuration: show the settings in force, start a file.", no_args_is_help=True)
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(templates_app, name="templates")
 app.add_typer(config_app, name="config")
-NameArg = Annotated[str, typer.Argument(help="A file name as `list` prints it.")]
-InitDirArg = Annotated[Path | None, typer.Argument(help="Where to copy (default: the user directory).")]
+NameArg = Annotated[str, typer.Argument(help="A file name as `list` prints it.", metavar="NAME")]
+InitDirArg = Annotated[Path | None, typer.Argument(help="Where to copy (default: the user directory).", metavar="DIR")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite files that are already there.")]
 
 

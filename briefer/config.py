@@ -30,7 +30,10 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     provider: Literal["auto", "openai", "offline"] = "auto"
-    model: str = "gpt-4o-mini"
+    model: str | None = Field(
+        default=None,
+        description="None: gpt-4o-mini on OpenAI's endpoint; elsewhere the one model the server lists.",
+    )
     base_url: str | None = None
     api_key: SecretStr | None = Field(default=None, exclude=True)
     concurrency: int = Field(default=8, ge=1, le=256)

@@ -220,7 +220,7 @@ class ModelExtractor:
 
     @property
     def model(self) -> str:
-        return self.llm.settings.model
+        return self.llm.model
 
     @property
     def usage(self) -> Usage:
@@ -250,7 +250,7 @@ class ModelExtractor:
         return key_for(
             {
                 "schema_version": SCHEMA_VERSION,
-                "model": s.model,
+                "model": self.model,
                 "endpoint": self.llm.endpoint,
                 "temperature": s.temperature,
                 "max_output_tokens": s.max_output_tokens,

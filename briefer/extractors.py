@@ -21,9 +21,7 @@ Extractor = OfflineExtractor | ModelExtractor
 OFFLINE_POOL_MIN_ARTICLES = 24
 
 
-def make_extractor(
-    settings: Settings, variables: Mapping[str, str] | None = None, articles: int | None = None
-) -> Extractor:
+def _make(settings: Settings, variables: Mapping[str, str] | None = None, articles: int | None = None) -> Extractor:
     """The offline extractor or the model, as the settings say; the caller closes it (`aclose`).
     `articles`, when known, is how many articles there are (a few are extracted without a process pool)."""
     if settings.resolved_provider() == "offline":
@@ -34,7 +32,6 @@ def make_extractor(
     from briefer.cache import Cache
     from briefer.llm import LLM
     from briefer.paths import ensure
-    from briefer.pricing import price_for
     from briefer.prompts import read_meta
     from briefer.templating import prompt_environment
 
@@ -43,22 +40,23 @@ def make_extractor(
     settings = apply_prompt_settings(settings, meta.model, meta.temperature, meta.max_output_tokens)
     cache = Cache.at(ensure(settings.dirs.cache)) if settings.cache else None
     context: dict[str, object] = {**settings.vars, **(variables or {})}
-    return ModelExtractor(
-        LLM(settings),
-        prompts,
-        {**context, "vars": context},
-        cache=cache,
-        price=price_for(settings.model, settings.prices),
-    )
+    return ModelExtractor(LLM(settings), prompts, {**context, "vars": context}, cache=cache)
 
 
 @asynccontextmanager
 async def open_extractor(
     settings: Settings, variables: Mapping[str, str] | None = None, articles: int | None = None
 ) -> AsyncIterator[Extractor]:
-    """The run's extractor, closed when the block ends. Open it inside the event loop that uses it."""
-    extractor = make_extractor(settings, variables, articles)
+    """The run's extractor, closed when the block ends. Open it inside the event loop that uses it.
+    For a model, the model is settled here (asking the server when none is named) and priced."""
+    extractor = _make(settings, variables, articles)
     try:
+        if isinstance(extractor, ModelExtractor):
+            from briefer.llm import is_openai
+            from briefer.pricing import price_for
+
+            model = await extractor.llm.choose_model()
+            extractor.price = price_for(model, settings.prices, official=is_openai(extractor.llm.endpoint))
         yield extractor
     finally:
         await extractor.aclose()

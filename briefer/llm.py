@@ -11,13 +11,14 @@ import time
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 from tenacity.wait import wait_random_exponential
 
 from briefer.config import Settings
-from briefer.errors import FatalModelError, ModelError
+from briefer.errors import FatalModelError, ModelError, UsageError
 from briefer.limiter import AdaptiveLimit
 from briefer.models import Usage
 
@@ -39,6 +40,7 @@ class Mode(StrEnum):
 MODES = list(Mode)
 REPAIRS = 3  # further requests for a reply that does not validate, before the article fails
 DEFAULT_ENDPOINT = "https://api.openai.com/v1"  # the openai package's default base URL
+DEFAULT_MODEL = "gpt-4o-mini"  # on OpenAI's endpoint, when no model is named
 # A refused connection rarely heals within seconds: fail the article sooner than for a 429 or a 5xx.
 CONNECTION_ATTEMPTS = 3
 _FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|schema|grammar|not supported|unsupported", re.I)
@@ -160,10 +162,18 @@ def make_client(settings: Settings) -> openai.AsyncOpenAI:
     return openai.AsyncOpenAI(api_key=key, base_url=settings.base_url, timeout=settings.timeout, max_retries=0)
 
 
+def is_openai(endpoint: str) -> bool:
+    """Is this OpenAI's own API (whose list prices and default model apply)?"""
+    host = (urlsplit(endpoint).hostname or "").lower()
+    return host == "openai.com" or host.endswith(".openai.com")
+
+
 class LLM:
     """Structured completions from any OpenAI-compatible endpoint."""
 
     def __init__(self, settings: Settings, client: openai.AsyncOpenAI | None = None) -> None:
+        if settings.model is None and is_openai(settings.base_url or DEFAULT_ENDPOINT):
+            settings = settings.model_copy(update={"model": DEFAULT_MODEL})
         self.settings = settings
         self._client = client
         self.mode = Mode.JSON_SCHEMA
@@ -189,6 +199,33 @@ class LLM:
     @property
     def endpoint(self) -> str:
         return (self.settings.base_url or DEFAULT_ENDPOINT).rstrip("/")
+
+    @property
+    def model(self) -> str:
+        """The model requests name (`choose_model` first, when the settings name none)."""
+        if self.settings.model is None:
+            raise UsageError(f"no model chosen for {self.endpoint}: use --model NAME or BRIEFER_MODEL")
+        return self.settings.model
+
+    async def choose_model(self) -> str:
+        """The model to use: the one named in the settings, else the only one the server lists (GET /models).
+        A UsageError lists what the server offers when it offers several, or none."""
+        import openai
+
+        if self.settings.model is not None:
+            return self.settings.model
+        try:
+            listed = [m.id async for m in self.client.models.list()]
+        except openai.NotFoundError:
+            listed = []
+        except openai.APIError as e:
+            raise self.translate(e) from None
+        choose = 'choose one with --model NAME or BRIEFER_MODEL (or model = "..." in the configuration)'
+        if len(listed) != 1:
+            offered = f"offers {len(listed)} models ({', '.join(sorted(listed)[:12])})" if listed else "lists no model"
+            raise UsageError(f"no model named, and {self.endpoint} {offered}: {choose}")
+        self.settings = self.settings.model_copy(update={"model": listed[0]})
+        return listed[0]
 
     async def aclose(self) -> None:
         if self._client is not None:
@@ -251,7 +288,7 @@ class LLM:
         """The Chat Completions request for `messages` in `mode` (the current one by default)."""
         schema = inline_schema(output)
         mode = self.mode if mode is None else mode
-        body: dict[str, Any] = {"model": self.settings.model}
+        body: dict[str, Any] = {"model": self.model}
         if mode is Mode.JSON_SCHEMA:
             body["response_format"] = {
                 "type": "json_schema",

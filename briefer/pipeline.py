@@ -454,6 +454,10 @@ def rerender(settings: Settings, saved: Path, output: Path | None, fmt: str | No
     from briefer.storage import load_briefing
 
     chosen = choose_format(output, fmt)
+    if saved.suffix.lower() != ".json":
+        raise InputError(
+            f"{saved}: only a briefing saved as JSON (run -o briefing.json, or extract) can be rendered again"
+        )
     emit(render(load_briefing(saved), chosen, settings), output, stdout)
 
 
@@ -470,16 +474,24 @@ def extract(settings: Settings, request: Request, progress: Progress | None = No
     if request.fmt not in (None, "json") or (
         request.output is not None and choose_format(request.output, None) != "json"
     ):
-        raise UsageError(f"{request.output or request.fmt}: extract writes JSON only; render it with `briefer render`")
+        raise UsageError(
+            f"{request.output or request.fmt}: extract writes JSON only (name a .json file); "
+            "`briefer run` writes Markdown and HTML"
+        )
     briefing = brief(settings, request, progress)
     emit(briefing.model_dump_json(indent=2) + "\n", request.output, request.stdout)
     return briefing
+
+
+JSON_LINES = (".jsonl", ".ndjson")
 
 
 def ingest(settings: Settings, request: Request, progress: Progress | None = None) -> Read:
     """The articles that would be sent, as JSON Lines, with no model call."""
     import json
 
+    if request.output is not None and request.output.suffix.lower() not in JSON_LINES:
+        raise UsageError(f"{request.output}: ingest writes JSON Lines; name a .jsonl file")
     progress = progress or Progress()
     result = read(settings, request)
     report_reading(progress, result.too_old, result.merged)

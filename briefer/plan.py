@@ -41,7 +41,11 @@ class Plan:
         ]
         lines += [f"\n--- {message['role']} ---\n{message['content']}" for message in self.messages]
         lines += ["\n--- response schema ---", json.dumps(self.schema, indent=2)]
-        cost = "cost unknown (no price for this model)" if self.cost is None else f"about ${self.cost:.4f}"
+        cost = (
+            f'not priced (no price for {self.model} at this endpoint; [prices."{self.model}"] gives one)'
+            if self.cost is None
+            else f"about ${self.cost:.4f}"
+        )
         lines.append(
             f"\n# Estimate for {len(self.articles)} articles ({self.cached} already cached, nothing to pay for "
             f"them): {self.requests} requests, {self.prompt_tokens} prompt + {self.completion_tokens} completion "

@@ -34,10 +34,12 @@ BUILT_IN: dict[str, Price] = {
 }
 
 
-def price_for(model: str, overrides: Mapping[str, Price] | None = None) -> Price | None:
-    """The price of `model`: the configuration's first, then the built-in table; dated snapshots
-    ("gpt-4o-mini-2024-07-18") fall back to their family. None when unknown."""
-    table = {**BUILT_IN, **(overrides or {})}
+def price_for(model: str, overrides: Mapping[str, Price] | None = None, official: bool = True) -> Price | None:
+    """The price of `model`: the configuration's first, then the built-in table, which holds OpenAI's list
+    prices and so applies only to OpenAI's own endpoint (`official`); a local server running a model of the
+    same name is not billed at them. Dated snapshots ("gpt-4o-mini-2024-07-18") fall back to their family.
+    None when unknown."""
+    table = {**(BUILT_IN if official else {}), **(overrides or {})}
     if model in table:
         return table[model]
     family = max((name for name in table if model.startswith(name + "-")), key=len, default=None)

@@ -17,10 +17,18 @@ CORPUS = REPO.parent / "shared" / "corpus"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """No test sees the real home directory, a real key or a configuration file of the developer's."""
+    """No test sees the real home directory, a real key or a configuration file of the developer's.
+
+    HOME itself points at an empty folder for the test, and the test fails if anything was written there:
+    every file briefer writes must go to the directories the test chose (BRIEFER_HOME and below)."""
     home = tmp_path / "briefer-home"
     monkeypatch.setenv("BRIEFER_HOME", str(home))
     monkeypatch.setenv("BRIEFER_CACHE_DIR", str(tmp_path / "briefer-cache"))
+    user_home = tmp_path / "user-home"
+    user_home.mkdir()
+    monkeypatch.setenv("HOME", str(user_home))
+    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "BRIEFER_DATA_DIR"):
+        monkeypatch.delenv(var, raising=False)
     for var in (
         "OPENAI_API_KEY",
         "OPENAI_BASE_URL",
@@ -35,6 +43,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.chdir(work)
     monkeypatch.setattr(briefer.cli, "RERAISE_UNEXPECTED", True)
     yield work
+    written = sorted(str(p.relative_to(user_home)) for p in user_home.rglob("*"))
+    assert written == [], f"the test wrote into HOME: {written}"
 
 
 @pytest.fixture

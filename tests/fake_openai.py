@@ -169,6 +169,7 @@ def fault(name: str, **kw: Any) -> Callable[[dict[str, Any]], Reply]:
 class FakeOpenAI:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
+        self.models: list[str] | None = ["fake-model"]  # what GET /models lists; None: the route is missing
         self.headers: list[dict[str, str]] = []
         self.script: deque[Callable[[dict[str, Any]], Reply]] = deque()
         self.responder: Callable[[dict[str, Any]], Reply] = default_responder
@@ -276,6 +277,15 @@ class FakeOpenAI:
             if batch["_polls"] > self.batch_polls:
                 batch.update(status="completed", **batch["_done"])
             return Reply(body=self._public(batch_id))
+        if path.endswith("/models"):
+            if self.models is None:
+                return error(404, f"no route {path}")
+            return Reply(
+                body={
+                    "object": "list",
+                    "data": [{"id": m, "object": "model", "created": 0, "owned_by": "x"} for m in self.models],
+                }
+            )
         if path.endswith("/content") and "/files/" in path:
             file_id = path.split("/files/")[1].split("/")[0]
             if file_id not in self.files:

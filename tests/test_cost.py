@@ -52,7 +52,10 @@ def write_articles(folder: Path, n: int) -> Path:
 
 def env_for(fake: FakeOpenAI, config: str = "") -> dict[str, str]:
     path = Path(f"cfg-{fake.url.split(':')[-1].split('/')[0]}.toml").resolve()
-    path.write_text("retry_wait = 0.01\nbatch_poll_seconds = 0.05\n" + config, encoding="utf-8")
+    # The fake endpoint stands in for OpenAI's: its list price for gpt-4o-mini, which briefer applies only to
+    # OpenAI's own endpoint, is given here as the configuration would for any other provider.
+    prices = '[prices."gpt-4o-mini"]\ninput = 0.15\ncached_input = 0.075\noutput = 0.60\n'
+    path.write_text("retry_wait = 0.01\nbatch_poll_seconds = 0.05\n" + config + prices, encoding="utf-8")
     return {
         "OPENAI_BASE_URL": fake.url,
         "OPENAI_API_KEY": "sk-cost",
@@ -213,7 +216,7 @@ def test_usage_reports_cost_and_provider_cached_tokens(fake: FakeOpenAI, isolate
     unknown = runner.invoke(
         app, ["run", str(isolated / "in"), "-f", "json", "--no-cache", "-m", "llama3.1"], env=env_for(fake)
     )
-    assert json.loads(unknown.stdout)["usage"]["cost_usd"] is None and "cost unknown" in unknown.stderr
+    assert json.loads(unknown.stdout)["usage"]["cost_usd"] is None and "not priced" in unknown.stderr
 
 
 def test_max_cost_refuses_to_start_over_the_estimate(fake: FakeOpenAI, isolated: Path) -> None:

@@ -22,7 +22,8 @@ ARTICLE = (
 
 def model_env(fake: FakeOpenAI, isolated: Path, config: str = "") -> dict[str, str]:
     path = isolated / "test-config.toml"
-    path.write_text("retry_wait = 0.01\n" + config, encoding="utf-8")
+    price = '\n[prices."fake-model"]\ninput = 0.15\noutput = 0.60\n'  # a local endpoint is priced only when told
+    path.write_text("retry_wait = 0.01\n" + config + price, encoding="utf-8")
     return {"OPENAI_BASE_URL": fake.url, "OPENAI_API_KEY": "sk-customise-secret-42", "BRIEFER_CONFIG": str(path)}
 
 

@@ -1,5 +1,6 @@
 """A plain (non-editable) wheel carries the prompts and templates inside the package."""
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -24,6 +25,7 @@ def test_wheel_ships_prompts_and_templates(tmp_path: Path) -> None:
         ],
         check=True,
         capture_output=True,
+        env={**os.environ, "HOME": str(tmp_path / "pip-home")},  # pip's own cache is not briefer's business
     )
     (wheel,) = tmp_path.glob("briefer-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from briefer import __version__
-from briefer.errors import BrieferError, ExitCode
+from briefer.errors import BrieferError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from briefer.config import Overrides, Settings
@@ -192,6 +192,7 @@ EmlOpt = Annotated[
 ]
 BatchOpt = Annotated[bool, typer.Option("--batch", help="Use the Batch API: half price, results within 24 h.")]
 WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for the batch to finish (default: wait).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite files that are already there.")]
 MaxCostOpt = Annotated[
     float | None,
     typer.Option("--max-cost", help="Refuse to start above this estimate (USD); stop spending at it.", metavar="USD"),
@@ -468,6 +469,83 @@ def schema() -> None:
     typer.echo(json.dumps(Briefing.model_json_schema(), indent=2))
 
 
+@app.command("eval", short_help="Score extraction on a labelled set; compare prompts, models, offline.")
+@handled
+def eval_command(
+    target: Annotated[
+        list[str],
+        typer.Argument(help="A labelled set (JSON Lines), or `init FILE` to write an example.", metavar="[init] FILE"),
+    ],
+    compare: Annotated[
+        Path | None, typer.Option("--compare", help="Also score the prompts in this directory.", metavar="DIR")
+    ] = None,
+    compare_model: Annotated[
+        str | None, typer.Option("--compare-model", help="Also score this model.", metavar="NAME")
+    ] = None,
+    compare_offline: Annotated[
+        bool, typer.Option("--compare-offline", help="Also score the offline extractor.")
+    ] = False,
+    unlabelled: Annotated[
+        bool, typer.Option("--unlabelled", help="Ignore labels: list what two configurations extract differently.")
+    ] = False,
+    show: Annotated[
+        str | None, typer.Option("--show", help="`misses`: each article's misses and false alarms.", metavar="WHAT")
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write every score here.", metavar="FILE")] = None,
+    min_f1: Annotated[
+        float | None, typer.Option("--min-f1", help="Exit 7 when the commitments F1 is below this.", metavar="F1")
+    ] = None,
+    force: ForceOpt = False,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    prompts_dir: PromptsOpt = None,
+    offline: OfflineOpt = False,
+    no_cache: NoCacheOpt = False,
+    var: VarOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Measure extraction quality on labelled articles: commitments precision, recall and F1, actor,
+    counterparty and deadline accuracy, facts recall, grounding, cost and time; side by side with --compare."""
+    from briefer import evaluate
+
+    if target[0] == "init":
+        if len(target) != 2:
+            raise UsageError("usage: briefer eval init FILE")
+        typer.echo(evaluate.init(Path(target[1]), force), nl=False)
+        return
+    if len(target) != 1:
+        raise UsageError("briefer eval takes one labelled set (or `init FILE`)")
+    if show not in (None, "misses"):
+        raise UsageError(f"--show: '{show}' is not known (misses)")
+    settings = _settings(
+        {
+            "model": model,
+            "base_url": base_url,
+            "concurrency": concurrency,
+            "prompts_dir": prompts_dir,
+            "cache": False if no_cache else None,
+        },
+        offline,
+        var,
+    )
+    request = evaluate.Request(
+        labels=Path(target[0]),
+        compare_prompts=compare,
+        compare_model=compare_model,
+        compare_offline=compare_offline,
+        unlabelled=unlabelled,
+        show_misses=show == "misses",
+        json_path=json_out,
+        min_f1=min_f1,
+    )
+    with _progress(not quiet) as progress:
+        report = evaluate.run_eval(settings, request, progress)
+    typer.echo(report.text, nl=False)
+    if not report.passed:
+        raise typer.Exit(int(ExitCode.QUALITY))
+
+
 cache_app = typer.Typer(help="The cache of model extractions.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
@@ -546,7 +624,6 @@ app.add_typer(templates_app, name="templates")
 app.add_typer(config_app, name="config")
 NameArg = Annotated[str, typer.Argument(help="A file name as `list` prints it.", metavar="NAME")]
 InitDirArg = Annotated[Path | None, typer.Argument(help="Where to copy (default: the user directory).", metavar="DIR")]
-ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite files that are already there.")]
 
 
 DirOpt = Annotated[Path | None, typer.Option("--dir", help="A directory searched before the others.")]

@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
     MODEL = 4  # the model endpoint refused or was unreachable, or no article could be extracted
     BUDGET = 5  # the estimated cost is over --max-cost: nothing was spent
     DELIVERY = 6  # the email could not be delivered (the briefing was saved first)
+    QUALITY = 7  # `briefer eval --min-f1`: the scores are below the bar
     INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM
 
 

@@ -299,6 +299,36 @@ def test_different_stories_about_one_event_are_not_merged() -> None:
     assert len(merge_duplicates([art(1, a), art(2, b)])) == 2
 
 
+# A round-up holding two stories: a near-copy of each, equally. The earlier story must win, whatever the hashing.
+ROUND_UP = """
+from briefer.models import Article
+from briefer.sources.dedupe import merge_duplicates
+first = " ".join(f"first{i}" for i in range(40))
+second = " ".join(f"second{i}" for i in range(40))
+items = [(1, first), (2, second), (3, first + " " + second)]
+merged = merge_duplicates([Article(id=f"id{i}", title="t", source=f"s{i}", text=t) for i, t in items])
+print([(a.id, [o.source for o in a.duplicates]) for a in merged])
+"""
+
+
+def test_a_tie_between_near_copies_goes_to_the_first_seen_whatever_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", ROUND_UP],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for seed in ("1", "5")
+    ]
+    outputs = [process.communicate(timeout=30)[0] for process in processes]
+    assert outputs == ["[('id3', ['s1']), ('id2', [])]\n"] * 2
+
+
 def test_extract_page_without_article() -> None:
     result = extract_page("<html><body><p>Hi.</p></body></html>", None, "x.html")
     assert not isinstance(result, Article) and "no article text" in result.error

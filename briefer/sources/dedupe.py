@@ -61,7 +61,7 @@ def merge_duplicates(articles: list[Article]) -> list[Article]:
             for s in sets[i]:
                 for j in index[s]:
                     counts[j] += 1
-            for j, _ in sorted(counts.items(), key=lambda item: -item[1]):
+            for j, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):  # ties: first seen
                 if _same_story(sets[i], sets[j]):
                     match = group_of[j]
                     break

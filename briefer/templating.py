@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from briefer.errors import TemplateError
+from briefer.models import ArticleBrief
 
 
 def packaged_dir(name: str) -> Path:
@@ -82,9 +83,33 @@ class FrontMatterLoader(jinja2.ChoiceLoader):
         raise jinja2.TemplateNotFound(template)
 
 
+class ExtraFields(dict[str, Any]):
+    """An article's `extra` as templates see it: a field the article lacks (an offline run, a briefing saved
+    before the field was declared) is absent, undefined and falsy, where StrictUndefined would fail."""
+
+    def __missing__(self, key: str) -> jinja2.ChainableUndefined:
+        return jinja2.ChainableUndefined(name=key)
+
+
+class _Environment(jinja2.Environment):
+    """StrictUndefined everywhere but in an article's `extra`, whose fields an article may lack."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return _extra_fields(obj, attribute, super().getattr(obj, attribute))
+
+    def getitem(self, obj: Any, argument: str | Any) -> Any:
+        return _extra_fields(obj, argument, super().getitem(obj, argument))
+
+
+def _extra_fields(obj: Any, name: object, value: Any) -> Any:
+    if name == "extra" and isinstance(obj, ArticleBrief) and isinstance(value, dict):
+        return ExtraFields(value)
+    return value
+
+
 def _environment(dirs: Iterable[Path], autoescape: bool) -> jinja2.Environment:
     loader = FrontMatterLoader(dirs)
-    env = jinja2.Environment(
+    env = _Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2"]) if autoescape else False,

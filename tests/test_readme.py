@@ -64,3 +64,13 @@ def test_the_risks_walkthrough_with_a_model_adds_the_section(fake: FakeOpenAI, i
     assert fake.requests[0]["temperature"] == 0.2
     rendered = runner.invoke(app, ["render", "saved.json"]).stdout
     assert f"## Risks in {article['title']}\n- risks one\n- risks two\n" in rendered
+
+
+def test_the_configuration_example_loads(isolated: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```toml\n(# briefer\.toml\n.*?)```", readme, re.S)
+    (isolated / "briefer.toml").write_text(block, encoding="utf-8")
+    shown = runner.invoke(app, ["config", "show"])
+    assert shown.exit_code == 0, shown.output
+    assert f"temperature = 0.2    # {isolated / 'briefer.toml'}" in shown.stdout
+    assert "prices = llama3.1: 0.0/0.0" in shown.stdout

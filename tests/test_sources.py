@@ -214,7 +214,7 @@ def test_html_gz_and_json_files(tmp_path: Path) -> None:
     titles = sorted(a.title for a in result.articles)
     assert titles == [
         "Listed",
-        "Nordlake Energy opened its new research centre in Kessvik on Wednesday with two",
+        "Nordlake Energy opened its new research centre in Kessvik on Wednesday with two…",
         "Tarsby approves harbour wall",
     ]
     errors = sorted(f.error for f in result.failures)
@@ -223,6 +223,51 @@ def test_html_gz_and_json_files(tmp_path: Path) -> None:
         "no 'text' or 'article' field",
     ]
     assert {f.source for f in result.failures} == {f"{tmp_path / 'items.jsonl'}:2", f"{tmp_path / 'items.jsonl'}:3"}
+
+
+SHARED = "The Tarsby council approved 12 million euros for the harbour wall on Thursday."
+JSONL_ROWS = [
+    {
+        "article": "On Thursday, crews in Tarsby worked through the night to shore up the sea wall, officials said. "
+        + SHARED,
+        "url": "https://www.dailymail.co.uk/news/article-1/harbour.html",
+    },
+    {
+        "article": "Regional lawmakers in Arland approved an ambitious programme of investment in rural railway "
+        "lines yesterday. " + SHARED,
+        "url": "http://www.dailymail.co.uk/news/article-2/rail.html",
+    },
+    {
+        "article": "Kessvik fishing crews said the storm season had started early this year. " + SHARED,
+        "url": "https://www.bbc.co.uk/news/uk-3",
+    },
+    {
+        "article": "Nordlake Energy hired two hundred staff for its Kessvik research centre.",
+        "source": "Kessvik Post",
+        "url": "https://www.bbc.co.uk/news/uk-4",
+    },
+    {"article": "Valdora officials opened the new flood barrier to visitors on Sunday afternoon."},
+]
+
+
+def test_json_lines_titles_cut_at_words_and_sources_are_publications(tmp_path: Path) -> None:
+    (tmp_path / "news.jsonl").write_text("".join(json.dumps(row) + "\n" for row in JSONL_ROWS), encoding="utf-8")
+    result = ingest([str(tmp_path / "news.jsonl")], quick())
+    assert [(a.title, a.source) for a in result.articles] == [
+        ("On Thursday, crews in Tarsby worked through the night to shore up the sea wall", "dailymail.co.uk"),
+        ("Regional lawmakers in Arland approved an ambitious programme of investment in…", "dailymail.co.uk"),
+        ("Kessvik fishing crews said the storm season had started early this year", "bbc.co.uk"),
+        ("Nordlake Energy hired two hundred staff for its Kessvik research centre", "Kessvik Post"),
+        (
+            "Valdora officials opened the new flood barrier to visitors on Sunday afternoon",
+            str(tmp_path / "news.jsonl"),
+        ),
+    ]
+    assert all(len(a.title) <= 80 for a in result.articles)
+    md = runner.invoke(app, ["run", str(tmp_path / "news.jsonl"), "--offline", "-q"]).stdout
+    assert "5 articles from 4 sources" in md
+    # three articles report the fact, two of them in one paper: two publications confirm it
+    assert "confirmed by 2 sources" in md and "confirmed by 3 sources" not in md
 
 
 def test_since_keeps_recent_and_undated_articles(tmp_path: Path) -> None:

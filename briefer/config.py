@@ -255,9 +255,14 @@ def parse_vars(pairs: list[str] | None) -> dict[str, str]:
 
 
 def apply_prompt_settings(
-    settings: Settings, model: str | None, temperature: float | None, max_output_tokens: int | None
+    settings: Settings,
+    model: str | None,
+    temperature: float | None,
+    max_output_tokens: int | None,
+    file: str | None = None,
 ) -> Settings:
-    """A prompt's front matter sets model, temperature and output limit unless configuration or flags did."""
+    """A prompt's front matter sets model, temperature and output limit unless configuration or flags did;
+    their origin names the prompt `file` when given."""
     update: dict[str, Any] = {}
     if model is not None and not settings.explicit("model"):
         update["model"] = model
@@ -268,5 +273,6 @@ def apply_prompt_settings(
     if not update:
         return settings
     updated = settings.model_copy(update=update)
-    updated._origins = {**settings._origins, **dict.fromkeys(update, "prompt front matter")}
+    origin = f"prompt front matter ({file})" if file else "prompt front matter"
+    updated._origins = {**settings._origins, **dict.fromkeys(update, origin)}
     return updated

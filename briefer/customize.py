@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jinja2
 
-from briefer.config import Settings
+from briefer.config import Settings, apply_prompt_settings
 from briefer.errors import BrieferError, TemplateError, UsageError
 from briefer.models import Article, Briefing, Usage
 from briefer.templating import output_environment, packaged_dir, prompt_environment, render_template
@@ -172,8 +172,17 @@ def init_config(path: Path, force: bool, place: str) -> Path:
     return path
 
 
+def with_prompt_settings(settings: Settings) -> Settings:
+    """The settings with the extraction prompt's front matter applied, as a run with a model applies it."""
+    from briefer.prompts import read_meta
+
+    meta = read_meta(environment("prompts", settings))
+    return apply_prompt_settings(settings, meta.model, meta.temperature, meta.max_output_tokens, file=meta.file)
+
+
 def effective(settings: Settings) -> list[tuple[str, str, str]]:
-    """(key, value, origin) for every setting; the API key masked."""
+    """(key, value, origin) for every setting, the prompt's front matter included; the API key masked."""
+    settings = with_prompt_settings(settings)
     rows = []
     for key in Settings.model_fields:
         value = getattr(settings, key)

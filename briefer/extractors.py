@@ -37,7 +37,7 @@ def _make(settings: Settings, variables: Mapping[str, str] | None = None, articl
 
     prompts = prompt_environment(settings.prompts_dir, settings.dirs.config)
     meta = read_meta(prompts)
-    settings = apply_prompt_settings(settings, meta.model, meta.temperature, meta.max_output_tokens)
+    settings = apply_prompt_settings(settings, meta.model, meta.temperature, meta.max_output_tokens, file=meta.file)
     cache = Cache.at(ensure(settings.dirs.cache)) if settings.cache else None
     context: dict[str, object] = {**settings.vars, **(variables or {})}
     return ModelExtractor(LLM(settings), prompts, {**context, "vars": context}, cache=cache)

@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any, Literal
 
 import jinja2
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model
 
 from briefer.errors import TemplateError
 from briefer.models import ModelExtraction
@@ -54,6 +54,12 @@ class PromptMeta(BaseModel):
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_output_tokens: int | None = Field(default=None, ge=1)
     fields: dict[str, FieldSpec] = {}
+    _file: str | None = PrivateAttr(default=None)
+
+    @property
+    def file(self) -> str | None:
+        """The prompt file the front matter was read from; None when there was none."""
+        return self._file
 
 
 def read_meta(env: jinja2.Environment, name: str = SYSTEM_PROMPT) -> PromptMeta:
@@ -83,6 +89,7 @@ def read_meta(env: jinja2.Environment, name: str = SYSTEM_PROMPT) -> PromptMeta:
     bad = sorted(n for n in meta.fields if not n.isidentifier())
     if bad:
         raise TemplateError(f"{where}: front matter: field name '{bad[0]}' must be letters, digits and _")
+    meta._file = where
     return meta
 
 

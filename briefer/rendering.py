@@ -54,6 +54,7 @@ class DayView:
     item: DayFact | DayCommitment
     citation: int
     articles: list[int]
+    publications: int  # how many different sources report it: two articles of one paper count once
 
 
 @dataclass
@@ -96,8 +97,14 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
             for e in located:
                 cited[(e.article, _span(e))] = counter  # type: ignore[index]
                 quotes[e.article].setdefault(counter, []).append(e)
+            known = [by_id[a] for a in item.sources if a in by_id]
             views.append(
-                DayView(item=item, citation=counter, articles=[by_id[a].number for a in item.sources if a in by_id])
+                DayView(
+                    item=item,
+                    citation=counter,
+                    articles=[v.number for v in known],
+                    publications=len({v.brief.source for v in known}),
+                )
             )
         return views
 
@@ -152,7 +159,7 @@ def render(
         "footnotes": sorted(footnotes.items()),
         "first_place": {number: places[0][0].number for number, places in footnotes.items()},
         "include_ungrounded": include_ungrounded,
-        "sources_count": len({b.source for b in briefing.articles}),
+        "sources_count": len({b.source for b in briefing.articles}),  # publications, where the source knows it
     }
     return render_template(env, TEMPLATE_FOR[fmt], context)
 

@@ -216,7 +216,7 @@ def _denies(item: _Item) -> bool:
 def related_articles(briefs: Sequence[ArticleBrief]) -> Counter[frozenset[str]]:
     """Pairs of articles that share distinctive names (ones that few of the day's articles mention), with how
     many they share."""
-    named = {b.id: set(names(b)) for b in briefs}
+    named = {b.id: list(names(b)) for b in briefs}  # each name once, in order of first mention
     counts = Counter(n for found in named.values() for n in found)
     rare = max(2, len(briefs) // 50)  # "London" in 40 of 500 articles relates nothing
     by_name: dict[str, list[str]] = defaultdict(list)
@@ -424,7 +424,8 @@ def themes_from_names(briefs: Sequence[ArticleBrief]) -> list[Theme]:
         if len(members) == 1:
             label = by_id[center].title
         else:
-            shared = Counter(n for m in members for n in set(names(by_id[m])))
+            # Ties go to the name mentioned first (most_common keeps insertion order), never to hashing.
+            shared = Counter(n for m in members for n in names(by_id[m]))
             common = [n for n, count in shared.most_common() if count > 1][:3]
             label = ", ".join(common) or by_id[center].title
         themes.append(Theme(label=label, articles=members))

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from briefer.errors import TemplateError
+from briefer.models import ArticleBrief
 
 
 def packaged_dir(name: str) -> Path:
@@ -45,21 +46,70 @@ def split_front_matter(source: str) -> tuple[str | None, str]:
     return m.group(1), comment + source[m.end() :]
 
 
-class FrontMatterLoader(jinja2.ChoiceLoader):
-    """A ChoiceLoader that hides TOML front matter from Jinja2."""
+class _StripFrontMatter(jinja2.BaseLoader):
+    """One directory's loader, with TOML front matter hidden from Jinja2. Each directory needs its own:
+    ChoiceLoader loads through its sub-loaders, never through its own get_source."""
+
+    def __init__(self, directory: Path) -> None:
+        self.files = jinja2.FileSystemLoader(str(directory))
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
+        source, filename, uptodate = self.files.get_source(environment, template)
         return split_front_matter(source)[1], filename, uptodate
 
+    def list_templates(self) -> list[str]:
+        return self.files.list_templates()
+
+
+class FrontMatterLoader(jinja2.ChoiceLoader):
+    """Directories searched in order, first match wins, TOML front matter hidden from Jinja2."""
+
+    def __init__(self, dirs: Iterable[Path]) -> None:
+        super().__init__([_StripFrontMatter(d) for d in dirs])
+
+    @property
+    def searchpath(self) -> list[str]:
+        return [p for sub in self.loaders if isinstance(sub, _StripFrontMatter) for p in sub.files.searchpath]
+
     def raw(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None]:
-        source, filename, _ = super().get_source(environment, template)
-        return source, filename
+        """The source of the file `template` resolves to, front matter and all."""
+        for sub in self.loaders:
+            if isinstance(sub, _StripFrontMatter):
+                try:
+                    source, filename, _ = sub.files.get_source(environment, template)
+                except jinja2.TemplateNotFound:
+                    continue
+                return source, filename
+        raise jinja2.TemplateNotFound(template)
+
+
+class ExtraFields(dict[str, Any]):
+    """An article's `extra` as templates see it: a field the article lacks (an offline run, a briefing saved
+    before the field was declared) is absent, undefined and falsy, where StrictUndefined would fail."""
+
+    def __missing__(self, key: str) -> jinja2.ChainableUndefined:
+        return jinja2.ChainableUndefined(name=key)
+
+
+class _Environment(jinja2.Environment):
+    """StrictUndefined everywhere but in an article's `extra`, whose fields an article may lack."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return _extra_fields(obj, attribute, super().getattr(obj, attribute))
+
+    def getitem(self, obj: Any, argument: str | Any) -> Any:
+        return _extra_fields(obj, argument, super().getitem(obj, argument))
+
+
+def _extra_fields(obj: Any, name: object, value: Any) -> Any:
+    if name == "extra" and isinstance(obj, ArticleBrief) and isinstance(value, dict):
+        return ExtraFields(value)
+    return value
 
 
 def _environment(dirs: Iterable[Path], autoescape: bool) -> jinja2.Environment:
-    loader = FrontMatterLoader([jinja2.FileSystemLoader(str(d)) for d in dirs])
-    env = jinja2.Environment(
+    loader = FrontMatterLoader(dirs)
+    env = _Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2"]) if autoescape else False,
@@ -95,11 +145,7 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
 
 def _dirs(env: jinja2.Environment) -> str:
     loader = env.loader
-    if isinstance(loader, jinja2.ChoiceLoader):
-        return ", ".join(
-            p for sub in loader.loaders if isinstance(sub, jinja2.FileSystemLoader) for p in sub.searchpath
-        )
-    return "?"
+    return ", ".join(loader.searchpath) if isinstance(loader, FrontMatterLoader) else "?"
 
 
 def _location(exc: BaseException, fallback: str) -> str:

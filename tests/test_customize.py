@@ -127,6 +127,36 @@ def test_front_matter_and_an_extra_section_reach_the_request_and_the_output(fake
     assert extraction_requests(fake)[-1]["model"] == "flag-model"
 
 
+def test_front_matter_never_reaches_the_model_whichever_directory_holds_the_prompt(
+    fake: FakeOpenAI, isolated: Path
+) -> None:
+    (isolated / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    front = "+++\ntemperature = 0.2\n+++\n"
+    packaged = (REPO / "prompts" / "extract.system.j2").read_text(encoding="utf-8")
+    explicit = custom_prompts(isolated, front)
+    user = Path(runner.invoke(app, ["prompts", "path"]).stdout.strip())
+    user.mkdir(parents=True)
+    (user / "extract.system.j2").write_text(front + packaged, encoding="utf-8")
+    env = model_env(fake, isolated)
+    for flags in (["--prompts-dir", str(explicit), "--var", "audience=x"], []):
+        dry = runner.invoke(app, ["run", str(isolated / "a.txt"), "--dry-run", "-q", *flags], env=env)
+        assert "--- system ---\nYou are a careful news analyst" in dry.stdout, dry.output
+        result = runner.invoke(app, ["run", str(isolated / "a.txt"), "--no-cache", "-q", *flags], env=env)
+        assert result.exit_code == 0, result.output
+        request = extraction_requests(fake)[-1]
+        system = request["messages"][0]["content"]
+        assert "+++" not in system and "temperature =" not in system
+        assert system.startswith("You are a careful news analyst") and request["temperature"] == 0.2
+    shown = runner.invoke(app, ["config", "show"]).stdout
+    assert f"temperature = 0.2    # prompt front matter ({user / 'extract.system.j2'})" in shown
+    (isolated / "briefer.toml").write_text(f'prompts_dir = "{explicit}"\n', encoding="utf-8")
+    shown = runner.invoke(app, ["config", "show"]).stdout
+    assert f"temperature = 0.2    # prompt front matter ({explicit / 'extract.system.j2'})" in shown
+    (isolated / "briefer.toml").write_text("temperature = 0.7\n", encoding="utf-8")
+    shown = runner.invoke(app, ["config", "show"]).stdout
+    assert f"temperature = 0.7    # {isolated / 'briefer.toml'}" in shown  # configuration wins
+
+
 def test_vars_reach_templates_and_config_vars_add_up(isolated: Path) -> None:
     templates = isolated / "tpl"
     templates.mkdir()

@@ -214,7 +214,7 @@ def test_html_gz_and_json_files(tmp_path: Path) -> None:
     titles = sorted(a.title for a in result.articles)
     assert titles == [
         "Listed",
-        "Nordlake Energy opened its new research centre in Kessvik on Wednesday with two",
+        "Nordlake Energy opened its new research centre in Kessvik on Wednesday with two…",
         "Tarsby approves harbour wall",
     ]
     errors = sorted(f.error for f in result.failures)
@@ -223,6 +223,127 @@ def test_html_gz_and_json_files(tmp_path: Path) -> None:
         "no 'text' or 'article' field",
     ]
     assert {f.source for f in result.failures} == {f"{tmp_path / 'items.jsonl'}:2", f"{tmp_path / 'items.jsonl'}:3"}
+
+
+SHARED = "The Tarsby council approved 12 million euros for the harbour wall on Thursday."
+JSONL_ROWS = [
+    {
+        "article": "On Thursday, crews in Tarsby worked through the night to shore up the sea wall, officials said. "
+        + SHARED,
+        "url": "https://www.dailymail.co.uk/news/article-1/harbour.html",
+    },
+    {
+        "article": "Regional lawmakers in Arland approved an ambitious programme of investment in rural railway "
+        "lines yesterday. " + SHARED,
+        "url": "http://www.dailymail.co.uk/news/article-2/rail.html",
+    },
+    {
+        "article": "Kessvik fishing crews said the storm season had started early this year. " + SHARED,
+        "url": "https://www.bbc.co.uk/news/uk-3",
+    },
+    {
+        "article": "Nordlake Energy hired two hundred staff for its Kessvik research centre.",
+        "source": "Kessvik Post",
+        "url": "https://www.bbc.co.uk/news/uk-4",
+    },
+    {"article": "Valdora officials opened the new flood barrier to visitors on Sunday afternoon."},
+]
+
+
+def test_json_lines_titles_cut_at_words_and_sources_are_publications(tmp_path: Path) -> None:
+    (tmp_path / "news.jsonl").write_text("".join(json.dumps(row) + "\n" for row in JSONL_ROWS), encoding="utf-8")
+    result = ingest([str(tmp_path / "news.jsonl")], quick())
+    assert [(a.title, a.source) for a in result.articles] == [
+        ("On Thursday, crews in Tarsby worked through the night to shore up the sea wall", "dailymail.co.uk"),
+        ("Regional lawmakers in Arland approved an ambitious programme of investment in…", "dailymail.co.uk"),
+        ("Kessvik fishing crews said the storm season had started early this year", "bbc.co.uk"),
+        ("Nordlake Energy hired two hundred staff for its Kessvik research centre", "Kessvik Post"),
+        (
+            "Valdora officials opened the new flood barrier to visitors on Sunday afternoon",
+            str(tmp_path / "news.jsonl"),
+        ),
+    ]
+    assert all(len(a.title) <= 80 for a in result.articles)
+    md = runner.invoke(app, ["run", str(tmp_path / "news.jsonl"), "--offline", "-q"]).stdout
+    assert "5 articles from 4 sources" in md
+    # three articles report the fact, two of them in one paper: two publications confirm it
+    assert "confirmed by 2 sources" in md and "confirmed by 3 sources" not in md
+
+
+def gzip_of_zeros(megabytes: int) -> Iterator[bytes]:
+    """A gzip stream that inflates to `megabytes` MB of zeros, made without holding either side in memory:
+    one megabyte compressed once, flushed to a byte boundary with no back-references, then repeated."""
+    import zlib
+
+    block = bytes(1 << 20)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    deflated = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    yield b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # gzip header: deflate, no name, no time
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(block, crc)
+        yield deflated
+    yield zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS).flush(zlib.Z_FINISH)  # the last, empty block
+    yield crc.to_bytes(4, "little") + ((megabytes << 20) % (1 << 32)).to_bytes(4, "little")
+
+
+# Ingests a file and reports the errors and the process's peak memory, in MB.
+INGEST_AND_MEASURE = """
+import resource, sys
+from briefer.sources import ingest
+result = ingest([sys.argv[1]])
+print([f.error for f in result.failures], len(result.articles))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_a_small_gzip_file_that_inflates_to_a_gigabyte_is_refused_without_inflating_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def measure(source: Path) -> subprocess.Popen[str]:
+        command = [sys.executable, "-c", INGEST_AND_MEASURE, str(source)]
+        return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    baseline = measure(tmp_path / "missing.txt")  # the same process reading nothing, meanwhile
+    bomb = tmp_path / "page.html.gz"
+    with bomb.open("wb") as out:
+        out.writelines(gzip_of_zeros(1024))
+    assert bomb.stat().st_size < 2 << 20
+    assert gzip.GzipFile(bomb).read(1 << 20) == bytes(1 << 20)  # a valid gzip file
+    output, errors = measure(bomb).communicate(timeout=120)
+    failures, peak = output.splitlines()
+    assert failures == "['larger than 20 MB when decompressed'] 0", errors
+    least = baseline.communicate(timeout=60)[0].splitlines()[1]
+    assert int(peak) - int(least) < 60  # MB: the 20 MB cap and a chunk, not a gigabyte
+
+
+def test_a_gzip_encoded_page_is_read_and_a_gzip_bomb_refused_while_streaming(web: FakeWeb) -> None:
+    import tracemalloc
+    import zlib
+
+    html = page("Tarsby approves harbour wall", STORY).encode()
+    raw_deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    encoded = [
+        ("gzip", gzip.compress(html)),
+        ("deflate", zlib.compress(html)),
+        ("deflate", raw_deflate.compress(html) + raw_deflate.flush()),  # as some servers send it
+    ]
+    urls = [web.add(f"/harbour/{n}", body, headers={"Content-Encoding": e}) for n, (e, body) in enumerate(encoded)]
+    result = ingest(urls, quick())
+    assert result.failures == [] and result.merged == 2
+    assert result.articles[0].title == "Tarsby approves harbour wall"
+    assert result.articles[0].text.startswith(STORY[0])
+    gzipped = {"Content-Encoding": "gzip"}
+    bomb = web.add("/bomb", b"".join(gzip_of_zeros(64)), headers=gzipped)  # 64 KB on the wire
+    tracemalloc.start()
+    try:
+        result = ingest([bomb], quick(max_bytes=1 << 20))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [f.error for f in result.failures] == ["larger than 1 MB when decompressed"]
+    assert peak < 8 << 20  # the 1 MB cap and some, not the 64 MB it inflates to
 
 
 def test_since_keeps_recent_and_undated_articles(tmp_path: Path) -> None:
@@ -297,6 +418,36 @@ def test_different_stories_about_one_event_are_not_merged() -> None:
         "engineering study before any contract is signed. Residents will be consulted in January."
     )
     assert len(merge_duplicates([art(1, a), art(2, b)])) == 2
+
+
+# A round-up holding two stories: a near-copy of each, equally. The earlier story must win, whatever the hashing.
+ROUND_UP = """
+from briefer.models import Article
+from briefer.sources.dedupe import merge_duplicates
+first = " ".join(f"first{i}" for i in range(40))
+second = " ".join(f"second{i}" for i in range(40))
+items = [(1, first), (2, second), (3, first + " " + second)]
+merged = merge_duplicates([Article(id=f"id{i}", title="t", source=f"s{i}", text=t) for i, t in items])
+print([(a.id, [o.source for o in a.duplicates]) for a in merged])
+"""
+
+
+def test_a_tie_between_near_copies_goes_to_the_first_seen_whatever_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", ROUND_UP],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for seed in ("1", "5")
+    ]
+    outputs = [process.communicate(timeout=30)[0] for process in processes]
+    assert outputs == ["[('id3', ['s1']), ('id2', [])]\n"] * 2
 
 
 def test_extract_page_without_article() -> None:

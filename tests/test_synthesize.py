@@ -247,3 +247,41 @@ def test_article_text_cannot_break_out_of_the_synthesis_fence(fake: FakeOpenAI, 
     content = request["messages"][-1]["content"]
     assert content.count("<articles>") == 1 and content.count("</articles>") == 1
     assert re.search(r"‹/articles›", content)
+
+
+# Runs the CLI once per format in a fresh process (imports paid once), exiting with the first failure's code.
+RUN_EACH_FORMAT = """
+import sys
+from briefer.cli import app
+examples, out = sys.argv[1:]
+for suffix in ("json", "md", "html"):
+    code = app(["run", examples, "-o", f"{out}.{suffix}", "--offline", "-q"], standalone_mode=False)
+    if code:
+        sys.exit(code)
+"""
+
+
+def test_the_same_input_gives_byte_identical_output_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Processes with different string hashing write the same bytes, but for the run's time stamps."""
+    import os
+    import subprocess
+    import sys
+
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", RUN_EACH_FORMAT, str(EXAMPLES), str(tmp_path / f"seed{seed}")],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stderr=subprocess.PIPE,
+        )
+        for seed in ("1", "2")
+    ]
+    for process in processes:
+        _, errors = process.communicate(timeout=60)
+        assert process.returncode == 0, errors
+
+    def stable(path: Path) -> str:
+        return re.sub(r'"(generated_at|elapsed_seconds)": [^,\n]*', r'"\1": -', path.read_text(encoding="utf-8"))
+
+    for suffix in ("json", "md", "html"):
+        first, second = (stable(tmp_path / f"seed{seed}.{suffix}") for seed in ("1", "2"))
+        assert first == second, suffix

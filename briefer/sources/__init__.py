@@ -126,10 +126,14 @@ class _Reader:
             return [Failure(source=source, error="no such file or directory")]
         try:
             if path.stat().st_size > MAX_BYTES:
-                return [Failure(source=source, error=f"larger than {MAX_BYTES // (1024 * 1024)} MB")]
-            data = path.read_bytes()
+                return [Failure(source=source, error=_too_large(MAX_BYTES))]
             if path.name.lower().endswith(".gz"):
-                data = gzip.decompress(data)
+                with gzip.open(path) as compressed:  # inflated up to the cap, never further
+                    data = compressed.read(MAX_BYTES + 1)
+                if len(data) > MAX_BYTES:
+                    return [Failure(source=source, error=f"{_too_large(MAX_BYTES)} when decompressed")]
+            else:
+                data = path.read_bytes()
         except (OSError, EOFError, gzip.BadGzipFile) as e:
             return [Failure(source=source, error=f"cannot read: {getattr(e, 'strerror', None) or e}")]
         suffix = _suffix(path)
@@ -139,7 +143,7 @@ class _Reader:
 
     def content(self, data: bytes, source: str, suffix: str) -> list[Item | asyncio.Task[Article]]:
         if len(data) > MAX_BYTES:
-            return [Failure(source=source, error=f"larger than {MAX_BYTES // (1024 * 1024)} MB")]
+            return [Failure(source=source, error=_too_large(MAX_BYTES))]
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES | JSON_SUFFIXES and _is_html(data)):
             return [extract_page(decode_html(data), None, source)]
         if suffix in JSON_SUFFIXES:
@@ -202,6 +206,10 @@ def _suffix(path: Path) -> str:
 def _is_html(data: bytes) -> bool:
     head = data[:1024].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+def _too_large(limit: int) -> str:
+    return f"larger than {limit // (1024 * 1024)} MB"
 
 
 async def stream(sources: Iterable[str], options: IngestOptions | None = None) -> AsyncGenerator[Item, None]:

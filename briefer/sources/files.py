@@ -37,6 +37,30 @@ def split_title(text: str, fallback: str) -> tuple[str, str]:
     return fallback, text.strip()
 
 
+HEADLINE_CHARS = 80
+_MIN_CLAUSE_WORDS = 4  # "On Thursday, ..." is no headline; "The council approved the plan, ..." is
+# A sentence ends at . ! or ? before a space, but not after an initial or a short title ("U.S.", "Dr.").
+_SENTENCE_END = re.compile(r"(?<![\s.][A-Z])(?<!\b(?:Mr|Ms|Dr|St))(?<!\bMrs)[.!?][\"”’]?\s")
+_CLAUSE_END = re.compile(r"[,;:]\s|\s[-–—]+\s|\s\(")
+
+
+def headline(text: str, limit: int = HEADLINE_CHARS) -> str:
+    """A title for an article that has none: the lead sentence's first clause, cut at a word boundary with an
+    ellipsis when it is longer than `limit` characters."""
+    lead = " ".join(text.split())
+    end = _SENTENCE_END.search(lead)
+    lead = lead[: end.end()].rstrip() if end else lead
+    for clause in _CLAUSE_END.finditer(lead):
+        if len(lead[: clause.start()].split()) >= _MIN_CLAUSE_WORDS:
+            lead = lead[: clause.start()]
+            break
+    lead = lead.rstrip(" .!?,;:")
+    if len(lead) <= limit:
+        return lead
+    cut = lead[:limit].rfind(" ")
+    return (lead[:cut] if cut > 0 else lead[: limit - 1]).rstrip(" ,;:-–—") + "…"
+
+
 def _title_from_name(name: str) -> str:
     stem = Path(name).stem
     return re.sub(r"[_\-]+", " ", stem).strip().capitalize() or "Untitled"

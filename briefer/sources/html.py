@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from briefer.models import Article, Failure
 from briefer.sources.files import article_id
+from briefer.sources.web import site_name
 
 MIN_WORDS = 15  # a paywalled teaser still counts; a page of navigation does not
 # Keep the precise pass unless it kept under this share of the words the default pass found.
@@ -144,7 +145,7 @@ def extract_page(html: str, url: str | None, source: str) -> Article | Failure:
         return Failure(source=source, error=f"no article text found in the page (only {len(text.split())} words)")
     page_url = doc.url or url
     host = urlsplit(page_url).hostname if page_url else None
-    outlet = (doc.sitename or "").strip() or (host.removeprefix("www.") if host else None) or source
+    outlet = (doc.sitename or "").strip() or site_name(page_url) or source
     return Article(
         id=article_id(text),
         title=title or (host or source),

@@ -1,4 +1,8 @@
-"""Articles from .jsonl and .json files: objects with `text` (or `article`) and optional metadata."""
+"""Articles from .jsonl and .json files: objects with `text` (or `article`) and optional metadata.
+
+An object without a title is titled from its lead; its source is the publication (its `source`, else its
+URL's site), else the file.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from briefer.models import Article, Failure
-from briefer.sources.files import article_id
+from briefer.sources.files import article_id, headline
+from briefer.sources.web import site_name
 
 
 def _published(value: Any) -> datetime | None:
@@ -20,6 +25,11 @@ def _published(value: Any) -> datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def _string(obj: dict[str, Any], key: str) -> str:
+    value = obj.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
 def _article(obj: Any, where: str, source: str) -> Article | Failure:
     if not isinstance(obj, dict):
         return Failure(source=where, error="not a JSON object")
@@ -28,11 +38,10 @@ def _article(obj: Any, where: str, source: str) -> Article | Failure:
         return Failure(source=where, error="no 'text' or 'article' field")
     text = text.strip()
     url = obj.get("url") if isinstance(obj.get("url"), str) else None
-    title = obj.get("title") if isinstance(obj.get("title"), str) and obj.get("title") else None
     return Article(
         id=article_id(text),
-        title=(title or text.split("\n")[0][:80]).strip(),
-        source=str(obj.get("source") or source),
+        title=_string(obj, "title") or headline(text),
+        source=_string(obj, "source") or site_name(url) or source,
         url=url,
         author=obj.get("author") if isinstance(obj.get("author"), str) else None,
         published=_published(obj.get("published") or obj.get("date")),

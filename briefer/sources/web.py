@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from briefer import __version__
@@ -38,6 +39,15 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
+def site_name(url: str | None) -> str | None:
+    """The publication a URL belongs to, as its host name without `www.`: "dailymail.co.uk"."""
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
+
+
 def check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
@@ -51,7 +61,11 @@ def make_client(settings: FetchSettings) -> httpx.AsyncClient:
         follow_redirects=True,
         max_redirects=settings.max_redirects,
         timeout=httpx.Timeout(settings.timeout),
-        headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Accept-Encoding": "gzip, deflate",  # the encodings Inflater undoes
+        },
         limits=httpx.Limits(max_connections=settings.concurrency * 2),
     )
 
@@ -69,13 +83,9 @@ async def fetch(client: httpx.AsyncClient, url: str, settings: FetchSettings) ->
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > settings.max_bytes:
                 raise FetchError(f"larger than {settings.max_bytes // (1024 * 1024)} MB")
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > settings.max_bytes:
-                    raise FetchError(f"larger than {settings.max_bytes // (1024 * 1024)} MB")
-                chunks.append(chunk)
+            inflater = Inflater(response.headers.get("content-encoding", ""), settings.max_bytes)
+            chunks = [inflater.feed(raw) async for raw in response.aiter_raw()]
+            chunks.append(inflater.flush())
             media = response.headers.get("content-type", "").split(";")[0].strip().lower()
             return Fetched(str(response.url), b"".join(chunks), media, response.charset_encoding)
     except httpx.TooManyRedirects:
@@ -88,6 +98,57 @@ async def fetch(client: httpx.AsyncClient, url: str, settings: FetchSettings) ->
         raise FetchError(f"cannot connect ({_reason(e)})") from None
     except httpx.HTTPError as e:
         raise FetchError(f"fetch failed ({_reason(e)})") from None
+
+
+class Inflater:
+    """A body's Content-Encoding undone piece by piece as it arrives, stopping at `limit` bytes: a small
+    compressed body never inflates past the size cap in memory (httpx would inflate each piece whole)."""
+
+    PIECE = 1 << 20
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self.encoding = encoding.strip().lower()
+        self.limit = limit
+        self.size = 0
+        self._zlib: Any = None
+        self._sniff: bytes | None = None  # the first bytes of a deflate body, until they tell its kind
+        if self.encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif self.encoding == "deflate":
+            self._sniff = b""
+        elif self.encoding not in ("", "identity"):
+            raise FetchError(f"unsupported Content-Encoding '{encoding}'")
+
+    def feed(self, data: bytes) -> bytes:
+        if self._sniff is not None:
+            data, self._sniff = self._sniff + data, None
+            if len(data) < 2:
+                self._sniff = data
+                return b""
+            # "deflate" should be zlib-wrapped (a header whose first 16 bits are a multiple of 31); some
+            # servers send the bare stream.
+            wrapped = data[0] & 0x0F == 8 and int.from_bytes(data[:2], "big") % 31 == 0
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
+        if self._zlib is None:
+            return self._count(data)
+        pieces = []
+        try:
+            while data:
+                pieces.append(self._count(self._zlib.decompress(data, self.PIECE)))
+                data = self._zlib.unconsumed_tail
+        except zlib.error as e:
+            raise FetchError(f"the {self.encoding} body is corrupt ({e})") from None
+        return b"".join(pieces)
+
+    def flush(self) -> bytes:
+        return self._count(self._zlib.flush()) if self._zlib is not None else b""
+
+    def _count(self, data: bytes) -> bytes:
+        self.size += len(data)
+        if self.size > self.limit:
+            decoded = " when decompressed" if self.encoding not in ("", "identity") else ""
+            raise FetchError(f"larger than {self.limit // (1024 * 1024)} MB{decoded}")
+        return data
 
 
 def _reason(exc: Exception) -> str:

@@ -71,6 +71,7 @@ class Commitment(Strict):
     counterparty: str | None = None
     deadline: str | None = None
     due: date | None = Field(default=None, description="The deadline as an ISO date, where it resolves to one.")
+    condition: str | None = Field(default=None, description="What the undertaking depends on ('until ...').")
     evidence: list[Evidence]
     grounded: bool
 

@@ -1,10 +1,17 @@
-"""Sentences with their offsets in the text (pysbd), for the offline extractor and for cutting long articles."""
+"""Sentences with their offsets in the text, fast and linear in its length: spaCy's tokenizer and its
+rule-based sentencizer (no statistical model), line by line. The model path cuts over-long paragraphs with
+it; the offline extractor uses the parser's own sentences (`nlp`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
+
+from briefer.nlp import pieces
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 @dataclass(frozen=True)
@@ -16,28 +23,24 @@ class Sentence:
 
 
 @cache
-def _segmenter() -> Any:
-    import pysbd
+def _segmenter() -> Language:
+    import spacy
 
-    return pysbd.Segmenter(language="en", clean=False)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with their offsets in `text`, paragraph by paragraph."""
-    sentences: list[Sentence] = []
-    cursor = 0
-    for paragraph in text.split("\n"):
-        if not paragraph.strip():
-            cursor += len(paragraph) + 1
-            continue
-        for piece in _segmenter().segment(paragraph):
-            piece = piece.strip()
-            if not piece:
+    """Sentences with their offsets in `text`; a line break always ends one."""
+    found: list[Sentence] = []
+    offsets = list(pieces(text))
+    for (offset, _), doc in zip(offsets, _segmenter().pipe(p for _, p in offsets), strict=True):
+        for span in doc.sents:
+            raw = str(span.text)
+            stripped = raw.strip()
+            if not stripped:
                 continue
-            start = text.find(piece, cursor)
-            if start < 0:
-                continue
-            cursor = start + len(piece)
-            sentences.append(Sentence(piece, start, cursor, len(sentences)))
-        cursor = max(cursor, text.find("\n", cursor) + 1 if "\n" in text[cursor:] else len(text))
-    return sentences
+            start = offset + span.start_char + len(raw) - len(raw.lstrip())
+            found.append(Sentence(stripped, start, start + len(stripped), len(found)))
+    return found

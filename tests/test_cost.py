@@ -372,7 +372,7 @@ def test_settings_default_concurrency() -> None:
 def test_startup_does_not_import_heavy_packages() -> None:
     code = (
         "import sys, briefer.cli; "
-        "print(','.join(m for m in ('openai', 'trafilatura', 'feedparser', 'httpx', 'pysbd') if m in sys.modules))"
+        "print(','.join(m for m in ('openai', 'trafilatura', 'feedparser', 'httpx', 'spacy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == ""

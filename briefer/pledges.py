@@ -1,0 +1,474 @@
+"""Commitments from the dependency parse: who undertook what, to whom, by when, and on what condition.
+
+A commitment is a clause whose verb commits its subject (pledge, promise, vow, agree to, plan to, intend
+to, sign a deal to, make a commitment to, be committed to), or a future construction with an agent as its
+subject ("the ministry will fund", "X said it would hire"). Then, from the parse:
+- the actor is the clause's subject: a named party, or an institution ("the council"); pronouns, "the
+  authority" and "both sides" are resolved to the party named earlier; aliases merge (`aliases`);
+- the action is the complement's verb phrase, without other commitments joined to it;
+- the counterparty is the dative, or the object of "to"/"with"/"for" when it names a party;
+- the deadline is a date inside this clause (not the date of the announcement), kept as worded and
+  resolved against the article's date;
+- a condition ("if", "unless", "until", "once") is kept with the commitment.
+Two undertakings in one sentence are two commitments. Rejected: forecasts (no agent, "is expected to",
+"could"), surveys (a share of people as subject), hypotheticals ("would" not reported), refusals and
+negated pledges, and scheduled appearances (speaking, attending, playing a match).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Span, Token
+
+from briefer.aliases import canonical
+from briefer.dates import resolve_deadline
+from briefer.models import Commitment, Evidence
+from briefer.nlp import Sentence
+
+COMMITTING = frozenset(
+    "pledge promise vow commit undertake guarantee agree swear resolve plan intend aim decide vote offer".split()
+)
+PROMISING = frozenset("pledge promise vow commit agree guarantee swear undertake".split())
+NEEDS_COMPLEMENT = frozenset("agree plan intend aim decide vote offer resolve".split())  # "agreed that" is not one
+REPORTING = frozenset("say announce confirm state tell insist add reiterate declare pledge promise vow".split())
+COMMITMENT_NOUNS = frozenset(
+    "commitment pledge promise vow guarantee undertaking determination intent intention resolve readiness".split()
+)
+DEAL_NOUNS = frozenset("agreement deal treaty pact contract accord memorandum declaration".split())
+FUTURE = frozenset({"will", "shall", "'ll", "wo"})
+NOT_AGENTIVE = frozenset(
+    "be have become remain seem appear face need cost take see get happen go come last depend mean lead "
+    "result rise fall grow drop hit affect suffer feel look sound prove".split()
+)
+APPEARANCES = frozenset(
+    "speak address attend visit travel talk testify comment arrive meet play compete race star feature "
+    "perform sing watch return".split()
+)
+INSTITUTIONS = frozenset(
+    """government council ministry minister authority company firm board bank agency department committee
+    commission parliament congress senate party union club team court police army military state city
+    administration office group president official spokesman spokeswoman spokesperson mayor chief executive
+    leader operator school university hospital charity organisation organization regulator side country
+    nation federation league airline carmaker retailer lender insurer manufacturer developer owner prosecutor
+    prosecutors governor premier chancellor king queen prince secretary ministers leaders officials
+    management trust foundation institute service network provider utility body""".split()
+)
+PEOPLE_AT_LARGE = frozenset(
+    "people parents voters residents fans analysts experts critics observers respondents consumers "
+    "shoppers users customers viewers readers adults children men women workers families".split()
+)
+GENERIC_ORGS = frozenset(
+    "company firm group carmaker retailer lender bank airline insurer manufacturer developer operator club "
+    "team business giant chain startup".split()
+)
+GROUPS = frozenset({"both", "sides", "two", "countries", "nations", "leaders", "ministers", "parties"})
+DEADLINE_PREPS = frozenset({"by", "before", "until", "within", "in", "from", "no"})
+CONDITION_MARKS = frozenset({"if", "unless", "until", "once", "provided", "when"})
+PARTY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+MAX_ACTION_WORDS = 16
+
+
+@dataclass
+class Context:
+    """The parties an article has named so far, to resolve "it", "he", "they", "the authority", "both sides"."""
+
+    person: str | None = None
+    party: str | None = None  # the organisation or country named or acting last
+    org: str | None = None  # the organisation named last ("the company")
+    acting_org: str | None = None  # the organisation that last undertook something
+    pair: str | None = None
+    names: list[str] = field(default_factory=list)  # parties named so far, latest last
+
+    def learn(self, sentence: Span) -> None:
+        for ent in sentence.ents:
+            if ent.label_ in PARTY_LABELS:
+                name = canonical(_clean(ent.text))
+                if ent.label_ == "PERSON":
+                    self.person = name
+                elif ent.label_ == "ORG":
+                    self.org = self.party = name
+                elif ent.label_ == "GPE" and self.party is None:
+                    self.party = name
+                self.names.append(name)
+                partner = next((c for c in ent.root.children if c.dep_ == "conj" and c.ent_type_ in PARTY_LABELS), None)
+                if partner is not None:
+                    other = _entity_of(partner)
+                    if other:
+                        self.pair = f"{name} and {canonical(other)}"
+        for chunk in sentence.noun_chunks:
+            if chunk.root.lemma_.lower() in INSTITUTIONS and any(t.pos_ == "PROPN" for t in chunk):
+                self.names.append(_bare(chunk))
+
+    def remember(self, actor: str, is_person: bool) -> None:
+        if " and " in actor:
+            self.pair = actor
+        elif is_person:
+            self.person = actor
+        else:
+            self.party = actor
+            self.acting_org = actor
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split()).strip(" ,;:\"'“”‘’()")
+
+
+def _bare(chunk: Span) -> str:
+    """A noun phrase without its leading determiner or possessive pronoun."""
+    tokens = [t for t in chunk if not (t.i == chunk.start and t.dep_ in ("det", "poss"))]
+    return _clean(" ".join(t.text_with_ws for t in tokens).replace("  ", " "))
+
+
+def _entity_of(token: Token) -> str | None:
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end and ent.label_ in PARTY_LABELS:
+            return _clean(ent.text)
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    """The verb's subject, inherited through "and" from the verb it is joined to, or its controller."""
+    seen = verb
+    for _ in range(4):
+        subject = next((c for c in seen.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return subject
+        if seen.dep_ in ("conj", "xcomp", "advcl") and seen.head != seen:
+            seen = seen.head
+            continue
+        return None
+    return None
+
+
+def _phrase(token: Token) -> Span:
+    """The subject's noun phrase (its subtree, without relative clauses and appositions)."""
+    tokens = [
+        t
+        for t in token.subtree
+        if not any(a.dep_ in ("relcl", "appos", "acl") and a.head.i == token.i for a in t.ancestors)
+        and t.dep_ not in ("relcl", "appos", "acl", "punct")
+    ]
+    start = min(t.i for t in tokens) if tokens else token.i
+    end = max(t.i for t in tokens) + 1 if tokens else token.i + 1
+    return token.doc[start:end]
+
+
+def resolve_actor(subject: Token, reporter: Token | None, context: Context) -> tuple[str, bool] | None:
+    """(the actor's name, whether it is a person), or None when the subject is no party that can commit.
+    Coordinated subjects ("the city and the authority") are one actor, "A and B"."""
+    partners = [
+        c
+        for c in subject.subtree
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and (c.head == subject or c.head.head.head == subject)
+    ]
+    if partners:
+        names = [_resolve_one(s, None, context) for s in (subject, *partners)]
+        if any(n is not None for n in names):  # beside a named party, a capitalised word is a name too
+            names = [
+                n if n is not None else ((canonical(s.text), False) if s.is_title else None)
+                for n, s in zip(names, (subject, *partners), strict=True)
+            ]
+        if all(n is not None for n in names):
+            return " and ".join(n[0] for n in names if n is not None), False
+        return None
+    return _resolve_one(subject, reporter, context)
+
+
+def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tuple[str, bool] | None:
+    word = subject.lower_
+    if word in ("it", "they", "he", "she", "we", "i"):
+        if reporter is not None and reporter != subject:
+            return resolve_actor(reporter, None, context)
+        if word in ("he", "she"):
+            return (context.person, True) if context.person else None
+        if word == "it":
+            return (context.party, False) if context.party else None
+        group = context.pair or context.party
+        return (group, False) if group else None
+    phrase = _phrase(subject)
+    conjoined = {t.i for c in subject.children if c.dep_ in ("conj", "cc") for t in c.subtree}
+    phrase = subject.doc[phrase.start : min([phrase.end, *conjoined])] if conjoined else phrase
+    if any(t.ent_type_ in ("PERCENT", "CARDINAL", "QUANTITY", "MONEY") or t.like_num for t in phrase):
+        return None  # "42 per cent of parents", "two in five voters": a survey, not a party
+    entity = _entity_of(subject) or next((_clean(e.text) for e in phrase.ents if e.label_ in PARTY_LABELS), None)
+    if entity:
+        is_person = any(e.label_ == "PERSON" for e in phrase.ents) or subject.ent_type_ == "PERSON"
+        return canonical(entity), is_person
+    if subject.pos_ == "PROPN" and not subject.ent_type_:  # a name the entity recogniser did not label
+        name = [t for t in phrase if t.pos_ == "PROPN" or (t.dep_ == "compound" and t.head.pos_ == "PROPN")]
+        if name:
+            return canonical(_clean(" ".join(t.text for t in name))), False
+    lemma = subject.lemma_.lower()
+    words = {t.lower_ for t in phrase}
+    plural_parties = subject.tag_ == "NNS" and lemma in {"side", "country", "nation", "leader", "minister", "party"}
+    if (words & GROUPS and (lemma in GROUPS or "both" in words)) or plural_parties:
+        if context.pair:
+            return context.pair, False
+        return (_bare(phrase), False) if plural_parties else None
+    if lemma in PEOPLE_AT_LARGE or lemma not in INSTITUTIONS | GENERIC_ORGS:
+        return None
+    if not any(t.pos_ == "PROPN" for t in phrase) and lemma in GENERIC_ORGS and (context.acting_org or context.org):
+        return (context.acting_org or context.org or ""), False  # "the company": the one acting, else named, last
+    if not any(t.pos_ == "PROPN" for t in phrase):  # "the authority": the one named earlier
+        earlier = next((n for n in reversed(context.names) if lemma in n.lower().split()), None)
+        if earlier:
+            return canonical(earlier), False
+    return canonical(_bare(phrase)), False
+
+
+def _negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children)
+
+
+def _refused(verb: Token) -> bool:
+    """Under "refused to", "declined to", "failed to", "is yet to"?"""
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_ in {"refuse", "decline", "fail", "reject", "deny", "hesitate"}
+
+
+def _action_tokens(head: Token, stop: set[int]) -> list[Token]:
+    """The verb phrase of `head`: its subtree without joined clauses (other commitments), conditions and
+    the subject."""
+    excluded: set[int] = set(stop)
+    for child in head.children:
+        if child.dep_ in ("conj", "cc", "nsubj", "nsubjpass", "mark", "punct") or (
+            child.dep_ == "advcl" and any(m.lower_ in CONDITION_MARKS for m in child.children if m.dep_ == "mark")
+        ):
+            excluded.update(t.i for t in child.subtree)
+        if child.dep_ == "aux" and child.lower_ in FUTURE | {"to", "would", "'d"}:
+            excluded.add(child.i)
+    return [t for t in head.subtree if t.i not in excluded and (t.i >= head.i or t.dep_ in ("neg", "prt"))]
+
+
+def _text(tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    tokens = sorted(tokens, key=lambda t: t.i)
+    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "cc"):
+        tokens.pop()
+    cut = len(tokens) > MAX_ACTION_WORDS
+    tokens = tokens[:MAX_ACTION_WORDS]
+    text = ""
+    for n, token in enumerate(tokens):
+        text += token.text
+        if n + 1 < len(tokens):
+            text += token.whitespace_ if tokens[n + 1].i == token.i + 1 else " "
+    return _clean(text) + ("…" if cut else "")
+
+
+def _deadline(head: Token, reference: date | None) -> tuple[str | None, date | None]:
+    """A date attached to this clause, as worded ("by March 2027") and resolved."""
+    doc = head.doc
+    joined = {t.i for c in head.children if c.dep_ == "conj" for t in c.subtree}
+    clause = {t.i for t in head.subtree} - joined
+    unresolved: str | None = None
+    for ent in doc.ents:
+        if ent.label_ != "DATE" or ent.start not in clause:
+            continue
+        if ent.root.head.i == head.i and ent.root.dep_ in ("npadvmod", "tmod") and head.lemma_ in REPORTING:
+            continue  # "said on Monday": when it was said
+        prep = ent.root.head if ent.root.dep_ == "pobj" else None
+        worded = f"{prep.text} {ent.text}" if prep is not None and prep.lower_ in DEADLINE_PREPS else ent.text
+        due = resolve_deadline(worded, reference) or resolve_deadline(ent.text, reference)
+        if due is None:
+            if prep is not None and prep.lower_ in DEADLINE_PREPS:
+                unresolved = unresolved or _clean(worded)
+            continue
+        if reference is not None and due < reference:
+            continue  # a date already past is when something happened, not a deadline
+        return _clean(worded), due
+    return unresolved, None
+
+
+def _party(token: Token) -> str | None:
+    entity = _entity_of(token)
+    if entity:
+        return canonical(entity)
+    if token.lower_ in ("other", "another") and token.head.lower_ in ("each", "one"):
+        return "each other"
+    if token.lemma_.lower() in INSTITUTIONS:
+        return canonical(_bare(_phrase(token)))
+    return None
+
+
+def _counterparty(verbs: list[Token], actor: str) -> str | None:
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ == "dative":
+                target = next((c for c in child.children if c.dep_ == "pobj"), child)
+                named = _party(target)
+                if named and named != actor:
+                    return named
+            if child.dep_ == "prep" and child.lower_ in ("to", "with", "for"):
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                named = _party(pobj) if pobj is not None else None
+                if named and named != actor:
+                    return named
+        for child in verb.children:
+            if child.dep_ == "dobj" and child.lemma_.lower() in DEAL_NOUNS | COMMITMENT_NOUNS:
+                found = _counterparty([child], actor)
+                if found:
+                    return found
+    return None
+
+
+def _condition(verbs: list[Token]) -> str | None:
+    for verb in verbs:
+        for child in verb.children:
+            marks = [m for m in child.children if m.dep_ == "mark" and m.lower_ in CONDITION_MARKS]
+            if child.dep_ == "advcl" and marks:
+                return _clean(child.doc[min(t.i for t in child.subtree) : max(t.i for t in child.subtree) + 1].text)
+            if child.dep_ == "prep" and child.lower_ == "until":
+                return _clean(child.doc[child.i : max(t.i for t in child.subtree) + 1].text)
+    return None
+
+
+def _reporter(verb: Token) -> Token | None:
+    """The subject of the reporting verb a clause hangs from ("X said it would ..."), if any."""
+    head = verb
+    while head.dep_ in ("conj", "xcomp"):
+        head = head.head
+    if head.dep_ == "ccomp" and head.head.lemma_ in REPORTING:
+        return _subject(head.head)
+    return None
+
+
+def _future(verb: Token) -> str | None:
+    """ "will"/"shall" (or "would" under a reporting verb) on `verb` or the verb it is joined to."""
+    for candidate in (verb, verb.head if verb.dep_ == "conj" else verb):
+        for child in candidate.children:
+            if child.dep_ == "aux" and child.lower_ in FUTURE:
+                return "will"
+            if child.dep_ == "aux" and child.lower_ in ("would", "'d") and _reporter(candidate) is not None:
+                return "would"
+    return None
+
+
+def _with_joined(heads: list[Token]) -> list[Token]:
+    """The heads and the verbs joined to them by "and" that share their subject (two undertakings)."""
+    result = list(heads)
+    for head in heads:
+        result += [
+            c
+            for c in head.children
+            if c.dep_ == "conj" and c.pos_ == "VERB" and c not in result and c.lemma_.lower() not in COMMITTING
+        ]
+    return result
+
+
+def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | None:
+    """The verb's subject and the actor it names. A subject inherited through "and" from a reported clause
+    is the reporter's ("pledged that construction would begin ... and promised to publish": the mayor's)."""
+    subject = _subject(verb)
+    if subject is None:
+        return None
+    resolved = resolve_actor(subject, _reporter(verb), context)
+    if resolved is not None:
+        return subject, resolved
+    inherited = not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)
+    if inherited and subject.head.dep_ == "ccomp" and subject.head.head != subject.head:
+        return _actor(subject.head.head, context)
+    return None
+
+
+def _action(verb: Token, head: Token, subject: Token, others: set[int]) -> str:
+    """The undertaking, short: the complement's verb phrase, the pledged thing, or the pledged clause."""
+    if head == verb:
+        nouns = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in COMMITMENT_NOUNS | DEAL_NOUNS]
+        for noun in nouns:  # "reaffirmed their commitment to X", "signed a deal to build Y"
+            inner = [c for c in noun.children if (c.dep_ == "prep" and c.lower_ == "to") or c.dep_ in ("acl", "relcl")]
+            if inner:
+                tokens = [t for c in inner for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)]
+                return _text([t for t in tokens if (t.i not in others and t.dep_ != "aux") or t.lower_ != "to"])
+        text = _text(_action_tokens(head, {t.i for t in subject.subtree} | others))
+        lemma = head.lemma_.lower()
+        if lemma in COMMITTING and text.lower().startswith(head.lower_):  # "pledging support" -> "pledge support"
+            text = lemma + text[len(head.text) :]
+        return text
+    if head.dep_ == "prep":  # "committed to reducing emissions"
+        return _text([t for t in head.subtree if t.i != head.i and t.i not in others])
+    own = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if head.dep_ == "ccomp" and own is not None and own.pos_ != "PRON":  # "pledged that construction would begin"
+        joined = {t.i for c in head.children if c.dep_ in ("conj", "cc") for t in c.subtree}
+        clause = [t for t in head.subtree if t.i not in others | joined and not (t.dep_ == "mark" and t.head == head)]
+        return _text(clause)
+    dobj = [c for c in verb.children if c.dep_ == "dobj" and c.i < head.i] if head.head == verb else []
+    if head.dep_ == "conj":
+        return _text(_action_tokens(head, {t.i for t in subject.subtree} | others))
+    pledged = [t for d in dobj for t in d.subtree]
+    phrase = _text(_action_tokens(head, others))
+    if not dobj:
+        return phrase
+    return (
+        f"{verb.lemma_.lower()} {_text(pledged)} to {phrase}" if phrase else f"{verb.lemma_.lower()} {_text(pledged)}"
+    )
+
+
+def commitments_in(sentence: Sentence, context: Context, reference: date | None) -> list[Commitment]:
+    """Every commitment the sentence states (none for most sentences)."""
+    found: list[tuple[Token, list[Token]]] = []  # (the committing verb, the heads of what is undertaken)
+    claimed: set[int] = set()
+    for token in sentence.span:
+        if token.i in claimed or token.pos_ not in ("VERB", "AUX", "ADJ") or _refused(token):
+            continue
+        lemma = token.lemma_.lower()
+        if _negated(token) and (lemma in COMMITTING or not _future(token)):
+            continue  # "did not pledge": no undertaking; "will not release funds until ...": one
+        heads: list[Token] = []
+        if lemma in COMMITTING or token.lower_ == "committed":
+            complements = [c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")]
+            if lemma == "commit" or token.lower_ == "committed":
+                complements += [p for p in token.children if p.dep_ == "prep" and p.lower_ == "to"]
+            that_clause = any(
+                c.dep_ == "ccomp" and any(m.lower_ in ("that", "whether") for m in c.children) for c in complements
+            )
+            if lemma in NEEDS_COMPLEMENT and (that_clause or not complements):
+                if not any(c.dep_ == "dobj" and c.lemma_.lower() in DEAL_NOUNS for c in token.children):
+                    continue  # "agreed that ...": a view, not an undertaking
+                complements = []
+            heads = _with_joined(complements) if complements else [token]
+        elif lemma in ("sign", "make", "reaffirm", "renew", "reiterate", "give"):
+            nouns = [
+                c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in DEAL_NOUNS | COMMITMENT_NOUNS
+            ]
+            if nouns and (lemma in ("sign", "reaffirm", "renew") or nouns[0].lemma_.lower() in COMMITMENT_NOUNS):
+                heads = [token]
+        elif token.pos_ == "VERB" and lemma not in NOT_AGENTIVE | APPEARANCES and _future(token):
+            if token.dep_ == "xcomp" or any(c.dep_ == "auxpass" for c in token.children):
+                continue
+            heads = _with_joined([token])
+        if heads:
+            found.append((token, heads))
+            claimed.update(h.i for h in heads)
+    commitments: list[Commitment] = []
+    for verb, heads in found:
+        named = _actor(verb, context)
+        if named is None:
+            continue
+        subject, (actor, is_person) = named
+        context.remember(actor, is_person)
+        for head in heads:
+            if head != verb and head.lemma_.lower() in APPEARANCES and verb.lemma_.lower() not in PROMISING:
+                continue  # "plans to attend the summit": an appearance; "vowed to meet again" is a pledge
+            others = {t.i for h in heads if h != head and h.i > head.i for t in h.subtree}
+            action = _action(verb, head, subject, others)
+            if not action:
+                continue
+            if _negated(head) and not action.lower().startswith(("not ", "never ")):
+                action = f"not {action}"
+            deadline, due = _deadline(head, reference)
+            commitments.append(
+                Commitment(
+                    actor=actor,
+                    action=action,
+                    counterparty=_counterparty([verb, head], actor),
+                    deadline=deadline,
+                    due=due,
+                    condition=_condition([head, verb]),
+                    evidence=[Evidence(quote=sentence.text, start=sentence.start, end=sentence.end)],
+                    grounded=True,
+                )
+            )
+    return commitments

@@ -15,7 +15,9 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 
 from briefer.models import Article, ArticleBrief, Attribution, Commitment, Evidence, Fact, Implication, Usage
-from briefer.nlp import Sentence, sentences
+from briefer.nlp import Sentence, parse
+from briefer.sentences import Sentence as Sentence_
+from briefer.sentences import split_sentences
 
 SUMMARY_SENTENCES = 3
 SUMMARY_MAX_WORDS = 90
@@ -69,8 +71,15 @@ def clean_sentence(text: str) -> str:
     return _OUTLET_PREFIX.sub("", text, count=1).strip()
 
 
+_MONTHS_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow".split()
+)
+
+
 def _fact_score(sentence: Sentence, total: int) -> float:
-    """Salience: names, numbers and dates, and the lead's position. Zero for what must never be a fact."""
+    """Salience from parts of speech: names, numbers and dates, and the lead's position. Zero for what must
+    never be a fact."""
     span = sentence.span
     words = [t for t in span if not t.is_punct and not t.is_space]
     if len(words) < 6 or sentence.text.endswith("?") or _FURNITURE.search(sentence.text):
@@ -78,14 +87,13 @@ def _fact_score(sentence: Sentence, total: int) -> float:
     if not any(t.pos_ in ("VERB", "AUX") for t in span):
         return 0.0  # a fragment: a caption, a heading, a byline
     first = words[0]
-    if first.lower_ in DEMONSTRATIVES and first.dep_ in ("nsubj", "nsubjpass", "det"):
+    if first.lower_ in DEMONSTRATIVES and first.pos_ in ("DET", "PRON"):
         return 0.0  # "This pledge was made ...": meaningless without the sentence before
-    ents = list(span.ents)
-    names = {e.text for e in ents if e.label_ in NAME_LABELS}
-    numbers = [e for e in ents if e.label_ in NUMBER_LABELS]
-    score = 1.5 * min(len(names), 4) + 1.0 * min(len(numbers), 3)
-    score += 1.0 if any(e.label_ in TIME_LABELS for e in ents) else 0.0
-    score += 0.5 if any(t.lemma_ in ("say", "tell", "report", "announce") for t in span) else 0.0
+    names = {t.text for t in words[1:] if t.pos_ == "PROPN"}
+    numbers = [t for t in words if t.pos_ == "NUM" or t.like_num]
+    dated = any(t.lower_ in _MONTHS_DAYS or (t.shape_ == "dddd" and t.text[:2] in ("19", "20")) for t in words)
+    score = 1.5 * min(len(names), 4) + 1.0 * min(len(numbers), 3) + (1.0 if dated else 0.0)
+    score += 0.5 if any(t.lower_ in ("said", "says", "told", "reported", "announced") for t in words) else 0.0
     score += 2.0 * (1 - sentence.index / max(total, 1))  # earlier sentences carry the news
     if len(words) > 60:
         score -= 2.0
@@ -102,7 +110,7 @@ def _forward(sentence: Sentence) -> str | None:
     return None
 
 
-def summarise(found: list[Sentence]) -> str:
+def summarise(found: list[Sentence_]) -> str:
     """The lead: the first sentences, up to SUMMARY_SENTENCES or SUMMARY_MAX_WORDS."""
     chosen: list[str] = []
     words = 0
@@ -120,11 +128,68 @@ def summarise(found: list[Sentence]) -> str:
     return " ".join(chosen)
 
 
+_WORDS = re.compile(r"[\w']+")
+LEAD = 3  # sentences always parsed: the lead names the parties later sentences refer to
+
+
+def _quick_salience(text: str, index: int, total: int) -> float:
+    """Names and figures counted without a parse, to choose the fact candidates worth parsing."""
+    words = text.split()
+    names = sum(1 for w in words[1:] if w[:1].isupper())
+    figures = sum(1 for w in words if any(ch.isdigit() for ch in w))
+    return min(names, 6) + min(figures, 3) + 2.0 * (1 - index / max(total, 1)) if len(words) >= 6 else 0.0
+
+
+def _worth_parsing(found: list[Sentence_]) -> list[Sentence_]:
+    """The sentences whose parse can find a commitment (the lead too, for the parties later sentences refer
+    to). The others are only split; the likeliest facts among them are tagged."""
+    from briefer.pledges import worth_parsing
+
+    chosen = {s.index for s in found[:LEAD]}
+    chosen.update(s.index for s in found if worth_parsing(_WORDS.findall(s.text.lower())))
+    return [s for s in found if s.index in chosen]
+
+
+def _fact_candidates(found: list[Sentence_], total: int, parsed: set[int]) -> list[Sentence_]:
+    """The likeliest facts not parsed already, to be tagged (not parsed) and weighed."""
+    ranked = sorted((s for s in found if s.index not in parsed), key=lambda s: -_quick_salience(s.text, s.index, total))
+    return sorted(ranked[: MAX_FACTS + 2], key=lambda s: s.index)
+
+
 def extract_offline(article: Article) -> ArticleBrief:
     """The whole offline extraction of one article; deterministic."""
+    return extract_offline_many([article])[0]
+
+
+def extract_offline_many(articles: list[Article]) -> list[ArticleBrief]:
+    """Several articles at once: their chosen sentences go through spaCy in one batch (the network's matrix
+    work is cheaper per sentence in large batches). The same briefs as one at a time."""
+    splits = [split_sentences(a.text) for a in articles]
+    chosen = [_worth_parsing(split) for split in splits]
+    parsed = _regroup(parse([_row(s) for group in chosen for s in group]), [len(g) for g in chosen])
+    candidates = [
+        _fact_candidates(split, len(split), {s.index for s in found})
+        for split, found in zip(splits, parsed, strict=True)
+    ]
+    tagged = _regroup(parse([_row(s) for group in candidates for s in group], full=False), [len(g) for g in candidates])
+    return [_brief(*parts) for parts in zip(articles, splits, parsed, tagged, strict=True)]
+
+
+def _row(s: Sentence_) -> tuple[str, int, int, int]:
+    return s.text, s.start, s.end, s.index
+
+
+def _regroup(flat: list[Sentence], sizes: list[int]) -> list[list[Sentence]]:
+    groups, at = [], 0
+    for size in sizes:
+        groups.append(flat[at : at + size])
+        at += size
+    return groups
+
+
+def _brief(article: Article, split: list[Sentence_], found: list[Sentence], tagged: list[Sentence]) -> ArticleBrief:
     from briefer.pledges import Context, commitments_in
 
-    found = sentences(article.text)
     reference = article.published.date() if article.published else None
     context = Context()
     commitments: list[Commitment] = []
@@ -154,8 +219,9 @@ def extract_offline(article: Article) -> ArticleBrief:
             )
             used.add(s.index)
 
-    scores = {s.index: _fact_score(s, len(found)) for s in found}
-    ranked = sorted((s for s in found if s.index not in used and scores[s.index] > 0), key=lambda s: -scores[s.index])
+    weighed = [s for s in [*found, *tagged] if s.index not in used]
+    scores = {s.index: _fact_score(s, len(split)) for s in weighed}
+    ranked = sorted((s for s in weighed if scores[s.index] > 0), key=lambda s: (-scores[s.index], s.index))
     chosen = sorted(ranked[:MAX_FACTS], key=lambda s: s.index)
     facts = [
         Fact(
@@ -168,7 +234,7 @@ def extract_offline(article: Article) -> ArticleBrief:
     ]
     return ArticleBrief.of(
         article,
-        summary=summarise(found) or clean_sentence(article.text[:300]),
+        summary=summarise(split) or clean_sentence(article.text[:300]),
         facts=facts,
         commitments=commitments,
         implications=implications,
@@ -179,12 +245,15 @@ class OfflineExtractor:
     """The extractor used with no model configured (provider "offline").
 
     Extraction is CPU-bound. With `processes` > 1 a process pool takes over from the `pool_from`-th
-    article on (below that a pool costs more to start than it saves); before that, and with no pool,
-    it runs in the calling thread.
+    article on (below that a pool costs more to start than it saves); articles then go to it in batches
+    of up to BATCH (or whatever has arrived within BATCH_WAIT seconds), so spaCy works on many sentences at
+    once. Before that, and with no pool, it runs in the calling thread.
     """
 
     provider = "offline"
     model = None
+    BATCH = 8
+    BATCH_WAIT = 0.02
 
     def __init__(self, processes: int = 0, pool_from: int = 1) -> None:
         self.usage = Usage()
@@ -192,6 +261,8 @@ class OfflineExtractor:
         self.pool_from = pool_from
         self._requested = 0
         self._pool: ProcessPoolExecutor | None = None
+        self._waiting: list[tuple[Article, asyncio.Future[ArticleBrief]]] = []
+        self._timer: asyncio.TimerHandle | None = None
 
     def spent(self) -> float:
         return 0.0
@@ -202,8 +273,39 @@ class OfflineExtractor:
             self._pool = ProcessPoolExecutor(self.processes)
         if self._pool is None:
             return extract_offline(article)
-        return await asyncio.get_running_loop().run_in_executor(self._pool, extract_offline, article)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[ArticleBrief] = loop.create_future()
+        self._waiting.append((article, future))
+        if len(self._waiting) >= self.BATCH:
+            self._flush()
+        elif self._timer is None:
+            self._timer = loop.call_later(self.BATCH_WAIT, self._flush)
+        return await future
+
+    def _flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._waiting = self._waiting, []
+        if not batch or self._pool is None:
+            return
+        done = asyncio.wrap_future(self._pool.submit(extract_offline_many, [a for a, _ in batch]))
+
+        def hand_out(result: asyncio.Future[list[ArticleBrief]]) -> None:
+            for n, (_, waiting) in enumerate(batch):
+                if waiting.done():
+                    continue
+                if result.cancelled():
+                    waiting.cancel()
+                elif (error := result.exception()) is not None:
+                    waiting.set_exception(error)
+                else:
+                    waiting.set_result(result.result()[n])
+
+        done.add_done_callback(hand_out)
 
     async def aclose(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)

@@ -38,6 +38,7 @@ from briefer.sources.dedupe import Deduper
 from briefer.sources.web import FetchSettings
 
 DEFAULT_TITLE = "Briefing"
+OFFLINE_IN_FLIGHT = 64
 
 
 def _ignore(*_: object) -> None:
@@ -200,7 +201,8 @@ async def extract_streaming(
     started: dict[int, asyncio.Task[ArticleBrief | Failure]] = {}
     read_failures: list[Failure] = []
     too_old = 0
-    slots = asyncio.Semaphore(settings.concurrency)
+    # The model: requests in flight. Offline: articles queued for the process pool, which batches them.
+    slots = asyncio.Semaphore(settings.concurrency if isinstance(extractor, ModelExtractor) else OFFLINE_IN_FLIGHT)
 
     async def one(article: Article) -> ArticleBrief | Failure:
         try:

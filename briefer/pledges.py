@@ -70,6 +70,30 @@ PARTY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 MAX_ACTION_WORDS = 16
 
 
+def _forms(lemma: str) -> set[str]:
+    """A word's regular inflections: pledge -> pledges, pledged, pledging; commit -> committed, committing."""
+    base = lemma[:-1] if lemma.endswith("e") else lemma
+    double = lemma + lemma[-1] if lemma.endswith(("it", "an", "ot")) else lemma
+    return {lemma, lemma + "s", base + "ed", base + "ing", double + "ed", double + "ing", lemma + "es"}
+
+
+# Every form of the lexicon above, to pick out the sentences worth parsing: a sentence with none of them
+# cannot state a commitment (the parse still decides for the others).
+_FORMS = frozenset(
+    form
+    for lemma in COMMITTING | PROMISING | COMMITMENT_NOUNS | DEAL_NOUNS | {"sign", "reaffirm", "renew", "reiterate"}
+    for form in _forms(lemma)
+) - {"according"} | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken"}
+_REPORTED = frozenset({"said", "says", "say", "told", "tells", "announced", "added", "confirmed", "stated", "insisted"})
+
+
+def worth_parsing(words: list[str]) -> bool:
+    """Could a sentence with these (lower-case) words state a commitment? Cheap: no parse needed. "Would"
+    counts only beside a reporting verb ("said it would"), the only place it commits."""
+    present = set(words)
+    return bool(present & _FORMS) or ("would" in present and bool(present & _REPORTED))
+
+
 @dataclass
 class Context:
     """The parties an article has named so far, to resolve "it", "he", "they", "the authority", "both sides"."""

@@ -254,6 +254,7 @@ class OfflineExtractor:
     model = None
     BATCH = 8
     BATCH_WAIT = 0.02
+    ALONE = 100_000  # characters: longer articles are extracted on their own
 
     def __init__(self, processes: int = 0, pool_from: int = 1) -> None:
         self.usage = Usage()
@@ -275,6 +276,9 @@ class OfflineExtractor:
             return extract_offline(article)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[ArticleBrief] = loop.create_future()
+        if len(article.text) > self.ALONE:  # a book-length text goes alone: it holds no other article up
+            self._submit([(article, future)])
+            return await future
         self._waiting.append((article, future))
         if len(self._waiting) >= self.BATCH:
             self._flush()
@@ -287,6 +291,9 @@ class OfflineExtractor:
             self._timer.cancel()
             self._timer = None
         batch, self._waiting = self._waiting, []
+        self._submit(batch)
+
+    def _submit(self, batch: list[tuple[Article, asyncio.Future[ArticleBrief]]]) -> None:
         if not batch or self._pool is None:
             return
         done = asyncio.wrap_future(self._pool.submit(extract_offline_many, [a for a, _ in batch]))

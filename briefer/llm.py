@@ -210,10 +210,10 @@ class LLM:
     async def choose_model(self) -> str:
         """The model to use: the one named in the settings, else the only one the server lists (GET /models).
         A UsageError lists what the server offers when it offers several, or none."""
-        import openai
-
         if self.settings.model is not None:
             return self.settings.model
+        import openai
+
         try:
             listed = [m.id async for m in self.client.models.list()]
         except openai.NotFoundError:

@@ -9,13 +9,16 @@ that carry only a teaser are completed from their link unless `follow` is off. T
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 from collections import deque
-from collections.abc import AsyncGenerator, Iterable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from briefer.dates import parse_since
 from briefer.errors import UsageError
@@ -62,6 +65,7 @@ def read_sources_file(path: Path) -> list[str]:
 
 
 Item = Article | Failure
+T = TypeVar("T")
 # Reads that may run ahead of the one the consumer waits for: the bound between reading and extracting.
 LOOKAHEAD = 32
 
@@ -70,10 +74,16 @@ class _Reader:
     """Reads sources concurrently; owns the HTTP client and its concurrency limit. Files are read and parsed
     in worker threads, so that a run's model requests go on while the next pages are parsed."""
 
-    def __init__(self, client: httpx.AsyncClient, options: IngestOptions) -> None:
+    def __init__(self, client: httpx.AsyncClient, options: IngestOptions, worker: ThreadPoolExecutor) -> None:
         self.client = client
         self.options = options
         self.limit = asyncio.Semaphore(options.fetch.concurrency)
+        # One worker thread reads and parses, in the order sources are named: parsing is CPU-bound, so more
+        # threads would only interleave the pages and make the first one later.
+        self.worker = worker
+
+    async def _off_loop(self, call: Callable[..., T], *args: object) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.worker, functools.partial(call, *args))
 
     def units(self, sources: Iterable[str]) -> Iterator[str | Failure]:
         """The sources with directories expanded into their article files (name order)."""
@@ -102,7 +112,7 @@ class _Reader:
             if self.options.stdin is None:
                 return [Failure(source="-", error="standard input is not available")]
             data = self.options.stdin.read(MAX_BYTES + 1)
-            return await asyncio.to_thread(self.content, data, unit, ".txt")
+            return await self._off_loop(self.content, data, unit, ".txt")
         if "://" in unit and not is_url(unit):
             return [Failure(source=unit, error="only http and https URLs can be fetched")]
         if is_url(unit):
@@ -113,8 +123,8 @@ class _Reader:
                 return [Failure(source=unit, error=str(e))]
             if looks_like_feed(fetched.content, fetched.content_type):
                 return self.feed(fetched.content, unit, fetched.content_type)
-            return await asyncio.to_thread(self.fetched, fetched, unit)
-        loaded = await asyncio.to_thread(self.path, unit)
+            return await self._off_loop(self.fetched, fetched, unit)
+        loaded = await self._off_loop(self.path, unit)
         if isinstance(loaded, tuple):
             return self.feed(loaded[0], unit, "")
         return loaded
@@ -182,7 +192,7 @@ class _Reader:
                 fetched = await fetch(self.client, teaser.url, self.options.fetch)
         except FetchError:
             return teaser
-        page = await asyncio.to_thread(
+        page = await self._off_loop(
             extract_page, decode_html(fetched.content, fetched.charset), fetched.url, teaser.url
         )
         if not isinstance(page, Article) or len(page.text) <= len(teaser.text):
@@ -220,8 +230,17 @@ async def stream(sources: Iterable[str], options: IngestOptions | None = None) -
     pulling (its extraction slots are full) stops the reading too: memory stays bounded.
     """
     options = options or IngestOptions()
+    with ThreadPoolExecutor(1, thread_name_prefix="briefer-read") as worker:
+        async with aclosing(_stream(sources, options, worker)) as items:
+            async for item in items:
+                yield item
+
+
+async def _stream(
+    sources: Iterable[str], options: IngestOptions, worker: ThreadPoolExecutor
+) -> AsyncGenerator[Item, None]:
     async with make_client(options.fetch) as client:
-        reader = _Reader(client, options)
+        reader = _Reader(client, options, worker)
         units = reader.units(sources)
         running: deque[asyncio.Task[list[Item | asyncio.Task[Article]]]] = deque()
         try:

@@ -54,7 +54,8 @@ class LabelledCommitment(BaseModel):
 
 
 class LabelledArticle(BaseModel):
-    """One line of a labelled set: an article (inline, a file, a JSON pointer into a file, or a URL) and its labels."""
+    """One line of a labelled set: an article (inline `text`, a file `path`, with `pointer` into a JSON file,
+    or else fetched from `url`; a `url` beside a text is its address) and its labels."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -73,8 +74,10 @@ class LabelledArticle(BaseModel):
 
     @model_validator(mode="after")
     def _one_text(self) -> LabelledArticle:
-        if sum(x is not None for x in (self.text, self.path, self.url)) != 1:
-            raise ValueError("give exactly one of text, path or url")
+        if self.text is not None and self.path is not None:
+            raise ValueError("give text or path, not both")
+        if self.text is None and self.path is None and self.url is None:
+            raise ValueError("give the article: text, path or url")
         if self.pointer is not None and self.path is None:
             raise ValueError("pointer goes with path")
         return self

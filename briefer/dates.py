@@ -59,6 +59,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"\b(?:by\s+)?the\s+end\s+of\s+(?:the\s+|this\s+)?(?P<unit>year|month|week|decade)\b", re.I),
     ),
     ("end_of_year", re.compile(rf"\b(?:by\s+)?(?:the\s+)?end\s+of\s+(?P<y>{_YEAR})\b", re.I)),
+    ("end_of_next", re.compile(r"\bend\s+of\s+next\s+(?P<unit>year|month)\b", re.I)),
+    (
+        "half",
+        re.compile(rf"\b(?P<which>first|second)\s+half\s+of\s+(?:(?P<y>{_YEAR})|(?P<rel>this|next)\s+year)\b", re.I),
+    ),
     (
         "month_year",
         re.compile(
@@ -81,8 +86,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("tomorrow", re.compile(r"\btomorrow\b", re.I)),
     (
         "year",
-        re.compile(rf"\b(?:by|in|until|before|from)\s+(?:early\s+|mid-?|late\s+)?(?P<y>{_YEAR})\b", re.I),
+        re.compile(
+            rf"\b(?:by|in|until|before|from|through|till|to)\s+(?:early\s+|mid-?|late\s+)?(?P<y>{_YEAR})\b", re.I
+        ),
     ),
+    ("bare_year", re.compile(rf"^\s*(?:the\s+)?(?P<y>{_YEAR})(?:\s+season)?\s*$", re.I)),
 ]
 
 
@@ -139,6 +147,13 @@ def resolve_deadline(text: str | None, reference: date | None) -> date | None:
             return _future(_safe_date(base_year, _month(g["mon"]), int(g["d"])), reference, year is not None)
         if kind == "end_of_year" and year:
             return date(year, 12, 31)
+        if kind == "half":
+            base = year or ((reference.year + (g["rel"].lower() == "next")) if reference and g["rel"] else None)
+            if base is None:
+                continue
+            return date(base, 6, 30) if g["which"].lower() == "first" else date(base, 12, 31)
+        if kind == "bare_year" and year:
+            return date(year, 12, 31)
         if kind == "month_year":
             base_year = year or (reference.year if reference else None)
             if base_year is None:
@@ -150,6 +165,11 @@ def resolve_deadline(text: str | None, reference: date | None) -> date | None:
             return date(year, 12, 31)
         if reference is None:
             continue
+        if kind == "end_of_next":
+            if g["unit"].lower() == "year":
+                return date(reference.year + 1, 12, 31)
+            nxt = reference + relativedelta(months=1)
+            return date(nxt.year, nxt.month, calendar.monthrange(nxt.year, nxt.month)[1])
         if kind == "end_of":
             unit = g["unit"].lower()
             if unit == "year":

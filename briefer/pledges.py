@@ -32,6 +32,13 @@ COMMITTING = frozenset(
 )
 PROMISING = frozenset("pledge promise vow commit agree guarantee swear undertake".split())
 NEEDS_COMPLEMENT = frozenset("agree plan intend aim decide vote offer resolve".split())  # "agreed that" is not one
+PREDICTING = frozenset(
+    "predict expect forecast speculate claim believe think suggest estimate warn fear hope report suspect guess "
+    "assume doubt wonder argue".split()
+)
+HEDGES = frozenset({"likely", "probably", "possibly", "perhaps", "maybe", "reportedly", "allegedly"})
+HYPOTHETICAL_AUX = frozenset({"could", "may", "might", "should", "must"})
+QUESTION_MARKS = frozenset({"whether", "if"})
 REPORTING = frozenset("say announce confirm state tell insist add reiterate declare pledge promise vow".split())
 COMMITMENT_NOUNS = frozenset(
     "commitment pledge promise vow guarantee undertaking determination intent intention resolve readiness".split()
@@ -39,7 +46,7 @@ COMMITMENT_NOUNS = frozenset(
 DEAL_NOUNS = frozenset("agreement deal treaty pact contract accord memorandum declaration".split())
 FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 NOT_AGENTIVE = frozenset(
-    "be have become remain seem appear face need cost take see get happen go come last depend mean lead "
+    "be have become remain seem appear face need cost see get happen go come last depend mean lead "
     "result rise fall grow drop hit affect suffer feel look sound prove".split()
 )
 APPEARANCES = frozenset(
@@ -53,7 +60,8 @@ INSTITUTIONS = frozenset(
     leader operator school university hospital charity organisation organization regulator side country
     nation federation league airline carmaker retailer lender insurer manufacturer developer owner prosecutor
     prosecutors governor premier chancellor king queen prince secretary ministers leaders officials
-    management trust foundation institute service network provider utility body""".split()
+    management trust foundation institute service network provider utility body lawmaker lawmakers legislator
+    senator congressman congresswoman legislature""".split()
 )
 PEOPLE_AT_LARGE = frozenset(
     "people parents voters residents fans analysts experts critics observers respondents consumers "
@@ -64,7 +72,13 @@ GENERIC_ORGS = frozenset(
     "team business giant chain startup".split()
 )
 GROUPS = frozenset({"both", "sides", "two", "countries", "nations", "leaders", "ministers", "parties"})
-DEADLINE_PREPS = frozenset({"by", "before", "until", "within", "in", "from", "no"})
+DEADLINE_PREPS = frozenset({"by", "before", "until", "within", "in", "from", "no", "through", "till", "during"})
+HUMANS = frozenset(
+    """employee shareholder investor staff migrant refugee patient student teacher farmer astronomer scientist
+    member family community user creditor victim citizen taxpayer owner worker resident customer people parent
+    child veteran fan player doctor nurse""".split()
+)
+GIVING = frozenset("provide give offer pay lend send supply grant sell award hand".split())
 CONDITION_MARKS = frozenset({"if", "unless", "until", "once", "provided", "when"})
 PARTY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 MAX_ACTION_WORDS = 16
@@ -104,6 +118,7 @@ class Context:
     acting_org: str | None = None  # the organisation that last undertook something
     pair: str | None = None
     names: list[str] = field(default_factory=list)  # parties named so far, latest last
+    resolving: bool = True  # whether "it", "he", "they" may be resolved from earlier sentences
 
     def learn(self, sentence: Span) -> None:
         for ent in sentence.ents:
@@ -203,8 +218,10 @@ def resolve_actor(subject: Token, reporter: Token | None, context: Context) -> t
 def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tuple[str, bool] | None:
     word = subject.lower_
     if word in ("it", "they", "he", "she", "we", "i"):
-        if reporter is not None and reporter != subject:
+        if reporter is not None and reporter != subject and reporter.i < subject.i:
             return resolve_actor(reporter, None, context)
+        if word in ("we", "i") or not context.resolving:
+            return None  # "we" is the speaker's side only when the speaker is named first
         if word in ("he", "she"):
             return (context.person, True) if context.person else None
         if word == "it":
@@ -216,7 +233,9 @@ def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tu
     phrase = subject.doc[phrase.start : min([phrase.end, *conjoined])] if conjoined else phrase
     if any(t.ent_type_ in ("PERCENT", "CARDINAL", "QUANTITY", "MONEY") or t.like_num for t in phrase):
         return None  # "42 per cent of parents", "two in five voters": a survey, not a party
-    entity = _entity_of(subject) or next((_clean(e.text) for e in phrase.ents if e.label_ in PARTY_LABELS), None)
+    entity = _entity_of(subject)  # the subject must be the party itself, not "Pochettino's sacking"
+    if entity is None and subject.pos_ == "PROPN":
+        entity = next((_clean(e.text) for e in phrase.ents if e.label_ in PARTY_LABELS), None)
     if entity:
         is_person = any(e.label_ == "PERSON" for e in phrase.ents) or subject.ent_type_ == "PERSON"
         return canonical(entity), is_person
@@ -307,12 +326,13 @@ def _deadline(head: Token, reference: date | None) -> tuple[str | None, date | N
 
 
 def _party(token: Token) -> str | None:
+    """The party a word names (an entity, an institution, a group of people), if it names one."""
     entity = _entity_of(token)
     if entity:
         return canonical(entity)
     if token.lower_ in ("other", "another") and token.head.lower_ in ("each", "one"):
         return "each other"
-    if token.lemma_.lower() in INSTITUTIONS:
+    if token.lemma_.lower() in INSTITUTIONS | HUMANS | PEOPLE_AT_LARGE:
         return canonical(_bare(_phrase(token)))
     return None
 
@@ -325,7 +345,15 @@ def _counterparty(verbs: list[Token], actor: str) -> str | None:
                 named = _party(target)
                 if named and named != actor:
                     return named
-            if child.dep_ == "prep" and child.lower_ in ("to", "with", "for"):
+            if (
+                child.dep_ == "dobj"
+                and verb.lemma_.lower() in GIVING
+                and any(c.dep_ == "prep" and c.lower_ == "with" for c in verb.children)
+            ):  # "provide Vietnam's coast guard with a ship"
+                named = _party(child)
+                if named and named != actor:
+                    return named
+            if child.dep_ == "prep" and child.lower_ in ("to", "with", "for", "into"):
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 named = _party(pobj) if pobj is not None else None
                 if named and named != actor:
@@ -354,9 +382,35 @@ def _reporter(verb: Token) -> Token | None:
     head = verb
     while head.dep_ in ("conj", "xcomp"):
         head = head.head
-    if head.dep_ == "ccomp" and head.head.lemma_ in REPORTING:
+    if head.dep_ in ("ccomp", "parataxis") and head.head.lemma_ in REPORTING:
         return _subject(head.head)
     return None
+
+
+def _predicted(verb: Token) -> bool:
+    """Is the clause someone's prediction or belief ("Kuo predicted that Apple will ...")?"""
+    head = verb
+    while head.dep_ in ("conj", "xcomp"):
+        head = head.head
+    return head.dep_ == "ccomp" and head.head.lemma_ in PREDICTING
+
+
+def _hedged(verb: Token) -> bool:
+    """Hypothetical, hedged, conditional-as-question or interrogative: "could agree", "will likely",
+    "whether X will agree", "what the owners will do", "had planned to"."""
+    for node in (verb, verb.head if verb.dep_ == "conj" else verb):
+        for child in node.children:
+            if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL_AUX:
+                return True
+            if child.dep_ == "advmod" and child.lower_ in HEDGES:
+                return True
+            if child.dep_ == "mark" and child.lower_ in QUESTION_MARKS:
+                return True
+            if child.tag_ in ("WP", "WDT", "WRB") and child.dep_ in ("dobj", "advmod", "nsubj", "attr"):
+                return True
+        if node.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ == "had" for c in node.children):
+            return True  # "had planned to": a plan dropped or overtaken
+    return False
 
 
 def _future(verb: Token) -> str | None:
@@ -377,7 +431,11 @@ def _with_joined(heads: list[Token]) -> list[Token]:
         result += [
             c
             for c in head.children
-            if c.dep_ == "conj" and c.pos_ == "VERB" and c not in result and c.lemma_.lower() not in COMMITTING
+            if c.dep_ == "conj"
+            and c.pos_ == "VERB"
+            and c not in result
+            and c.lemma_.lower() not in COMMITTING
+            and (c.tag_ in ("VB", "VBG") or _future(c) is not None)  # "will tour ... and concludes": a fact
         ]
     return result
 
@@ -437,6 +495,10 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
     for token in sentence.span:
         if token.i in claimed or token.pos_ not in ("VERB", "AUX", "ADJ") or _refused(token):
             continue
+        if token.pos_ == "ADJ" and token.lower_ != "committed":
+            continue  # "promising results"
+        if _hedged(token) or _predicted(token):
+            continue
         lemma = token.lemma_.lower()
         if _negated(token) and (lemma in COMMITTING or not _future(token)):
             continue  # "did not pledge": no undertaking; "will not release funds until ...": one
@@ -450,9 +512,21 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
             )
             if lemma in NEEDS_COMPLEMENT and (that_clause or not complements):
                 if not any(c.dep_ == "dobj" and c.lemma_.lower() in DEAL_NOUNS for c in token.children):
+                    if _future(token) and not that_clause:  # "Blue Origin will offer NASA its lander"
+                        found.append((token, [token]))
+                        claimed.add(token.i)
                     continue  # "agreed that ...": a view, not an undertaking
                 complements = []
+            generic = [
+                c
+                for c in token.children
+                if c.dep_ == "dobj" and c.lower_ in ("lot", "much", "more", "nothing", "everything")
+            ]
+            if generic and not complements:
+                continue  # "has promised a lot": praise, not an undertaking
             heads = _with_joined(complements) if complements else [token]
+        elif lemma == "go" and token.tag_ == "VBG" and any(c.dep_ == "aux" for c in token.children):
+            heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
         elif lemma in ("sign", "make", "reaffirm", "renew", "reiterate", "give"):
             nouns = [
                 c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in DEAL_NOUNS | COMMITMENT_NOUNS
@@ -468,7 +542,11 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
             claimed.update(h.i for h in heads)
     commitments: list[Commitment] = []
     for verb, heads in found:
+        # A bare future ("it will house the offices") names its agent or its reporter; only a committing verb
+        # lets "it" and "they" reach back to earlier sentences.
+        context.resolving = verb.lemma_.lower() in COMMITTING | {"sign", "reaffirm", "renew", "reiterate", "go"}
         named = _actor(verb, context)
+        context.resolving = True
         if named is None:
             continue
         subject, (actor, is_person) = named

@@ -94,7 +94,8 @@ def load_labels(path: Path) -> list[LabelledArticle]:
         except ValidationError as e:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise UsageError(f"{path}:{number}: {where + ': ' if where else ''}{first['msg']}") from None
+            message = first["msg"].removeprefix("Value error, ")
+            raise UsageError(f"{path}:{number}: {where + ': ' if where else ''}{message}") from None
     if not items:
         raise UsageError(f"{path}: no labelled article in it (one JSON object a line; `briefer eval init` shows one)")
     return items

@@ -160,7 +160,7 @@ def test_init_writes_an_example_that_scores_and_min_f1_gates(isolated: Path) -> 
     [
         ("{not json", "set.jsonl:2:"),
         ('{"text": "A.", "commitments": [{"actor": "X"}]}', "set.jsonl:2: commitments.0.action"),
-        ('{"text": "A.", "path": "b.txt"}', "set.jsonl:2: text or path, not both"),
+        ('{"text": "A.", "path": "b.txt"}', "set.jsonl:2: give text or path, not both"),
         ('{"text": "A.", "commitments": [{"actor": "X", "action": "y", "deadline": "March"}]}', "deadline"),
         ('{"text": "A.", "colour": "red"}', "set.jsonl:2: colour"),
     ],

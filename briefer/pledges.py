@@ -44,6 +44,9 @@ COMMITMENT_NOUNS = frozenset(
     "commitment pledge promise vow guarantee undertaking determination intent intention resolve readiness".split()
 )
 DEAL_NOUNS = frozenset("agreement deal treaty pact contract accord memorandum declaration".split())
+PLAN_NOUNS = frozenset("plan plans intention bid".split())  # "announced plans to expand": the plan is an undertaking
+SEALING = frozenset("sign finalize finalise reach strike seal clinch conclude announce unveil reveal outline".split())
+SCHEDULED = frozenset({"set", "scheduled", "due"})  # "is set to launch", "is due to open"
 FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 NOT_AGENTIVE = frozenset(
     "be have become remain seem appear face need cost see get happen go come last depend mean lead "
@@ -458,9 +461,17 @@ def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | No
 def _action(verb: Token, head: Token, subject: Token, others: set[int]) -> str:
     """The undertaking, short: the complement's verb phrase, the pledged thing, or the pledged clause."""
     if head == verb:
-        nouns = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in COMMITMENT_NOUNS | DEAL_NOUNS]
+        nouns = [
+            c
+            for c in verb.children
+            if c.dep_ == "dobj" and c.lemma_.lower() in COMMITMENT_NOUNS | DEAL_NOUNS | PLAN_NOUNS
+        ]
         for noun in nouns:  # "reaffirmed their commitment to X", "signed a deal to build Y"
-            inner = [c for c in noun.children if (c.dep_ == "prep" and c.lower_ == "to") or c.dep_ in ("acl", "relcl")]
+            inner = [
+                c
+                for c in noun.children
+                if (c.dep_ == "prep" and c.lower_ == "to") or c.dep_ in ("acl", "relcl", "xcomp")
+            ]
             if inner:
                 tokens = [t for c in inner for t in c.subtree if not (c.dep_ == "prep" and t.i == c.i)]
                 return _text([t for t in tokens if (t.i not in others and t.dep_ != "aux") or t.lower_ != "to"])
@@ -527,12 +538,17 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
             heads = _with_joined(complements) if complements else [token]
         elif lemma == "go" and token.tag_ == "VBG" and any(c.dep_ == "aux" for c in token.children):
             heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
-        elif lemma in ("sign", "make", "reaffirm", "renew", "reiterate", "give"):
+        elif lemma in SEALING | {"make", "reaffirm", "renew", "reiterate", "give"}:
             nouns = [
-                c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in DEAL_NOUNS | COMMITMENT_NOUNS
+                c
+                for c in token.children
+                if c.dep_ == "dobj" and c.lemma_.lower() in DEAL_NOUNS | COMMITMENT_NOUNS | PLAN_NOUNS
             ]
-            if nouns and (lemma in ("sign", "reaffirm", "renew") or nouns[0].lemma_.lower() in COMMITMENT_NOUNS):
+            sealing = lemma in SEALING | {"reaffirm", "renew"}
+            if nouns and (sealing or nouns[0].lemma_.lower() in COMMITMENT_NOUNS):
                 heads = [token]
+        elif token.lower_ in SCHEDULED and any(c.dep_ in ("auxpass", "aux") for c in token.children):
+            heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
         elif token.pos_ == "VERB" and lemma not in NOT_AGENTIVE | APPEARANCES and _future(token):
             if token.dep_ == "xcomp" or any(c.dep_ == "auxpass" for c in token.children):
                 continue
@@ -544,7 +560,7 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
     for verb, heads in found:
         # A bare future ("it will house the offices") names its agent or its reporter; only a committing verb
         # lets "it" and "they" reach back to earlier sentences.
-        context.resolving = verb.lemma_.lower() in COMMITTING | {"sign", "reaffirm", "renew", "reiterate", "go"}
+        context.resolving = verb.lemma_.lower() in COMMITTING | SEALING | {"reaffirm", "renew", "reiterate", "go"}
         named = _actor(verb, context)
         context.resolving = True
         if named is None:

@@ -25,12 +25,13 @@ from briefer.sentences import split_sentences
 from briefer.sources import ingest
 from briefer.sources.files import article_id
 
+# The undertakings the seed states ("expressed support" states a position and undertakes nothing).
 SEED_PLEDGES = {
+    "strengthening their bilateral relationship": "strengthen their bilateral relationship",
     "eternal strategic relations": "elevate relations into eternal strategic relations",
+    "support for each other": "support each other's national interests",
     "fully implement": "implement the treaty on comprehensive strategic partnership",
     "cooperation on the global stage": "strengthen cooperation on the global stage",
-    "firm support for the DPRK": "Russia supports the DPRK's security and sovereign right",
-    "wholehearted support": "the DPRK supports Russia over Ukraine",
     "coordinate the common stand": "coordinate their common stand",
 }
 SEED_NAMES = ("Wonsan", "Choe Son Hui", "Sergei Lavrov", "Kim Jong Un")
@@ -45,9 +46,10 @@ def seed(corpus: Path) -> None:
         print(f"- pledge {label}: {'found' if cue in found else 'MISSING'}")
     meeting_only = [c for c in brief.commitments if "This pledge was made" in c.evidence[0].quote]
     print(f"- sentences that only report the meeting, taken as commitments: {len(meeting_only)}")
-    facts = " ".join(f.statement for f in brief.facts)
+    said = " ".join([brief.summary, *(f.statement for f in brief.facts)])
     for name in SEED_NAMES:
-        print(f"- facts name {name}: {'yes' if name in facts else 'NO'}")
+        print(f"- summary and facts name {name}: {'yes' if name in said else 'NO'}")
+    print(f"- actors: {sorted({c.actor for c in brief.commitments})}")
     print(
         f"- commitments: {len(brief.commitments)}, facts: {len(brief.facts)}, all grounded: "
         f"{all(i.grounded for i in [*brief.facts, *brief.commitments])}"

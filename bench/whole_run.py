@@ -6,7 +6,8 @@ Two measurements, each with the current tree and, given --baseline, a git revisi
 (same interpreter and packages), alternated round by round so both see the same machine load:
 1. 200 local articles, 0.5 s per model request, concurrency 16, against the ideal
    200/16 x 0.5 s + one synthesis request (0.5 s) = 6.75 s;
-2. 50 web pages served on loopback at 100 ms each (listed in a --sources file), 0.05 s per model request:
+2. 50 web pages served on loopback at 100 ms each (--page-delay), listed in a --sources file, 0.05 s per
+   model request:
    the time from process start to the first model request, and the total.
 """
 
@@ -82,6 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--baseline", help="a git revision to measure side by side with the current tree")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--page-delay", type=float, default=0.1, help="seconds the web server takes per page")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
@@ -105,7 +107,7 @@ def main() -> None:
                     f"<html><head><title>Story {i}</title></head>"
                     f"<body><article><h1>Story {i}</h1>{paragraphs}</article></body></html>"
                 )
-                urls.append(web.add(f"/story/{i}", page, delay=0.1))
+                urls.append(web.add(f"/story/{i}", page, delay=args.page_delay))
             listing = tmp / "sources.txt"
             listing.write_text("\n".join(urls) + "\n", encoding="utf-8")
 
@@ -131,7 +133,7 @@ def main() -> None:
     print(f"median of {args.rounds} rounds, alternated\n")
     print(
         "| tree | 200 local articles, 0.5 s/request, c=16 | vs ideal 6.75 s "
-        "| 50 pages at 100 ms: first request | total |"
+        f"| 50 pages at {args.page_delay * 1000:.0f} ms: first request | total |"
     )
     print("|---|---|---|---|---|")
     for name, r in results.items():

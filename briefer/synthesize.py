@@ -161,6 +161,7 @@ class _Item:
     words: set[str] = field(default_factory=set)
     numbers: set[tuple[float, str]] = field(default_factory=set)
     quantities: list[Quantity] = field(default_factory=list)
+    denied: bool = False  # computed once: matching compares it for every candidate pair
 
 
 def _evidence(article: str, fact: Fact | Commitment) -> list[SourcedEvidence]:
@@ -178,7 +179,9 @@ def merge_facts(briefs: Sequence[ArticleBrief]) -> tuple[list[DayFact], list[Con
         for fact in brief.facts:
             if fact.grounded:
                 q = quantities(fact.statement)
-                items.append(_Item(brief.id, fact, content_words(fact.statement), {(x.value, x.unit) for x in q}, q))
+                item = _Item(brief.id, fact, content_words(fact.statement), {(x.value, x.unit) for x in q}, q)
+                item.denied = _denies(item)
+                items.append(item)
     groups: list[list[_Item]] = []
     by_word: dict[str, list[int]] = defaultdict(list)  # word -> groups whose first fact holds it
     for item in items:
@@ -186,9 +189,9 @@ def merge_facts(briefs: Sequence[ArticleBrief]) -> tuple[list[DayFact], list[Con
         for g in candidates:
             group, head = groups[g], groups[g][0]
             if (
-                item.article not in {x.article for x in group}
-                and item.numbers == head.numbers
-                and _denies(item) == _denies(head)
+                item.numbers == head.numbers
+                and item.denied == head.denied
+                and item.article not in {x.article for x in group}
                 and _jaccard(item.words, head.words) >= SAME_FACT
             ):
                 group.append(item)
@@ -262,10 +265,10 @@ def find_conflicts(items: Sequence[_Item], related: Counter[frozenset[str]]) -> 
         for w in item.words:
             by_word[w].append(i)
     for i, item in enumerate(items):
-        if not _denies(item):
+        if not item.denied:
             continue
         for j in sorted({j for w in item.words for j in by_word[w]}):
-            if not _denies(items[j]) and _jaccard(item.words, items[j].words) >= SAME_FACT:
+            if not items[j].denied and _jaccard(item.words, items[j].words) >= SAME_FACT:
                 consider(i, j, "one source denies what the other states")
     return conflicts
 

@@ -270,9 +270,12 @@ class OfflineExtractor:
 
     async def extract(self, article: Article) -> ArticleBrief:
         self._requested += 1
-        if self._pool is None and self.processes > 1 and self._requested >= self.pool_from:
+        if self._pool is None and self.processes > 1:
+            # The workers are forked now, before this process has loaded spaCy: workers forked from a process
+            # that has run it extract at about half the speed (501 articles: 69 s forked late, 44 s early).
             self._pool = ProcessPoolExecutor(self.processes)
-        if self._pool is None:
+            self._pool.submit(int).result()
+        if self._pool is None or self._requested < self.pool_from:
             return extract_offline(article)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[ArticleBrief] = loop.create_future()

@@ -28,8 +28,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 # An item is supported when its names and numbers are in its quotes' sentences and at least this share of its
-# content words (names and numbers counted) are too. Honest paraphrases, hand-made in tests/test_support.py,
-# keep half or more; a real quote of the same article about something else keeps 40% at most, mostly less.
+# content words (names and numbers counted) are too. The hand-made pairs of tests/test_support.py: honest
+# paraphrases keep half or more; a real quote of the same article about something else 40% at most (bar one
+# sharing only a name, which the rule on ordinary words rejects). docs/benchmarks.md has the corpus figures.
 SUPPORT_SHARE = 0.5
 # When the claim may be in another language than the article (a briefing written in a language the user set,
 # or an article not in English), a claim with less than this share of its ordinary words anywhere in the

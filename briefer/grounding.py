@@ -173,7 +173,7 @@ class Grounder:
         bounds = [sentence_bounds(self.text, *span) for span in spans]
         start = min((lo for lo, _ in bounds), default=0)
         passage = " ".join(self.text[lo:hi] for lo, hi in bounds)
-        return passage_supports(claim, passage, self.text[:start], self._words, self.translated)
+        return passage_supports(claim, passage, start, self._words, self.translated)
 
     @cached_property
     def _words(self) -> ArticleWords:

@@ -23,9 +23,10 @@ its names and numbers alone, at least one of them in the passage.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 # An item is supported when its names and numbers are in its quotes' sentences and at least this share of its
 # content words (names and numbers counted) are too. The hand-made pairs of tests/test_support.py: honest
@@ -117,14 +118,14 @@ _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")  # "2,5 Milliarden": a decimal comma
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu)['’](?=\w)", re.I)  # French "d'euros", "L'Arland"
 _WORD = re.compile(r"[^\W\d_]+")
 _DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")  # "U.S." reads as "US"
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9]+s?")  # "EU", "G7", "EVs"
-_OPENERS = '.!?:;\n"“«('
+_ACRONYM = re.compile(r"[A-Z]{2,}s?")  # "EU", "EVs"
+_OPENERS = frozenset('.!?:;\n"“«(')
 _LONGEST_ACRONYM = 6
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     key: str  # a number's canonical value, or a word case-folded and crudely stemmed
+    start: int  # where it is in the text
     number: bool = False
     capital: bool = False
     name: bool = False  # capitalised and a name: not only capitalised for opening a sentence
@@ -152,6 +153,7 @@ def _plain_stem(word: str) -> str:
 _SAME_AS = {_plain_stem(w): _plain_stem(group.split()[0]) for group in _SYNONYMS for w in group.split()}
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """A crude English stem, the same for "raise", "raises", "raised" and "raising": enough to compare. Common
     irregular forms and newswire synonyms share one: "rose" and "increased", "fell" and "dropped"."""
@@ -163,31 +165,34 @@ def _tokens(text: str, proper: frozenset[str] = frozenset()) -> list[_Token]:
     """The words and numbers of `text` that carry content, stop words left out. A capitalised word opening a
     sentence is a name only when `proper` (the words the article capitalises mid-sentence) says so: "Prices
     rose" is not about someone called Prices."""
-    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " " * m.group(0).count("."), text)  # same offsets
     tokens: list[_Token] = []
     last, run, previous = 0, 0, ""
     for m in _TOKEN.finditer(text):
         between, first, last = text[last : m.start()], last == 0, m.end()
         opens = first or (
-            any(c in _OPENERS for c in between) and not (between.strip() == "." and previous in _ABBREVIATIONS)
+            between != " "
+            and not _OPENERS.isdisjoint(between)
+            and not (between.strip() == "." and previous in _ABBREVIATIONS)
         )
         word = m.group("word")
         if m.group("number") is not None:
             raw = m.group("number").rstrip(",")
             raw = raw.replace(",", ".") if _DECIMAL_COMMA.fullmatch(raw) else raw.replace(",", "")
             scale = _SCALES.get((m.group("scale") or m.group("unit") or "").casefold(), 1.0)
-            tokens.append(_Token(f"{float(raw) * scale:.12g}", number=True))
+            tokens.append(_Token(f"{float(raw) * scale:.12g}", m.start(), number=True))
             run, previous = run + 1, ""
             continue
         if word is None:
-            tokens.append(_Token(_CURRENCIES[m.group("currency")]))
+            tokens.append(_Token(_CURRENCIES[m.group("currency")], m.start()))
             run, previous = run + 1, ""
             continue
-        word = _ELISION.sub("", word)
+        if "'" in word or "’" in word:
+            word = _ELISION.sub("", word)
         previous = folded = word.casefold()
-        acronym = len(word) >= 2 and bool(_ACRONYM.fullmatch(word))
+        acronym = bool(_ACRONYM.fullmatch(word))
         if folded in _NUMBER_WORDS:
-            tokens.append(_Token(f"{_NUMBER_WORDS[folded]:.12g}", number=True))
+            tokens.append(_Token(f"{_NUMBER_WORDS[folded]:.12g}", m.start(), number=True))
             run += 1
         elif (
             acronym
@@ -199,7 +204,7 @@ def _tokens(text: str, proper: frozenset[str] = frozenset()) -> list[_Token]:
             if not (capital and tokens and tokens[-1].capital and tokens[-1].run == run):
                 run += 1
             name = acronym or (capital and (not opens or key in proper))
-            tokens.append(_Token(key, capital=capital, name=name, acronym=acronym, run=run))
+            tokens.append(_Token(key, m.start(), capital=capital, name=name, acronym=acronym, run=run))
         elif folded not in _NAME_GLUE:
             run += 1
     return tokens
@@ -234,9 +239,9 @@ def _ends_sentence(text: str, space: int) -> bool:
 class _Passage:
     """The content words and numbers of a quote's sentences (or of the article before them)."""
 
-    def __init__(self, text: str) -> None:
-        self.tokens = _tokens(text)
-        self.keys = frozenset(t.key for t in self.tokens)
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.keys = frozenset(t.key for t in tokens)
 
     @cached_property
     def initials(self) -> frozenset[str]:
@@ -303,18 +308,25 @@ class ArticleWords:
     whether it is in English (a tenth of its words or more are English stop words)."""
 
     def __init__(self, text: str) -> None:
-        tokens = _tokens(text)
-        self.vocabulary = frozenset(t.key for t in tokens)
-        self.proper = frozenset(t.key for t in tokens if t.name)
+        self.tokens = _tokens(text)
+        self.starts = [t.start for t in self.tokens]
+        self.vocabulary = frozenset(t.key for t in self.tokens)
+        self.proper = frozenset(t.key for t in self.tokens if t.name)
         words = _WORD.findall(text.casefold())
         self.english = sum(w in _STOPWORDS for w in words) >= ENGLISH_STOPWORD_SHARE * len(words)
 
+    def before(self, offset: int) -> _Passage:
+        return _Passage(self.tokens[: bisect_left(self.starts, offset)])
 
-def passage_supports(claim: str, passage: str, before: str, article: ArticleWords, translated: bool = False) -> bool:
-    """Whether `passage` (the sentences holding the quotes) supports `claim`; `before` is the article's text
-    up to the passage, where a name the passage refers to may be given. `translated`: the claim may be in
+
+def passage_supports(claim: str, passage: str, start: int, article: ArticleWords, translated: bool = False) -> bool:
+    """Whether `passage` (the sentences holding the quotes, the first at `start` in the article) supports
+    `claim`; the article before it may name whom the passage refers to. `translated`: the claim may be in
     another language than the article (the briefing is written in a language set by the user)."""
-    other_language = translated or not article.english
     return _supports(
-        _tokens(claim, article.proper), _Passage(passage), lambda: _Passage(before), article.vocabulary, other_language
+        _tokens(claim, article.proper),
+        _Passage(_tokens(passage)),
+        lambda: article.before(start),
+        article.vocabulary,
+        translated or not article.english,
     )

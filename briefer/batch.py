@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefer.config import Settings
 from briefer.errors import InputError, ModelError, UsageError
-from briefer.extract import EXTRACTION, ModelExtractor, merge_extractions, to_brief
+from briefer.extract import EXTRACTION, ModelExtractor
 from briefer.extractors import open_extractor
 from briefer.llm import InvalidOutput, Mode, parse_output
 from briefer.models import Article, ArticleBrief, Failure, Usage
@@ -207,7 +207,7 @@ async def collect(extractor: ModelExtractor, batch_id: str) -> tuple[list[Articl
         requests = extractor.requests_for(article)
         parts = [extractor.cached(r) for r in requests]
         if all(part is not None for part in parts):
-            briefs.append(to_brief(article, merge_extractions([p for p in parts if p is not None])))
+            briefs.append(extractor.brief(article, [p for p in parts if p is not None]))
             if not any(r.key in sent for r in requests):
                 extractor.llm.record_cache_hit()  # cached before the batch was submitted
             continue

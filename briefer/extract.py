@@ -147,28 +147,39 @@ def extra_fields(extraction: ModelExtraction) -> list[str]:
     return [name for name in type(extraction).model_fields if name not in ModelExtraction.model_fields]
 
 
-def to_brief(article: Article, extraction: ModelExtraction) -> ArticleBrief:
-    """Ground the model's quotes in the article; offsets and `grounded` come from briefer, never the model."""
-    grounder = Grounder(article.text)
+def to_brief(article: Article, extraction: ModelExtraction, translated: bool = False) -> ArticleBrief:
+    """Ground the model's quotes in the article: an item is grounded when a quote is found and supports it
+    (its names, numbers and enough of its words are there). Offsets and `grounded` come from briefer, never
+    the model. `translated`: the model was asked to write in a set language, maybe not the article's."""
+    grounder = Grounder(article.text, translated)
     reference = article.published.date() if article.published else None
     facts = []
     for fact in extraction.facts:
-        evidence, grounded = grounder.evidence(fact.quotes)
+        statement = fact.statement.strip()
+        g = grounder.ground(statement, fact.quotes)
         facts.append(
-            Fact(statement=fact.statement.strip(), attribution=fact.attribution, evidence=evidence, grounded=grounded)
+            Fact(
+                statement=statement,
+                attribution=fact.attribution,
+                evidence=g.evidence,
+                grounded=g.grounded,
+                ungrounded_reason=g.reason,
+            )
         )
     commitments = []
     for c in extraction.commitments:
-        evidence, grounded = grounder.evidence(c.quotes)
+        actor, action = c.actor.strip(), c.action.strip()
+        g = grounder.ground(f"{actor} {action}", c.quotes)
         commitments.append(
             Commitment(
-                actor=c.actor.strip(),
-                action=c.action.strip(),
+                actor=actor,
+                action=action,
                 counterparty=(c.counterparty or "").strip() or None,
                 deadline=(c.deadline or "").strip() or None,
                 due=resolve_deadline(c.deadline, reference),
-                evidence=evidence,
-                grounded=grounded,
+                evidence=g.evidence,
+                grounded=g.grounded,
+                ungrounded_reason=g.reason,
             )
         )
     implications = [
@@ -316,7 +327,11 @@ class ModelExtractor:
         parts = await asyncio.gather(
             *(_done(hit) if hit is not None else self._ask(r) for r, hit in zip(requests, hits, strict=True))
         )
-        return to_brief(article, merge_extractions(list(parts)))
+        return self.brief(article, list(parts))
+
+    def brief(self, article: Article, parts: list[ModelExtraction]) -> ArticleBrief:
+        """The article's brief from the model's extraction of its parts."""
+        return to_brief(article, merge_extractions(parts), translated="language" in self.variables)
 
     async def synthesize(self, briefs: list[ArticleBrief], today: date) -> ModelSynthesis:
         """The model's overview, themes and watch list for the day (cached like an extraction)."""

@@ -1,11 +1,29 @@
-"""Locate evidence quotes in an article's text: exact first, then forgiving of whitespace, quote marks and case."""
+"""Locate evidence quotes in an article's text and judge whether they support the item that cites them.
+
+Locating: exact first, then forgiving of whitespace, quote marks, dashes and case, then an elided quote
+("a ... b") by its parts in order, close together (`Grounder.locate`).
+
+Support: a quote can be real and still be about something else. An item is grounded only when a quote is
+found and supports it: in the sentences holding its quotes are all the item's numbers ("1.1bn" is "1.1
+billion"), all its names (or, for a name the quote refers to as "the company" or "she", the article before
+it), and at least half its content words after a crude stem. The rules are in briefer/support.py.
+
+- `supported(claim, text, spans)`: the check on its own, for any extractor. The claim of a fact is its
+  statement; of a commitment, its actor and action.
+- `Grounder(text).supports(claim, spans)`: the same, reading the article once for many items.
+- `Grounder(text).ground(claim, quotes)`: locate the quotes and check them; the evidence, and why the item
+  is not grounded: "not_found" (no quote is in the article) or "unsupported" (they are, but do not back it).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
-from briefer.models import Evidence
+from briefer.models import Evidence, UngroundedReason
+from briefer.support import ArticleWords, passage_supports, sentence_bounds
 
 _CHAR_MAP = {
     "\u201c": '"',
@@ -55,8 +73,10 @@ def _normalise(text: str) -> tuple[str, list[int]]:
 class Grounder:
     """Finds quotes in one article; builds the normalised text once and reuses it."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, translated: bool = False) -> None:
+        """`translated`: the items to check may be written in another language than the article."""
         self.text = text
+        self.translated = translated
         self._normalised: tuple[str, list[int]] | None = None
 
     @property
@@ -139,3 +159,40 @@ class Grounder:
             else:
                 found.append(Evidence(quote=self.text[span[0] : span[1]], start=span[0], end=span[1]))
         return found + missing, bool(found)
+
+    def ground(self, claim: str, quotes: Iterable[str]) -> Grounding:
+        """Locate `quotes` and check that they support `claim`: the evidence, and why it is not grounded."""
+        evidence, found = self.evidence(quotes)
+        if not found:
+            return Grounding(evidence, "not_found")
+        spans = [(e.start, e.end) for e in evidence if e.start is not None and e.end is not None]
+        return Grounding(evidence, None if self.supports(claim, spans) else "unsupported")
+
+    def supports(self, claim: str, spans: Sequence[tuple[int, int]]) -> bool:
+        """Whether the sentences holding `spans` support `claim` (see briefer/support.py)."""
+        bounds = [sentence_bounds(self.text, *span) for span in spans]
+        start = min((lo for lo, _ in bounds), default=0)
+        passage = " ".join(self.text[lo:hi] for lo, hi in bounds)
+        return passage_supports(claim, passage, start, self._words, self.translated)
+
+    @cached_property
+    def _words(self) -> ArticleWords:
+        return ArticleWords(self.text)
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """An item's evidence and, when it is not grounded, why."""
+
+    evidence: list[Evidence]
+    reason: UngroundedReason | None
+
+    @property
+    def grounded(self) -> bool:
+        return self.reason is None
+
+
+def supported(claim: str, text: str, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether the quotes at `spans` of `text` support `claim`: a fact's statement, a commitment's actor and
+    action. For many checks against one article, `Grounder(text).supports` reads the article once."""
+    return Grounder(text).supports(claim, spans)

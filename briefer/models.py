@@ -51,6 +51,12 @@ class Evidence(Strict):
 
 
 Attribution = Literal["stated", "reported", "alleged", "denied"]
+# Why an item is not grounded: none of its quotes is in the article, or they are but do not back it.
+UngroundedReason = Literal["not_found", "unsupported"]
+_UNGROUNDED_REASON = (
+    "Why the item is not grounded: 'not_found' (no quote is in the article) or 'unsupported' (the quotes are "
+    "there but lack its names, numbers or words); null when grounded, and in briefings saved before it existed."
+)
 
 
 class Fact(Strict):
@@ -61,6 +67,7 @@ class Fact(Strict):
     )
     evidence: list[Evidence]
     grounded: bool
+    ungrounded_reason: UngroundedReason | None = Field(default=None, description=_UNGROUNDED_REASON)
 
 
 class Commitment(Strict):
@@ -74,6 +81,7 @@ class Commitment(Strict):
     condition: str | None = Field(default=None, description="What the undertaking depends on ('until ...').")
     evidence: list[Evidence]
     grounded: bool
+    ungrounded_reason: UngroundedReason | None = Field(default=None, description=_UNGROUNDED_REASON)
 
 
 class Implication(Strict):

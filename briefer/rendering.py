@@ -2,7 +2,8 @@
 
 Every commitment and fact of the day gets a citation number; the number leads to the sources section, where
 each article lists the exact quotes its citations rest on. A fact in an article's own detail carries the
-number of the day's fact it was merged into. Only quotes found in the article are ever cited.
+number of the day's fact it was merged into. Only quotes that are found in the article and support their item
+are ever cited; an item without one is left out, or with --include-ungrounded shown as unverified, saying why.
 """
 
 from __future__ import annotations
@@ -38,13 +39,24 @@ def choose_format(output: Path | None, explicit: str | None) -> Format:
     return fmt
 
 
+# Why an item is shown as unverified (with --include-ungrounded), by its `ungrounded_reason`. A briefing saved
+# before the support check has no reason: its only way to be ungrounded was a quote not found.
+UNVERIFIED = {
+    "not_found": "quote not found in the article",
+    "unsupported": "quote does not support it",
+    None: "quote not found in the article",
+}
+
+
 @dataclass
 class ItemView:
-    """A fact or commitment of one article as shown: its citation number, or none when not grounded."""
+    """A fact or commitment of one article as shown: its citation number, or none when not grounded; when not
+    grounded, why it is unverified, in words."""
 
     item: Fact | Commitment
     grounded: bool
     citation: int | None
+    unverified: str | None = None
 
 
 @dataclass
@@ -115,16 +127,17 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
             for item in items:
                 if not item.grounded and not include_ungrounded:
                     continue
-                spans = [s for s in (_span(e) for e in item.evidence) if s]
+                spans = [s for s in (_span(e) for e in item.evidence) if s] if item.grounded else []
                 citation = next((cited[(view.brief.id, s)] for s in spans if (view.brief.id, s) in cited), None)
-                if item.grounded and citation is None and spans:
+                if citation is None and spans:
                     counter += 1
                     citation = counter
                     located = [e for e in item.evidence if _span(e)]
                     quotes[view.brief.id][counter] = [
                         SourcedEvidence(article=view.brief.id, quote=e.quote, start=e.start, end=e.end) for e in located
                     ]
-                getattr(view, kind).append(ItemView(item=item, grounded=item.grounded, citation=citation))
+                unverified = None if item.grounded else UNVERIFIED[item.ungrounded_reason]
+                getattr(view, kind).append(ItemView(item, item.grounded, citation, unverified))
         view.citations = sorted(quotes[view.brief.id].items())
     return Views(articles=articles, commitments=day_commitments, facts=day_facts, by_id=by_id)
 

@@ -183,6 +183,61 @@ def test_invented_quote_is_kept_but_not_grounded(fake: FakeOpenAI) -> None:
     assert invented[0].grounded is False and invented[0].evidence[0].start is None
 
 
+def test_a_quote_must_support_its_item_and_a_briefing_in_a_set_language_is_checked_on_names_and_numbers(
+    fake: FakeOpenAI,
+) -> None:
+    first, second = TEXT.split(". ")[:2]
+    reply = {
+        "summary": "Arland a voté son plan ferroviaire.",
+        "facts": [
+            # in French, as `--var language=French` asks: only its name and number can be checked
+            {
+                "statement": "Lundi, les députés d'Arland ont voté 2 milliards pour le rail.",
+                "attribution": "stated",
+                "quotes": [first],
+            },
+            # a real quote, about something else
+            {
+                "statement": "Opposition parties criticised the cost of the plan.",
+                "attribution": "reported",
+                "quotes": [second],
+            },
+        ],
+        "commitments": [
+            {
+                "actor": "The transport minister",
+                "action": "open the first line",
+                "counterparty": None,
+                "deadline": "by 2028",
+                "quotes": [second],
+            },
+            {
+                "actor": "The transport minister",
+                "action": "cut rail fares",
+                "counterparty": None,
+                "deadline": None,
+                "quotes": [second],
+            },
+        ],
+        "implications": [],
+    }
+    fake.responder = lambda body: Reply(body=completion(json.dumps(reply)))
+
+    async def go(variables: dict[str, str]) -> ArticleBrief:
+        llm = LLM(settings(fake))
+        try:
+            return await ModelExtractor(llm, prompt_environment(None, _none()), variables).extract(ARTICLE)
+        finally:
+            await llm.aclose()
+
+    french = asyncio.run(go({"language": "French"}))
+    assert [(f.grounded, f.ungrounded_reason) for f in french.facts] == [(True, None), (False, "unsupported")]
+    assert [(c.grounded, c.ungrounded_reason) for c in french.commitments] == [(True, None), (False, "unsupported")]
+    assert french.facts[1].evidence[0].start is not None
+    english = asyncio.run(go({}))
+    assert [(f.grounded, f.ungrounded_reason) for f in english.facts] == [(False, "unsupported")] * 2
+
+
 def test_llamacpp_500_on_json_schema_steps_down_to_json_object_with_schema(fake: FakeOpenAI) -> None:
     fake.refuse_formats = {"json_schema": 500}
     brief, llm = extract(fake)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import UTC, date, datetime
@@ -36,7 +37,18 @@ def fixed_briefing() -> Briefing:
                 evidence=[Evidence(quote=text_a[47:87], start=47, end=87)],
                 grounded=True,
             ),
-            Fact(statement="An unsupported claim.", evidence=[Evidence(quote="not in the text")], grounded=False),
+            Fact(
+                statement="An unsupported claim.",
+                evidence=[Evidence(quote="not in the text")],
+                grounded=False,
+                ungrounded_reason="not_found",
+            ),
+            Fact(  # its quote is the article's, about something else
+                statement="Beloria declared war.",
+                evidence=[Evidence(quote=text_a[47:87], start=47, end=87)],
+                grounded=False,
+                ungrounded_reason="unsupported",
+            ),
         ],
         commitments=[
             Commitment(
@@ -117,6 +129,31 @@ def test_include_ungrounded_marks_them() -> None:
     html = render(fixed_briefing(), "html", env(), include_ungrounded=True)
     assert "An unsupported claim." in html and "unverified" in html
     assert "not in the text" not in html  # an unfound quote is never shown as evidence
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_unverified_items_say_why_and_cite_nothing(fmt: Format) -> None:
+    hidden = render(fixed_briefing(), fmt, env())
+    assert "Beloria declared war." not in hidden and "An unsupported claim." not in hidden
+    shown = render(fixed_briefing(), fmt, env(), include_ungrounded=True).splitlines()
+    war = next(line for line in shown if "Beloria declared war." in line)
+    assert "unverified: quote does not support it" in war
+    assert "[^" not in war and "cite" not in war  # its quote backs the deal fact, not this one
+    unfound = next(line for line in shown if "An unsupported claim." in line)
+    assert "unverified: quote not found in the article" in unfound
+
+
+def test_the_json_says_why_and_a_briefing_saved_before_the_reason_still_loads() -> None:
+    saved = json.loads(render(fixed_briefing(), "json", env()))
+    facts = saved["articles"][0]["facts"]
+    assert [f["ungrounded_reason"] for f in facts] == [None, "not_found", "unsupported"]
+    for article in saved["articles"]:
+        for item in article["facts"] + article["commitments"]:
+            del item["ungrounded_reason"]
+    old = Briefing.model_validate_json(json.dumps(saved))
+    assert [f.ungrounded_reason for f in old.articles[0].facts] == [None, None, None]
+    md = render(old, "md", env(), include_ungrounded=True)
+    assert md.count("unverified: quote not found in the article") == 2  # the one way it could be, then
 
 
 def hostile() -> Briefing:

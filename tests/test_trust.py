@@ -150,6 +150,42 @@ def test_invented_quotes_are_never_shown_as_grounded(fake: FakeOpenAI, isolated:
     assert "secretly sold" not in text + html
 
 
+def test_a_real_quote_that_does_not_support_its_item_is_not_grounded(fake: FakeOpenAI, isolated: Path) -> None:
+    def misquoting(body: dict[str, Any]) -> Reply:
+        text = article_text(body)
+        data = extraction_for(text)
+        town = text.split("The council of ")[1].split()[0]
+        unrelated = next(s for s in text.split(". ") if s.startswith("Officials"))
+        data["facts"] += [
+            {"statement": f"{town} cancelled its tram service.", "attribution": "stated", "quotes": [unrelated]},
+            {"statement": "The mayor resigned.", "attribution": "stated", "quotes": ["the mayor resigned today"]},
+        ]
+        return Reply(body=completion(json.dumps(data)))
+
+    fake.responder = lambda body: (
+        default_responder(body) if "editor of a daily" in body["messages"][0]["content"] else misquoting(body)
+    )
+    folder = write_articles(isolated / "in", 2)
+    env = model_env(fake, isolated)
+    assert runner.invoke(app, ["extract", str(folder), "-o", "b.json", "-q"], env=env).exit_code == 0
+    data = json.loads(Path("b.json").read_text())
+    for article in data["articles"]:
+        reasons = {f["statement"].split()[-1]: (f["grounded"], f["ungrounded_reason"]) for f in article["facts"]}
+        assert reasons["service."] == (False, "unsupported") and reasons["resigned."] == (False, "not_found")
+        assert [f["ungrounded_reason"] for f in article["facts"] if f["grounded"]] == [None, None]
+        misquoted = next(f for f in article["facts"] if "tram service" in f["statement"])
+        assert misquoted["evidence"][0]["start"] is not None  # the quote is there: it just says something else
+    assert not any("tram service" in f["statement"] for f in data["facts"])  # not among the day's facts
+    for fmt in ("md", "html"):
+        hidden = runner.invoke(app, ["render", "b.json", "-f", fmt])
+        assert hidden.exit_code == 0 and "tram service" not in hidden.stdout and "resigned" not in hidden.stdout
+        shown = runner.invoke(app, ["render", "b.json", "-f", fmt, "--include-ungrounded"]).stdout
+        tram = next(line for line in shown.splitlines() if "cancelled its tram service" in line)
+        assert "unverified: quote does not support it" in tram and "cite" not in tram and "[^" not in tram
+        resigned = next(line for line in shown.splitlines() if "The mayor resigned" in line)
+        assert "unverified: quote not found in the article" in resigned
+
+
 @pytest.fixture
 def web() -> Iterator[FakeWeb]:
     server = FakeWeb().start()

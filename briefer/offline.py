@@ -14,6 +14,7 @@ import asyncio
 import re
 from concurrent.futures import ProcessPoolExecutor
 
+from briefer.grounding import Grounder
 from briefer.models import Article, ArticleBrief, Attribution, Commitment, Evidence, Fact, Implication, Usage
 from briefer.nlp import Sentence, parse
 from briefer.sentences import Sentence as Sentence_
@@ -201,6 +202,17 @@ def _brief(article: Article, split: list[Sentence_], found: list[Sentence], tagg
                 commitments.extend(made[: MAX_COMMITMENTS - len(commitments)])
                 used.add(s.index)
         context.learn(s.span)
+    # The same support check as for a model's items: the quote (the whole sentence) must back the actor and
+    # the action, an actor resolved from an earlier sentence included.
+    grounder = Grounder(article.text)
+    commitments = [
+        c
+        if grounder.supports(
+            f"{c.actor} {c.action}", [(e.start, e.end) for e in c.evidence if e.start is not None and e.end is not None]
+        )
+        else c.model_copy(update={"grounded": False, "ungrounded_reason": "unsupported"})
+        for c in commitments
+    ]
 
     implications: list[Implication] = []
     for s in found:

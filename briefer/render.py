@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -72,11 +73,13 @@ class ItemView:
 
 @dataclass
 class DayView:
-    """A fact or commitment of the day with its citation number and the numbers of its articles."""
+    """A fact or commitment of the day with its citation number and the numbers of its articles; a
+    commitment's status ("overdue", "reaffirmed", or "" when unknown)."""
 
     item: DayFact | DayCommitment
     citation: int
     articles: list[int]
+    status: str = ""
 
 
 @dataclass
@@ -100,6 +103,25 @@ def _span(evidence: Evidence | SourcedEvidence) -> tuple[int, int] | None:
     return (evidence.start, evidence.end) if evidence.start is not None and evidence.end is not None else None
 
 
+def commitment_status(commitment: DayCommitment, today: date) -> str:
+    """The status shown: overdue when its date has passed, reaffirmed when its wording says so, else ""."""
+    if commitment.due and commitment.due < today:
+        return "overdue"
+    action = commitment.action.lower()
+    return "reaffirmed" if "reaffirm" in action or "reiterat" in action else ""
+
+
+def commitment_columns(views: list[DayView]) -> list[str]:
+    """The optional columns of the commitments table that some row fills: "to", "by", "status"."""
+    items = [v.item for v in views if isinstance(v.item, DayCommitment)]
+    filled = {
+        "to": any(c.counterparty for c in items),
+        "by": any(c.due or c.deadline for c in items),
+        "status": any(v.status for v in views),
+    }
+    return [name for name, used in filled.items() if used]
+
+
 def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
     """Number the day's commitments, then its facts; map each article's items onto those numbers."""
     articles = [ArticleView(number=n, brief=b) for n, b in enumerate(briefing.articles, start=1)]
@@ -120,7 +142,12 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
                 cited[(e.article, _span(e))] = counter  # type: ignore[index]
                 quotes[e.article].setdefault(counter, []).append(e)
             views.append(
-                DayView(item=item, citation=counter, articles=[by_id[a].number for a in item.sources if a in by_id])
+                DayView(
+                    item=item,
+                    citation=counter,
+                    articles=[by_id[a].number for a in item.sources if a in by_id],
+                    status=commitment_status(item, briefing.date) if isinstance(item, DayCommitment) else "",
+                )
             )
         return views
 
@@ -170,6 +197,7 @@ def render(
         "articles": views.articles,
         "by_id": views.by_id,
         "day_commitments": views.commitments,
+        "commitment_columns": commitment_columns(views.commitments),
         "day_facts": views.facts,
         "implications": implications,
         "footnotes": sorted(footnotes.items()),

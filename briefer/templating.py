@@ -70,6 +70,7 @@ def _environment(dirs: Iterable[Path], autoescape: bool) -> jinja2.Environment:
     env.filters["md"] = markdown_escape
     env.filters["safe_url"] = safe_url
     env.filters["oneline"] = oneline
+    env.filters["longest_word"] = longest_word
     return env
 
 
@@ -119,6 +120,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!~])")
 
 def oneline(text: object) -> str:
     return " ".join(str(text).split())
+
+
+def longest_word(text: object) -> int:
+    """The length of the longest run of characters without a space (a URL, a compound): the HTML lets a
+    table cell holding one break it anywhere."""
+    return max((len(word) for word in str(text).split()), default=0)
 
 
 def markdown_escape(text: object) -> str:

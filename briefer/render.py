@@ -17,7 +17,7 @@ import jinja2
 
 from briefer.errors import InputError, UsageError
 from briefer.models import ArticleBrief, Briefing, Commitment, DayCommitment, DayFact, Evidence, Fact, SourcedEvidence
-from briefer.templating import render_template
+from briefer.templating import outlet, render_template
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
@@ -203,7 +203,7 @@ def render(
         "footnotes": sorted(footnotes.items()),
         "first_place": {number: places[0][0].number for number, places in footnotes.items()},
         "include_ungrounded": include_ungrounded,
-        "sources_count": len({b.source for b in briefing.articles}),
+        "sources_count": len({outlet(b) for b in briefing.articles}),
     }
     return render_template(env, TEMPLATE_FOR[fmt], context)
 

@@ -24,7 +24,7 @@ from briefer.models import (
 )
 from briefer.render import Format, choose_format, render
 from briefer.synthesize import synthesize
-from briefer.templating import output_environment
+from briefer.templating import hide_path, outlet, output_environment
 
 GOLDEN = Path(__file__).parent / "golden"
 REPO = Path(__file__).resolve().parent.parent
@@ -222,3 +222,66 @@ def test_a_cell_with_an_overlong_word_may_break_it() -> None:
     html = render(briefing, "html", env())
     assert '<td class="actor long" data-label="Actor">Bundesverfassungsgerichtspräsident</td>' in html
     assert '<td class="action" data-label="Commitment">publish https://' in html
+
+
+@pytest.mark.parametrize(
+    ("source", "url", "shown"),
+    [
+        ("Tarsby Times", "https://example.org/a", "Tarsby Times"),
+        ("/home/ann/news/today.jsonl", "https://www.coast.example/dam", "coast.example"),
+        (
+            "/home/ann/a.jsonl",
+            "http://web.archive.org/web/2015id_/http://www.dailymail.co.uk/a.html",
+            "dailymail.co.uk",
+        ),
+        ("/home/ann/news/page.html.gz", None, "page.html.gz"),
+        ("/home/ann/news/page.html", "javascript:alert(1)", "page.html"),
+        ("examples/kessvik.txt", None, "kessvik.txt"),
+        ("kessvik.txt", "https://coast.example/dam", "coast.example"),
+        ("C:\\Users\\ann\\a.md", None, "a.md"),
+        ("~/a.txt", None, "a.txt"),
+        ("-", None, "standard input"),
+        ("https://www.example.org/world.rss", None, "example.org"),
+        ("r/worldnews", None, "r/worldnews"),
+    ],
+)
+def test_a_source_is_shown_as_its_outlet_or_file_name(source: str, url: str | None, shown: str) -> None:
+    assert outlet(Origin(source=source, url=url)) == shown
+
+
+def test_failures_show_no_folders() -> None:
+    assert hide_path("/srv/in/feeds.jsonl:12") == "feeds.jsonl:12"
+    assert hide_path("/srv/in/world.xml (entry 3)") == "world.xml (entry 3)"
+    assert hide_path("https://example.org/gone") == "https://example.org/gone"
+
+
+def test_no_local_path_reaches_the_reader() -> None:
+    briefing = fixed_briefing()
+    copy = Origin(source="/home/ann/copy.txt")
+    local = briefing.articles[1].model_copy(
+        update={"source": "/home/ann/news/kessvik.txt", "url": None, "duplicates": [copy]}
+    )
+    web = briefing.articles[0].model_copy(update={"source": "/home/ann/news/today.jsonl"})
+    failure = Failure(source="/home/ann/news/broken.txt", error="empty file")
+    briefing = briefing.model_copy(update={"articles": [web, local], "failures": [failure]})
+    for fmt in ("html", "md"):
+        text = render(briefing, fmt, env())  # type: ignore[arg-type]
+        assert "/home/ann" not in text
+        assert "kessvik.txt" in text and "example.org" in text and "copy.txt" in text and "broken.txt" in text
+    assert "2 articles from 2 sources" in render(briefing, "html", env())
+
+
+def test_corpus_briefing_names_outlets_not_the_input_file(corpus: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from briefer.cli import app
+
+    lines = (corpus / "news-text" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[:30]
+    source = tmp_path / "thirty.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name in ("b.html", "b.md"):
+        result = CliRunner().invoke(app, ["run", str(source), "--offline", "-q", "-o", name])
+        assert result.exit_code == 0, result.output
+        text = Path(name).read_text(encoding="utf-8")
+        assert str(tmp_path) not in text and "thirty.jsonl" not in text
+        assert "dailymail.co.uk" in text

@@ -260,3 +260,23 @@ def test_missing_settings_are_named(isolated: Path) -> None:
     (Path("briefer.toml")).write_text('[email]\npassword = "hunter2"\n', encoding="utf-8")
     secret = runner.invoke(app, ["run", str(EXAMPLES)])
     assert secret.exit_code == ExitCode.USAGE and "'email.password' cannot be set in a file" in secret.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("e.txt", "", "the file is empty"),
+        ("e.md", "\n  \n", "the file is empty"),
+        ("e.html", "", "the file is empty"),
+        ("e.json", "", "the file is empty"),
+    ],
+)
+def test_an_empty_file_is_refused(
+    smtp: tuple[Inbox, int], isolated: Path, name: str, content: str, reason: str
+) -> None:
+    inbox, port = smtp
+    Path(name).write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["email", name, "--to", "a@b.c"], env=smtp_env(port))
+    assert result.exit_code == ExitCode.INPUT, result.output
+    assert result.stderr == f"briefer: error: {name}: {reason}\n"
+    assert inbox.envelopes == []

@@ -45,8 +45,9 @@ def message_for_briefing(briefing: Briefing, settings: Settings) -> EmailMessage
 
 
 def message_for_file(path: Path, settings: Settings) -> EmailMessage:
-    """A message from a saved briefing: JSON is rendered again; HTML and Markdown are sent as they are."""
-    import css_inline
+    """A message from a saved briefing: JSON is rendered again; HTML is sent with its CSS inlined (custom
+    properties resolved) and scripts dropped; Markdown is sent as it is."""
+    from briefer.mailformat import inline_css
 
     suffix = path.suffix.lower()
     if suffix == ".json":
@@ -56,8 +57,7 @@ def message_for_file(path: Path, settings: Settings) -> EmailMessage:
     if suffix in (".html", ".htm"):
         from briefer.sources.feeds import html_to_text
 
-        html = css_inline.inline(data, keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
-        html = _without_scripts(html)
+        html = inline_css(_without_scripts(data))
         title = _title(data)
         return build_message(title or subject, html_to_text(data), html, settings.email)
     if suffix in (".md", ".markdown", ".txt"):

@@ -217,13 +217,12 @@ def render_email(
     include_ungrounded: bool = False,
     variables: Mapping[str, str] | None = None,
 ) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) for email: the HTML single-column with every style inlined (css-inline),
-    no <style> left and nothing external; the Markdown briefing as the plain-text part."""
-    import css_inline
+    """(subject, plain text, HTML) for email: the HTML single-column with every style inlined and every
+    custom property resolved, no <style> left and nothing external; the Markdown briefing as the plain text."""
+    from briefer.mailformat import inline_css
 
     context = {**(variables or {}), "vars": dict(variables or {}), "briefing": briefing}
     subject = render_template(env, "email_subject.txt.j2", context)
     text = render(briefing, "md", env, include_ungrounded, variables)
     html = render(briefing, "html", env, include_ungrounded, variables, email=True)
-    inlined = css_inline.inline(html, keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
-    return subject, text, inlined
+    return subject, text, inline_css(html)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -262,6 +263,19 @@ def test_missing_settings_are_named(isolated: Path) -> None:
     assert secret.exit_code == ExitCode.USAGE and "'email.password' cannot be set in a file" in secret.stderr
 
 
+def saved_briefing() -> None:
+    """b.json, b.html and b.md of the example articles in the working directory."""
+    assert runner.invoke(app, ["extract", str(EXAMPLES), "-q", "-o", "b.json", "--title", "Desk"]).exit_code == 0
+    assert runner.invoke(app, ["render", "b.json", "-o", "b.html"]).exit_code == 0
+    assert runner.invoke(app, ["render", "b.json", "-o", "b.md"]).exit_code == 0
+
+
+def parts(msg: EmailMessage) -> tuple[str, str]:
+    """The plain text and the HTML, with SMTP's CRLF line ends back to LF."""
+    text, html = (msg.get_body(preferencelist=(kind,)).get_content() for kind in ("plain", "html"))
+    return text.replace("\r\n", "\n"), html.replace("\r\n", "\n")
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
@@ -280,3 +294,18 @@ def test_an_empty_file_is_refused(
     assert result.exit_code == ExitCode.INPUT, result.output
     assert result.stderr == f"briefer: error: {name}: {reason}\n"
     assert inbox.envelopes == []
+
+
+def test_no_css_custom_property_reaches_the_mail_client(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    saved_briefing()
+    assert "var(--" in Path("b.html").read_text(encoding="utf-8")  # the page itself uses them
+    env = smtp_env(port, BRIEFER_SMTP_TO="desk@example.org")
+    for name in ("b.html", "b.json", "b.md"):
+        assert runner.invoke(app, ["email", name], env=env).exit_code == 0
+    for n in range(3):
+        _, html = parts(inbox.message(n))
+        assert "var(" not in html and "--fg" not in html, n
+    _, html = parts(inbox.message(0))
+    assert re.search(r'<body style="[^"]*background: #ffffff;[^"]*color: #1d1d1f;', html)
+    assert 'class="chip"' in html and "background: #eef2fb" in html

@@ -1,0 +1,40 @@
+"""What mail clients get: CSS custom properties resolved."""
+
+from __future__ import annotations
+
+from briefer.mailformat import custom_properties, inline_css, resolve_vars
+
+PAGE = """<!DOCTYPE html><html><head><title>Desk — 2026-03-02</title><style>
+:root { --fg: #111; --accent: var(--fg); --pad: 4px 8px; }
+@media (prefers-color-scheme: dark) { :root { --fg: #eee; } }
+/* a comment { with braces } */
+body { color: var(--fg); }
+a { color: var(--accent); padding: var(--pad); }
+p { color: var(--missing, rgb(1, 2, 3)); margin: var(--nowhere); font-weight: bold; }
+</style></head><body><p>Hi <a href="https://example.org" style="border-color: var(--fg)">there</a></p>
+<span title='a > b' style="color: var(--accent)">x</span></body></html>"""
+
+
+def test_custom_properties_come_from_root_outside_media_queries() -> None:
+    assert custom_properties(PAGE) == {"--fg": "#111", "--accent": "var(--fg)", "--pad": "4px 8px"}
+
+
+def test_resolve_vars() -> None:
+    props = {"--a": "#111", "--b": "var(--a)", "--loop": "var(--loop)"}
+    assert resolve_vars("1px solid var(--b)", props) == "1px solid #111"
+    assert resolve_vars("var(--none, var(--a))", props) == "#111"
+    assert resolve_vars("var( --none , rgb(0, 0, 0) )", props) == "rgb(0, 0, 0)"
+    assert resolve_vars("var(--none)", props) is None
+    assert resolve_vars("var(--loop)", props) is None
+    assert resolve_vars("var(--loop, red)", props) == "red"
+
+
+def test_inline_css_leaves_no_var_and_no_custom_property() -> None:
+    html = inline_css(PAGE)
+    assert "var(" not in html and "--fg" not in html and "<style" not in html
+    assert '<body style="color: #111;">' in html
+    assert "color: #111" in html.split('href="https://example.org"')[1].split(">")[0]
+    assert "padding: 4px 8px" in html and "border-color: #111" in html
+    assert "color: rgb(1, 2, 3)" in html and "margin" not in html  # no value and no fallback: dropped
+    assert '<span title="a > b" style="color: #111;">x</span>' in html  # a ">" in another attribute is no end
+    assert "<html><head>" in html  # a style attribute left with nothing is removed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as htmllib
 import os
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from briefer.errors import DeliveryError, InputError
 from briefer.mailer import build_message, send
 from briefer.models import Briefing
 from briefer.pipeline import write_output
-from briefer.render import load_briefing, read_saved, render, render_email
+from briefer.render import Heading, email_subject, load_briefing, read_saved, render, render_email, render_email_page
 from briefer.templating import output_environment
 
 
@@ -45,9 +45,11 @@ def message_for_briefing(briefing: Briefing, settings: Settings) -> EmailMessage
 
 
 def message_for_file(path: Path, settings: Settings) -> EmailMessage:
-    """A message from a saved briefing: JSON is rendered again; HTML is sent with its CSS inlined (custom
-    properties resolved) and scripts dropped; Markdown is sent as it is."""
-    from briefer.mailformat import inline_css
+    """A message from a saved briefing. JSON is rendered again. Markdown is rendered into the email page,
+    and is itself the plain text; its subject comes from email_subject.txt.j2 with its first heading as
+    the title and the first ISO date of its masthead (else the file's modification date) as the date.
+    HTML is sent with its CSS inlined (custom properties resolved) and scripts dropped."""
+    from briefer.mailformat import inline_css, markdown_heading, markdown_html
 
     suffix = path.suffix.lower()
     if suffix == ".json":
@@ -61,10 +63,10 @@ def message_for_file(path: Path, settings: Settings) -> EmailMessage:
         title = _title(data)
         return build_message(title or subject, html_to_text(data), html, settings.email)
     if suffix in (".md", ".markdown", ".txt"):
-        heading = next((line.lstrip("# ").strip() for line in data.splitlines() if line.strip()), subject)
-        style = "white-space: pre-wrap; font-family: Menlo, Consolas, monospace; font-size: 14px"
-        pre = f'<pre style="{style}">{htmllib.escape(data)}</pre>'
-        return build_message(heading, data, f"<!DOCTYPE html><html><body>{pre}</body></html>", settings.email)
+        templates = output_environment(settings.templates_dir, user_dir())
+        heading = _heading(path, *markdown_heading(data))
+        html = render_email_page(heading.title, markdown_html(data), templates)
+        return build_message(email_subject(heading, templates, settings.vars), data, html, settings.email)
     raise InputError(f"{path}: send a .json, .html or .md briefing")
 
 
@@ -73,6 +75,17 @@ def _title(html: str) -> str | None:
 
     m = re.search(r"<title>(.*?)</title>", html, re.S | re.I)
     return htmllib.unescape(" ".join(m.group(1).split())) if m else None
+
+
+def _heading(path: Path, title: str | None, day: date | None) -> Heading:
+    """The saved file's title and date, falling back on its name and its modification date."""
+    fallback = path.stem.replace("-", " ").replace("_", " ").strip() or "Briefing"
+    if day is None:
+        try:
+            day = datetime.fromtimestamp(path.stat().st_mtime).date()
+        except OSError:
+            day = datetime.now().date()
+    return Heading(title=title or fallback, date=day)
 
 
 def _without_scripts(html: str) -> str:

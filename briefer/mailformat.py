@@ -1,10 +1,14 @@
-"""What mail clients are given: HTML with its CSS inlined and custom properties resolved."""
+"""What mail clients are given: HTML with its CSS inlined and custom properties resolved, Markdown rendered
+without raw HTML, and the title and date a saved Markdown briefing opens with."""
 
 from __future__ import annotations
 
 import html as htmllib
 import re
 from collections.abc import Iterator, Mapping
+from datetime import date
+
+from briefer.templating import safe_url
 
 # --- CSS: Gmail and Outlook ignore var(), so every custom property is replaced by its value. ---------------
 
@@ -130,3 +134,54 @@ def inline_css(html: str) -> str:
     properties = custom_properties(html)
     inlined = css_inline.inline(html, keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
     return _TAG.sub(lambda m: _resolve_tag(m.group(0), properties), inlined)
+
+
+# --- Markdown to HTML: the text is untrusted, so no raw HTML, no images, and only http(s) links. ------------
+
+
+def _web_link(url: str) -> bool:
+    return safe_url(url) is not None
+
+
+def markdown_html(text: str) -> str:
+    """Markdown (CommonMark, tables, footnotes) as HTML, by markdown-it-py: raw HTML is shown as text, images
+    (which a mail client would fetch) are left out, and a link is kept only when it is http(s)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image").use(footnote_plugin)
+    md.validateLink = _web_link  # type: ignore[method-assign]
+    return str(md.render(text))
+
+
+# --- The title and date a saved briefing opens with, for its subject. ------------------------------------
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def first_date(text: str) -> date | None:
+    """The first ISO date (2026-03-02) in `text` that is a real date."""
+    for m in _ISO_DATE.finditer(text):
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+    return None
+
+
+def markdown_heading(text: str) -> tuple[str | None, date | None]:
+    """The first heading's text, and the first ISO date from it to the next heading (the masthead)."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark", {"html": False}).parse(text)
+    lines = text.splitlines()
+    for n, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[n + 1]
+        title = "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline")).strip()
+        start = token.map[0] if token.map else 0
+        following = (t.map[0] for t in tokens[n + 1 :] if t.type == "heading_open" and t.map)
+        masthead = "\n".join(lines[start : next(following, len(lines))])
+        return title or None, first_date(masthead)
+    return None, None

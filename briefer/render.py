@@ -211,6 +211,22 @@ def render(
     return render_template(env, TEMPLATE_FOR[fmt], context)
 
 
+@dataclass(frozen=True)
+class Heading:
+    """What a subject is made of when only a saved Markdown or HTML file is at hand, not the whole briefing."""
+
+    title: str
+    date: date
+
+
+def email_subject(
+    briefing: Briefing | Heading, env: jinja2.Environment, variables: Mapping[str, str] | None = None
+) -> str:
+    """The subject from email_subject.txt.j2 (its `briefing` is a Heading for a saved .md or .html file)."""
+    context = {**(variables or {}), "vars": dict(variables or {}), "briefing": briefing}
+    return render_template(env, "email_subject.txt.j2", context)
+
+
 def render_email(
     briefing: Briefing,
     env: jinja2.Environment,
@@ -221,8 +237,16 @@ def render_email(
     custom property resolved, no <style> left and nothing external; the Markdown briefing as the plain text."""
     from briefer.mailformat import inline_css
 
-    context = {**(variables or {}), "vars": dict(variables or {}), "briefing": briefing}
-    subject = render_template(env, "email_subject.txt.j2", context)
+    subject = email_subject(briefing, env, variables)
     text = render(briefing, "md", env, include_ungrounded, variables)
     html = render(briefing, "html", env, include_ungrounded, variables, email=True)
     return subject, text, inline_css(html)
+
+
+def render_email_page(title: str, body: str, env: jinja2.Environment) -> str:
+    """HTML made elsewhere (`body`, already safe) in the email page of email_page.html.j2, CSS inlined."""
+    from markupsafe import Markup
+
+    from briefer.mailformat import inline_css
+
+    return inline_css(render_template(env, "email_page.html.j2", {"title": title, "body": Markup(body)}))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import re
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -294,6 +296,47 @@ def test_an_empty_file_is_refused(
     assert result.exit_code == ExitCode.INPUT, result.output
     assert result.stderr == f"briefer: error: {name}: {reason}\n"
     assert inbox.envelopes == []
+
+
+def test_a_markdown_briefing_is_rendered_into_the_email_page(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    saved_briefing()
+    env = smtp_env(port, BRIEFER_SMTP_TO="desk@example.org")
+    assert runner.invoke(app, ["email", "b.json"], env=env).exit_code == 0
+    assert runner.invoke(app, ["email", "b.md"], env=env).exit_code == 0
+    from_json, from_md = inbox.message(0), inbox.message(1)
+    assert from_md["Subject"] == from_json["Subject"] and str(from_md["Subject"]).startswith("Desk — ")
+    text, html = parts(from_md)
+    assert text == Path("b.md").read_text(encoding="utf-8")  # the Markdown itself is the plain text
+    assert "<pre" not in html and "<style" not in html and "var(" not in html
+    assert "max-width: 640px" in html  # the same email page and CSS as the other formats
+    assert re.search(r"<h1[^>]*>Desk</h1>", html) and "<table" in html and "Nordlake Energy" in html
+    assert re.search(r'<sup class="footnote-ref"[^>]*><a href="#fn1"', html)  # citations stay links
+
+
+def test_markdown_is_untrusted_no_raw_html_images_or_script_links(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    Path("notes.md").write_text(
+        "# Notes from 2026-03-02\n\n<script>alert(1)</script> <img src=x onerror=alert(1)>\n\n"
+        "[click](javascript:alert(1)) ![pixel](https://tracker.example/p.png) [site](https://example.org/a)\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["email", "notes.md", "--to", "a@b.c"], env=smtp_env(port)).exit_code == 0
+    msg = inbox.message()
+    assert msg["Subject"] == "Notes from 2026-03-02 — 2 March 2026"
+    _, html = parts(msg)
+    assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html  # shown, never run or loaded
+    assert 'href="javascript' not in html  # the image is left as a plain link, only http(s) links survive
+    assert re.findall(r'href="([^"]+)"', html) == ["https://tracker.example/p.png", "https://example.org/a"]
+
+
+def test_a_markdown_file_without_a_date_takes_its_modification_date(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    Path("memo.md").write_text("Just a line, no heading.\n", encoding="utf-8")
+    when = datetime(2026, 4, 9, 12, 0).timestamp()
+    os.utime("memo.md", (when, when))
+    assert runner.invoke(app, ["email", "memo.md", "--to", "a@b.c"], env=smtp_env(port)).exit_code == 0
+    assert inbox.message()["Subject"] == "memo — 9 April 2026"
 
 
 def test_no_css_custom_property_reaches_the_mail_client(smtp: tuple[Inbox, int], isolated: Path) -> None:

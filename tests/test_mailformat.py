@@ -1,8 +1,10 @@
-"""What mail clients get: CSS custom properties resolved."""
+"""What mail clients get: CSS custom properties resolved, Markdown without raw HTML."""
 
 from __future__ import annotations
 
-from briefer.mailformat import custom_properties, inline_css, resolve_vars
+from datetime import date
+
+from briefer.mailformat import custom_properties, inline_css, markdown_heading, markdown_html, resolve_vars
 
 PAGE = """<!DOCTYPE html><html><head><title>Desk — 2026-03-02</title><style>
 :root { --fg: #111; --accent: var(--fg); --pad: 4px 8px; }
@@ -38,3 +40,17 @@ def test_inline_css_leaves_no_var_and_no_custom_property() -> None:
     assert "color: rgb(1, 2, 3)" in html and "margin" not in html  # no value and no fallback: dropped
     assert '<span title="a > b" style="color: #111;">x</span>' in html  # a ">" in another attribute is no end
     assert "<html><head>" in html  # a style attribute left with nothing is removed
+
+
+def test_markdown_html_takes_no_raw_html() -> None:
+    text = "# T\n\n<b>x</b> [a](javascript:alert(1)) <https://example.org>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    html = markdown_html(text)
+    assert "<b>" not in html and "&lt;b&gt;" in html and 'href="javascript' not in html
+    assert '<a href="https://example.org">' in html and "<table>" in html
+
+
+def test_headings_of_saved_files() -> None:
+    md = "Intro line\n\n# Morning \\*brief\\*\n\n*2026-03-02 · 3 articles*\n\n## Later 2027-01-01\n"
+    assert markdown_heading(md) == ("Morning *brief*", date(2026, 3, 2))
+    assert markdown_heading("no heading 2026-03-02") == (None, None)
+    assert markdown_heading("# Only a title\n\ntext\n") == ("Only a title", None)

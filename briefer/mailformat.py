@@ -1,5 +1,5 @@
 """What mail clients are given: HTML with its CSS inlined and custom properties resolved, Markdown rendered
-without raw HTML, and the title and date a saved Markdown briefing opens with."""
+without raw HTML, a plain-text part made from HTML, and the title and date a saved briefing opens with."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import html as htmllib
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date
+from typing import Any
 
 from briefer.templating import safe_url
 
@@ -154,6 +155,127 @@ def markdown_html(text: str) -> str:
     return str(md.render(text))
 
 
+# --- HTML to plain text: one block a line, table cells apart, links as "text (url)". ------------------------
+
+_SKIP = {"script", "style", "head", "nav", "template", "noscript", "svg", "button", "form"}
+_BLOCKS = {
+    "address", "article", "aside", "blockquote", "details", "dd", "div", "dl", "dt", "fieldset", "figcaption",
+    "figure", "footer", "header", "hgroup", "main", "ol", "p", "pre", "section", "summary", "table", "ul",
+    "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "body", "html",
+}  # fmt: skip
+_HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### "}
+
+
+class _Lines:
+    """Collects text: inline pieces join into the current line, a block boundary ends it."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.pieces: list[str] = []
+        self.prefix: list[str] = []  # "> " for each blockquote we are in
+        self.marker = ""  # a list item's "- " or "1. ", indented, for the next line
+
+    def add(self, text: str) -> None:
+        self.pieces.append(text)
+
+    def end_line(self, blank: bool = False) -> None:
+        line = " ".join("".join(self.pieces).split())
+        self.pieces = []
+        if line:
+            self.lines.append("".join(self.prefix) + self.marker + line)
+            self.marker = ""
+        if blank and self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def text(self) -> str:
+        self.end_line()
+        return "\n".join(self.lines).strip("\n") + "\n"
+
+
+def _inline_text(element: Any) -> str:
+    lines = _Lines()
+    _walk(element, lines, in_cell=True)
+    lines.end_line()
+    return " ".join(lines.lines)
+
+
+def _walk(element: Any, out: _Lines, in_cell: bool = False) -> None:
+    """Write `element`'s content (not its own tail) to `out`."""
+    if element.text:
+        out.add(element.text)
+    for child in element:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag in _SKIP or not tag:  # comments and processing instructions have no string tag
+            pass
+        elif tag == "br":
+            if in_cell:
+                out.add(" ")
+            else:
+                out.end_line()
+        elif tag == "hr":
+            if not in_cell:
+                out.end_line(blank=True)
+                out.lines.append("---")
+        elif tag == "tr" and not in_cell:
+            out.end_line()
+            cells = [c for c in child if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
+            out.add(" | ".join(_inline_text(c) for c in cells))
+            out.end_line()
+        elif tag == "a":
+            label = _inline_text(child)
+            href = safe_url(child.get("href"))
+            out.add(f"{label} ({href})" if href and label and label != href else (label or href or ""))
+            if child.getnext() is not None and child.getnext().tag == "a" and not (child.tail or "").strip():
+                out.add(" ")  # two links side by side ("1" "2") stay apart
+        elif tag == "sup":
+            out.add(f" [{_inline_text(child)}]")
+        elif in_cell or tag not in _BLOCKS:
+            _walk(child, out, in_cell)
+        else:
+            _block(child, tag, out)
+        if child.tail:
+            out.add(child.tail)
+
+
+def _block(element: Any, tag: str, out: _Lines) -> None:
+    heading = _HEADINGS.get(tag)
+    nested = tag in ("ul", "ol") and any(a.tag == "li" for a in element.iterancestors())
+    out.end_line(blank=not nested and (heading is not None or tag in ("p", "table", "blockquote", "ul", "ol")))
+    if tag == "li":
+        parent = element.getparent()
+        ordered = parent is not None and parent.tag == "ol"
+        number = [c for c in parent if c.tag == "li"].index(element) + 1 if ordered else 0
+        nesting = sum(1 for a in element.iterancestors() if a.tag in ("ul", "ol")) - 1
+        out.marker = "  " * max(nesting, 0) + (f"{number}. " if ordered else "- ")
+        _walk(element, out)
+        out.end_line()
+        return
+    if heading:
+        out.add(heading)
+    if tag == "blockquote":
+        out.prefix.append("> ")
+    _walk(element, out)
+    out.end_line(blank=not nested and (heading is not None or tag in ("p", "table", "ul", "ol")))
+    if tag == "blockquote":
+        out.prefix.pop()
+        out.end_line(blank=True)
+
+
+def html_text(html: str) -> str:
+    """A page as plain text: each block a line, headings marked with #, list items with "-", table cells
+    separated by " | ", a link as "text (url)"; scripts, styles, the head and navigation left out."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except Exception:  # lxml raises several types on empty or broken documents
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    out = _Lines()
+    body = root.find("body")
+    _walk(body if body is not None else root, out)
+    return out.text()
+
+
 # --- The title and date a saved briefing opens with, for its subject. ------------------------------------
 
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -185,3 +307,22 @@ def markdown_heading(text: str) -> tuple[str | None, date | None]:
         masthead = "\n".join(lines[start : next(following, len(lines))])
         return title or None, first_date(masthead)
     return None, None
+
+
+def html_heading(html: str) -> tuple[str | None, date | None]:
+    """The page's first <h1> (else its <title>), and the first ISO date in its <title> or before its
+    first <h2> (the masthead)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except Exception:  # lxml raises several types on empty or broken documents
+        return None, None
+    h1 = root.find(".//h1")
+    title_element = root.find(".//title")
+    page_title = " ".join(title_element.text_content().split()) if title_element is not None else ""
+    title = " ".join(h1.text_content().split()) if h1 is not None else ""
+    if not title:
+        title = re.sub(r"\s+[—–-]\s+\d{4}-\d{2}-\d{2}$", "", page_title)
+    masthead = html_text(html).split("\n## ", 1)[0]
+    return title or None, first_date(page_title) or first_date(masthead)

@@ -285,6 +285,11 @@ def parts(msg: EmailMessage) -> tuple[str, str]:
         ("e.md", "\n  \n", "the file is empty"),
         ("e.html", "", "the file is empty"),
         ("e.json", "", "the file is empty"),
+        (
+            "blank.html",
+            "<!DOCTYPE html><html><head><title>x</title></head><body>\n</body></html>",
+            "the page holds no text",
+        ),
     ],
 )
 def test_an_empty_file_is_refused(
@@ -339,6 +344,26 @@ def test_a_markdown_file_without_a_date_takes_its_modification_date(smtp: tuple[
     assert inbox.message()["Subject"] == "memo — 9 April 2026"
 
 
+def test_an_html_briefing_gets_a_real_plain_text_part(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    saved_briefing()
+    env = smtp_env(port, BRIEFER_SMTP_TO="desk@example.org")
+    assert runner.invoke(app, ["email", "b.html"], env=env).exit_code == 0
+    text, _ = parts(inbox.message(0))
+    assert text == Path("b.md").read_text(encoding="utf-8")  # the JSON beside it, as Markdown
+    Path("b.json").unlink()
+    assert runner.invoke(app, ["email", "b.html"], env=env).exit_code == 0
+    msg = inbox.message(1)
+    assert msg["Subject"] == inbox.message(0)["Subject"]
+    text, _ = parts(msg)
+    assert "ActorCommitment" not in text and "Bottom lineCommitments" not in text
+    lines = text.splitlines()
+    assert lines[0] == "# Desk" and "## Commitments" in lines
+    assert "Actor | Commitment | To | By | #" in lines
+    assert any(line.startswith("Nordlake Energy | will invest 1.1 billion euros") for line in lines)
+    assert any(line.startswith("- ") and "Nordlake" in line for line in lines)
+
+
 def test_no_css_custom_property_reaches_the_mail_client(smtp: tuple[Inbox, int], isolated: Path) -> None:
     inbox, port = smtp
     saved_briefing()
@@ -352,3 +377,15 @@ def test_no_css_custom_property_reaches_the_mail_client(smtp: tuple[Inbox, int],
     _, html = parts(inbox.message(0))
     assert re.search(r'<body style="[^"]*background: #ffffff;[^"]*color: #1d1d1f;', html)
     assert 'class="chip"' in html and "background: #eef2fb" in html
+
+
+def test_recipients_see_no_local_paths(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    saved_briefing()
+    env = smtp_env(port, BRIEFER_SMTP_TO="desk@example.org")
+    for name in ("b.json", "b.html", "b.md"):
+        assert runner.invoke(app, ["email", name], env=env).exit_code == 0
+    for n in range(3):
+        text, html = parts(inbox.message(n))
+        for part in (text, html):
+            assert str(EXAMPLES) not in part and "nordlake-battery-plant.txt" in part

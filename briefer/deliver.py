@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import html as htmllib
-from datetime import datetime
+import re
+from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from briefer.config import Settings
 from briefer.errors import DeliveryError, InputError
 from briefer.mailer import build_message, send
 from briefer.models import Briefing
-from briefer.rendering import render, render_email
+from briefer.rendering import Heading, email_subject, render, render_email, render_email_page
 from briefer.storage import load_briefing, read_saved, write_atomic
 
 
@@ -30,40 +30,63 @@ def message_for_briefing(briefing: Briefing, settings: Settings, templates: jinj
     return build_message(subject, text, html, settings.email)
 
 
+SAVED_SUFFIXES = (".json", ".html", ".htm", ".md", ".markdown", ".txt")
+
+
 def message_for_file(path: Path, settings: Settings, templates: jinja2.Environment) -> EmailMessage:
-    """A message from a saved briefing: JSON is rendered again; HTML and Markdown are sent as they are."""
-    import css_inline
+    """A message from a saved briefing. JSON is rendered again. Markdown is rendered into the email page,
+    and is itself the plain text. HTML is sent with its CSS inlined and scripts dropped; its plain text is
+    the Markdown of a same-named .json beside it, else made from the page. Every subject comes from
+    email_subject.txt.j2: a saved file's title is its first heading, its date the first ISO date of its
+    masthead, else the file's modification date. An empty file is an InputError."""
+    from briefer.mailformat import html_heading, html_text, inline_css, markdown_heading, markdown_html
 
     suffix = path.suffix.lower()
+    if suffix not in SAVED_SUFFIXES:
+        raise InputError(f"{path}: send a .json, .html or .md briefing")
     if suffix == ".json":
         return message_for_briefing(load_briefing(path), settings, templates)
     data = read_saved(path)
-    subject = path.stem.replace("-", " ").replace("_", " ").strip() or "Briefing"
     if suffix in (".html", ".htm"):
-        from briefer.sources.feeds import html_to_text
+        html = _without_scripts(data)
+        page_text = html_text(html)
+        if not page_text.strip():
+            raise InputError(f"{path}: the page holds no text")
+        heading = _heading(path, *html_heading(html))
+        text = _sibling_markdown(path, settings, templates) or page_text
+        html = inline_css(html)
+    else:
+        heading = _heading(path, *markdown_heading(data))
+        text = data
+        html = render_email_page(heading.title, markdown_html(data), templates)
+    subject = email_subject(heading, templates, settings.vars)
+    return build_message(subject, text, html, settings.email)
 
-        html = css_inline.inline(data, keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
-        html = _without_scripts(html)
-        title = _title(data)
-        return build_message(title or subject, html_to_text(data), html, settings.email)
-    if suffix in (".md", ".markdown", ".txt"):
-        heading = next((line.lstrip("# ").strip() for line in data.splitlines() if line.strip()), subject)
-        style = "white-space: pre-wrap; font-family: Menlo, Consolas, monospace; font-size: 14px"
-        pre = f'<pre style="{style}">{htmllib.escape(data)}</pre>'
-        return build_message(heading, data, f"<!DOCTYPE html><html><body>{pre}</body></html>", settings.email)
-    raise InputError(f"{path}: send a .json, .html or .md briefing")
+
+def _heading(path: Path, title: str | None, day: date | None) -> Heading:
+    """The saved file's title and date, falling back on its name and its modification date."""
+    fallback = path.stem.replace("-", " ").replace("_", " ").strip() or "Briefing"
+    if day is None:
+        try:
+            day = datetime.fromtimestamp(path.stat().st_mtime).date()
+        except OSError:
+            day = datetime.now().date()
+    return Heading(title=title or fallback, date=day)
 
 
-def _title(html: str) -> str | None:
-    import re
-
-    m = re.search(r"<title>(.*?)</title>", html, re.S | re.I)
-    return htmllib.unescape(" ".join(m.group(1).split())) if m else None
+def _sibling_markdown(path: Path, settings: Settings, templates: jinja2.Environment) -> str | None:
+    """The Markdown rendering of the briefing saved as JSON beside `path` (same name), if there is one."""
+    saved = path.with_suffix(".json")
+    if not saved.is_file():
+        return None
+    try:
+        briefing = load_briefing(saved)
+    except InputError:
+        return None  # not a briefing: the page's own text will do
+    return render(briefing, "md", templates, settings.include_ungrounded, settings.vars)
 
 
 def _without_scripts(html: str) -> str:
-    import re
-
     return re.sub(r"<script\b.*?</script\s*>", "", html, flags=re.S | re.I)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +18,7 @@ import jinja2
 
 from briefer.errors import UsageError
 from briefer.models import ArticleBrief, Briefing, Commitment, DayCommitment, DayFact, Evidence, Fact, SourcedEvidence
-from briefer.templating import render_template
+from briefer.templating import outlet, render_template
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
@@ -61,12 +62,14 @@ class ItemView:
 
 @dataclass
 class DayView:
-    """A fact or commitment of the day with its citation number and the numbers of its articles."""
+    """A fact or commitment of the day with its citation number and the numbers of its articles; a
+    commitment's status ("overdue", "reaffirmed", or "" when unknown)."""
 
     item: DayFact | DayCommitment
     citation: int
     articles: list[int]
     publications: int  # how many different sources report it: two articles of one paper count once
+    status: str = ""
 
 
 @dataclass
@@ -88,6 +91,25 @@ class Views:
 
 def _span(evidence: Evidence | SourcedEvidence) -> tuple[int, int] | None:
     return (evidence.start, evidence.end) if evidence.start is not None and evidence.end is not None else None
+
+
+def commitment_status(commitment: DayCommitment, today: date) -> str:
+    """The status shown: overdue when its date has passed, reaffirmed when its wording says so, else ""."""
+    if commitment.due and commitment.due < today:
+        return "overdue"
+    action = commitment.action.lower()
+    return "reaffirmed" if "reaffirm" in action or "reiterat" in action else ""
+
+
+def commitment_columns(views: list[DayView]) -> list[str]:
+    """The optional columns of the commitments table that some row fills: "to", "by", "status"."""
+    items = [v.item for v in views if isinstance(v.item, DayCommitment)]
+    filled = {
+        "to": any(c.counterparty for c in items),
+        "by": any(c.due or c.deadline for c in items),
+        "status": any(v.status for v in views),
+    }
+    return [name for name, used in filled.items() if used]
 
 
 def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
@@ -116,6 +138,7 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
                     citation=counter,
                     articles=[v.number for v in known],
                     publications=len({v.brief.source for v in known}),
+                    status=commitment_status(item, briefing.date) if isinstance(item, DayCommitment) else "",
                 )
             )
         return views
@@ -167,14 +190,31 @@ def render(
         "articles": views.articles,
         "by_id": views.by_id,
         "day_commitments": views.commitments,
+        "commitment_columns": commitment_columns(views.commitments),
         "day_facts": views.facts,
         "implications": implications,
         "footnotes": sorted(footnotes.items()),
         "first_place": {number: places[0][0].number for number, places in footnotes.items()},
         "include_ungrounded": include_ungrounded,
-        "sources_count": len({b.source for b in briefing.articles}),  # publications, where the source knows it
+        "sources_count": len({outlet(b) for b in briefing.articles}),  # publications, where the source knows it
     }
     return render_template(env, TEMPLATE_FOR[fmt], context)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What a subject is made of when only a saved Markdown or HTML file is at hand, not the whole briefing."""
+
+    title: str
+    date: date
+
+
+def email_subject(
+    briefing: Briefing | Heading, env: jinja2.Environment, variables: Mapping[str, str] | None = None
+) -> str:
+    """The subject from email_subject.txt.j2 (its `briefing` is a Heading for a saved .md or .html file)."""
+    context = {**(variables or {}), "vars": dict(variables or {}), "briefing": briefing}
+    return render_template(env, "email_subject.txt.j2", context)
 
 
 def render_email(
@@ -183,13 +223,20 @@ def render_email(
     include_ungrounded: bool = False,
     variables: Mapping[str, str] | None = None,
 ) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) for email: the HTML single-column with every style inlined (css-inline),
-    no <style> left and nothing external; the Markdown briefing as the plain-text part."""
-    import css_inline
+    """(subject, plain text, HTML) for email: the HTML single-column with every style inlined and every
+    custom property resolved, no <style> left and nothing external; the Markdown briefing as the plain text."""
+    from briefer.mailformat import inline_css
 
-    context = {**(variables or {}), "vars": dict(variables or {}), "briefing": briefing}
-    subject = render_template(env, "email_subject.txt.j2", context)
+    subject = email_subject(briefing, env, variables)
     text = render(briefing, "md", env, include_ungrounded, variables)
     html = render(briefing, "html", env, include_ungrounded, variables, email=True)
-    inlined = css_inline.inline(html, keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
-    return subject, text, inlined
+    return subject, text, inline_css(html)
+
+
+def render_email_page(title: str, body: str, env: jinja2.Environment) -> str:
+    """HTML made elsewhere (`body`, already safe) in the email page of email_page.html.j2, CSS inlined."""
+    from markupsafe import Markup
+
+    from briefer.mailformat import inline_css
+
+    return inline_css(render_template(env, "email_page.html.j2", {"title": title, "body": Markup(body)}))

@@ -35,13 +35,16 @@ def _umask() -> int:
 
 
 def read_saved(path: Path) -> str:
-    """A saved briefing's text; an InputError naming the file when it is missing or unreadable."""
+    """A saved briefing's text; an InputError naming the file when it is missing, unreadable or empty."""
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: cannot read: {e}") from None
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty")
+    return text
 
 
 def load_briefing(path: Path) -> Briefing:

@@ -6,7 +6,7 @@ import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import jinja2
@@ -120,6 +120,9 @@ def _environment(dirs: Iterable[Path], autoescape: bool) -> jinja2.Environment:
     env.filters["md"] = markdown_escape
     env.filters["safe_url"] = safe_url
     env.filters["oneline"] = oneline
+    env.filters["longest_word"] = longest_word
+    env.filters["outlet"] = outlet
+    env.filters["hide_path"] = hide_path
     return env
 
 
@@ -167,6 +170,12 @@ def oneline(text: object) -> str:
     return " ".join(str(text).split())
 
 
+def longest_word(text: object) -> int:
+    """The length of the longest run of characters without a space (a URL, a compound): the HTML lets a
+    table cell holding one break it anywhere."""
+    return max((len(word) for word in str(text).split()), default=0)
+
+
 def markdown_escape(text: object) -> str:
     """Article or model text as inert Markdown: no markup, links, HTML or line structure survives."""
     value = oneline(text)
@@ -186,3 +195,63 @@ def safe_url(url: object) -> str | None:
     if parts.scheme.lower() in ("http", "https") and parts.netloc and not re.search(r"[\s<>\"']", url):
         return url
     return None
+
+
+class Sourced(Protocol):
+    """An article, or another place it was found: where it came from, and its URL if it has one."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def url(self) -> str | None: ...
+
+
+# A file briefer reads articles from, and what may follow its name in a failure: a line, an item, an entry.
+_ARTICLE_FILE = re.compile(r"\.(?:txt|text|md|markdown|html?|xhtml|xml|rss|atom|rdf|json|jsonl|ndjson)(?:\.gz)?$", re.I)
+_LOCATOR = re.compile(r"(?::\d+|\[\d+\]| \(entry \d+\))$")
+_SEPARATORS = re.compile(r"[\\/]")
+_ARCHIVED = re.compile(r"^/web/[^/]+/(https?://.+)$", re.I)
+
+
+def _is_local_path(value: str) -> bool:
+    """A file name or path as given on the command line (not an outlet's name, not a web address)."""
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I):
+        return value.lower().startswith("file://")
+    if value.startswith(("/", "~", "\\")) or re.match(r"^[a-z]:[\\/]", value, re.I):
+        return True
+    name = _LOCATOR.sub("", _SEPARATORS.split(value)[-1])
+    in_folder = _SEPARATORS.search(value) is not None
+    return bool(_ARTICLE_FILE.search(name)) or (in_folder and re.search(r"\.\w{1,8}$", name) is not None)
+
+
+def hide_path(value: object) -> str:
+    """A local path cut to its file name; anything else (an outlet, a URL) as it is. Readers of a briefing
+    have no use for the folders on the machine that made it."""
+    text = str(value).strip()
+    return _SEPARATORS.split(text)[-1] if _is_local_path(text) else text
+
+
+def _publication(url: str | None) -> str | None:
+    """The site a web address belongs to, without `www.`; an archived copy's original site."""
+    if safe_url(url) is None:
+        return None
+    parts = urlsplit(str(url).strip())
+    archived = _ARCHIVED.match(parts.path) if (parts.hostname or "").endswith("archive.org") else None
+    if archived:
+        parts = urlsplit(archived.group(1))
+    host = parts.hostname
+    return host.removeprefix("www.") if host else None
+
+
+def outlet(item: Sourced) -> str:
+    """An article's source as readers see it: the outlet's name as read; for an article read from a local
+    file, the site its URL names, else the file name alone; never a path on the machine that made it."""
+    source = item.source.strip()
+    if source.lower().startswith(("http://", "https://")):
+        return _publication(source) or source
+    if source == "-":
+        return _publication(item.url) or "standard input"
+    if _is_local_path(source):
+        return _publication(item.url) or hide_path(source)
+    return source

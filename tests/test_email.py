@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
+import re
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -260,3 +263,130 @@ def test_missing_settings_are_named(isolated: Path) -> None:
     (Path("briefer.toml")).write_text('[email]\npassword = "hunter2"\n', encoding="utf-8")
     secret = runner.invoke(app, ["run", str(EXAMPLES)])
     assert secret.exit_code == ExitCode.USAGE and "'email.password' cannot be set in a file" in secret.stderr
+
+
+def saved_briefing() -> None:
+    """b.json, b.html and b.md of the example articles in the working directory."""
+    assert runner.invoke(app, ["extract", str(EXAMPLES), "-q", "-o", "b.json", "--title", "Desk"]).exit_code == 0
+    assert runner.invoke(app, ["render", "b.json", "-o", "b.html"]).exit_code == 0
+    assert runner.invoke(app, ["render", "b.json", "-o", "b.md"]).exit_code == 0
+
+
+def parts(msg: EmailMessage) -> tuple[str, str]:
+    """The plain text and the HTML, with SMTP's CRLF line ends back to LF."""
+    text, html = (msg.get_body(preferencelist=(kind,)).get_content() for kind in ("plain", "html"))
+    return text.replace("\r\n", "\n"), html.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("e.txt", "", "the file is empty"),
+        ("e.md", "\n  \n", "the file is empty"),
+        ("e.html", "", "the file is empty"),
+        ("e.json", "", "the file is empty"),
+        (
+            "blank.html",
+            "<!DOCTYPE html><html><head><title>x</title></head><body>\n</body></html>",
+            "the page holds no text",
+        ),
+    ],
+)
+def test_an_empty_file_is_refused(
+    smtp: tuple[Inbox, int], isolated: Path, name: str, content: str, reason: str
+) -> None:
+    inbox, port = smtp
+    Path(name).write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["email", name, "--to", "a@b.c"], env=smtp_env(port))
+    assert result.exit_code == ExitCode.INPUT, result.output
+    assert result.stderr == f"briefer: error: {name}: {reason}\n"
+    assert inbox.envelopes == []
+
+
+def test_a_markdown_briefing_is_rendered_into_the_email_page(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    saved_briefing()
+    env = smtp_env(port, BRIEFER_SMTP_TO="desk@example.org")
+    assert runner.invoke(app, ["email", "b.json"], env=env).exit_code == 0
+    assert runner.invoke(app, ["email", "b.md"], env=env).exit_code == 0
+    from_json, from_md = inbox.message(0), inbox.message(1)
+    assert from_md["Subject"] == from_json["Subject"] and str(from_md["Subject"]).startswith("Desk — ")
+    text, html = parts(from_md)
+    assert text == Path("b.md").read_text(encoding="utf-8")  # the Markdown itself is the plain text
+    assert "<pre" not in html and "<style" not in html and "var(" not in html
+    assert "max-width: 640px" in html  # the same email page and CSS as the other formats
+    assert re.search(r"<h1[^>]*>Desk</h1>", html) and "<table" in html and "Nordlake Energy" in html
+    assert re.search(r'<sup class="footnote-ref"[^>]*><a href="#fn1"', html)  # citations stay links
+
+
+def test_markdown_is_untrusted_no_raw_html_images_or_script_links(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    Path("notes.md").write_text(
+        "# Notes from 2026-03-02\n\n<script>alert(1)</script> <img src=x onerror=alert(1)>\n\n"
+        "[click](javascript:alert(1)) ![pixel](https://tracker.example/p.png) [site](https://example.org/a)\n",
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["email", "notes.md", "--to", "a@b.c"], env=smtp_env(port)).exit_code == 0
+    msg = inbox.message()
+    assert msg["Subject"] == "Notes from 2026-03-02 — 2 March 2026"
+    _, html = parts(msg)
+    assert "<script" not in html and "<img" not in html and "&lt;script&gt;" in html  # shown, never run or loaded
+    assert 'href="javascript' not in html  # the image is left as a plain link, only http(s) links survive
+    assert re.findall(r'href="([^"]+)"', html) == ["https://tracker.example/p.png", "https://example.org/a"]
+
+
+def test_a_markdown_file_without_a_date_takes_its_modification_date(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    Path("memo.md").write_text("Just a line, no heading.\n", encoding="utf-8")
+    when = datetime(2026, 4, 9, 12, 0).timestamp()
+    os.utime("memo.md", (when, when))
+    assert runner.invoke(app, ["email", "memo.md", "--to", "a@b.c"], env=smtp_env(port)).exit_code == 0
+    assert inbox.message()["Subject"] == "memo — 9 April 2026"
+
+
+def test_an_html_briefing_gets_a_real_plain_text_part(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    saved_briefing()
+    env = smtp_env(port, BRIEFER_SMTP_TO="desk@example.org")
+    assert runner.invoke(app, ["email", "b.html"], env=env).exit_code == 0
+    text, _ = parts(inbox.message(0))
+    assert text == Path("b.md").read_text(encoding="utf-8")  # the JSON beside it, as Markdown
+    Path("b.json").unlink()
+    assert runner.invoke(app, ["email", "b.html"], env=env).exit_code == 0
+    msg = inbox.message(1)
+    assert msg["Subject"] == inbox.message(0)["Subject"]
+    text, _ = parts(msg)
+    assert "ActorCommitment" not in text and "Bottom lineCommitments" not in text
+    lines = text.splitlines()
+    assert lines[0] == "# Desk" and "## Commitments" in lines
+    header = next(line for line in lines if line.startswith("Actor | Commitment"))
+    assert header.endswith(" | #")  # table cells apart, the columns no row fills left out
+    assert any(line.startswith("Nordlake Energy | invest 1.1 billion euros") for line in lines)
+    assert any(line.startswith("- ") and "Nordlake" in line for line in lines)
+
+
+def test_no_css_custom_property_reaches_the_mail_client(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    saved_briefing()
+    assert "var(--" in Path("b.html").read_text(encoding="utf-8")  # the page itself uses them
+    env = smtp_env(port, BRIEFER_SMTP_TO="desk@example.org")
+    for name in ("b.html", "b.json", "b.md"):
+        assert runner.invoke(app, ["email", name], env=env).exit_code == 0
+    for n in range(3):
+        _, html = parts(inbox.message(n))
+        assert "var(" not in html and "--fg" not in html, n
+    _, html = parts(inbox.message(0))
+    assert re.search(r'<body style="[^"]*background: #ffffff;[^"]*color: #1d1d1f;', html)
+    assert 'class="chip"' in html and "background: #eef2fb" in html
+
+
+def test_recipients_see_no_local_paths(smtp: tuple[Inbox, int], isolated: Path) -> None:
+    inbox, port = smtp
+    saved_briefing()
+    env = smtp_env(port, BRIEFER_SMTP_TO="desk@example.org")
+    for name in ("b.json", "b.html", "b.md"):
+        assert runner.invoke(app, ["email", name], env=env).exit_code == 0
+    for n in range(3):
+        text, html = parts(inbox.message(n))
+        for part in (text, html):
+            assert str(EXAMPLES) not in part and "nordlake-battery-plant.txt" in part

@@ -65,6 +65,8 @@ def test_every_article_survives_an_endpoint_failing_30_percent(fake: FakeOpenAI)
 
 
 def test_articles_are_extracted_concurrently(fake: FakeOpenAI) -> None:
+    import openai  # noqa: F401  (the client library's first import is start-up, not concurrency: take it out)
+
     fake.responder = lambda body: Reply(delay=0.3, body=default_responder(body).body)
     started = time.perf_counter()
     briefs, _, _ = run(articles(8), model(fake, concurrency=8))

@@ -10,12 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact, Failure, Implication, Origin, Usage
+from briefer.models import (
+    ArticleBrief,
+    Briefing,
+    Commitment,
+    DayCommitment,
+    Evidence,
+    Fact,
+    Failure,
+    Implication,
+    Origin,
+    SourcedEvidence,
+    Usage,
+)
 from briefer.rendering import Format, choose_format, render
 from briefer.synthesize import synthesize
-from briefer.templating import output_environment
+from briefer.templating import hide_path, outlet, output_environment
 
 GOLDEN = Path(__file__).parent / "golden"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def env():  # type: ignore[no-untyped-def]
@@ -190,3 +203,122 @@ def test_choose_format() -> None:
     assert choose_format(Path("x.HTML"), None) == "html"
     assert choose_format(None, None) == "md"
     assert choose_format(Path("x.md"), "json") == "json"
+
+
+def test_long_words_wrap_and_tables_fit_their_box() -> None:
+    css = (REPO / "templates" / "briefing.css").read_text(encoding="utf-8")
+    body = re.search(r"^body \{[^}]*\}", css, re.M | re.S)
+    assert body and "overflow-wrap: anywhere" in body.group(0)
+    assert re.search(r"^\.table-scroll \{[^}]*overflow-x: auto", css, re.M)
+    assert re.search(r"^td\.action, td\.long \{ overflow-wrap: anywhere; \}", css, re.M)
+    narrow = css[css.index("@media (max-width: 600px)") :]
+    assert "td.empty { display: none; }" in narrow.split("\n}\n")[0]
+    email_css = (REPO / "templates" / "email.css").read_text(encoding="utf-8")
+    assert "overflow-wrap: anywhere" in email_css and ".table-scroll" in email_css
+    html = render(fixed_briefing(), "html", env())
+    assert '<div class="table-scroll" role="region" aria-label="Commitments" tabindex="0">\n<table>' in html
+
+
+def with_commitments(*commitments: DayCommitment) -> Briefing:
+    briefing = fixed_briefing()
+    return briefing.model_copy(update={"commitments": list(commitments)})
+
+
+def day_commitment(actor: str, action: str, **fields: object) -> DayCommitment:
+    quote = SourcedEvidence(article="aaaa", quote="Arland pledged 40 tanks to Beloria by June 30.", start=0, end=46)
+    return DayCommitment(actor=actor, action=action, sources=["aaaa"], evidence=[quote], **fields)  # type: ignore[arg-type]
+
+
+def test_a_commitments_column_no_row_fills_is_left_out() -> None:
+    bare = with_commitments(day_commitment("Arland", "deliver tanks"), day_commitment("Beloria", "pay for them"))
+    html = render(bare, "html", env())
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    assert re.findall(r"<th>(\w+)</th>", head) == ["Actor", "Commitment"]
+    assert 'data-label="To"' not in html and 'data-label="By"' not in html and 'data-label="Status"' not in html
+    md = render(bare, "md", env())
+    assert "| Actor | Commitment | |\n|---|---|---|\n| Arland | deliver tanks | [^1] |" in md
+
+    mixed = with_commitments(
+        day_commitment("Arland", "deliver tanks", due=date(2026, 1, 5)),
+        day_commitment("Beloria", "pay for them"),
+    )
+    html = render(mixed, "html", env())
+    head = html[html.index("<thead>") : html.index("</thead>")]
+    assert re.findall(r"<th>(\w+)</th>", head) == ["Actor", "Commitment", "By", "Status"]
+    assert '<td class="due" data-label="By"><time datetime="2026-01-05">' in html
+    assert '<td class="status" data-label="Status"><span class="chip warn">overdue</span></td>' in html
+    assert '<td class="due empty" data-label="By">–</td>' in html  # hidden where rows become cards
+    assert '<td class="status empty" data-label="Status">–</td>' in html
+    md = render(mixed, "md", env())
+    assert "| Actor | Commitment | By | Status | |" in md and "| Beloria | pay for them | – | – | [^2] |" in md
+
+
+def test_a_cell_with_an_overlong_word_may_break_it() -> None:
+    url = "https://example.org/" + "a-very-long-path-" * 4
+    briefing = with_commitments(day_commitment("Bundesverfassungsgerichtspräsident", f"publish {url}"))
+    html = render(briefing, "html", env())
+    assert '<td class="actor long" data-label="Actor">Bundesverfassungsgerichtspräsident</td>' in html
+    assert '<td class="action" data-label="Commitment">publish https://' in html
+
+
+@pytest.mark.parametrize(
+    ("source", "url", "shown"),
+    [
+        ("Tarsby Times", "https://example.org/a", "Tarsby Times"),
+        ("/home/ann/news/today.jsonl", "https://www.coast.example/dam", "coast.example"),
+        (
+            "/home/ann/a.jsonl",
+            "http://web.archive.org/web/2015id_/http://www.dailymail.co.uk/a.html",
+            "dailymail.co.uk",
+        ),
+        ("/home/ann/news/page.html.gz", None, "page.html.gz"),
+        ("/home/ann/news/page.html", "javascript:alert(1)", "page.html"),
+        ("examples/kessvik.txt", None, "kessvik.txt"),
+        ("kessvik.txt", "https://coast.example/dam", "coast.example"),
+        ("C:\\Users\\ann\\a.md", None, "a.md"),
+        ("~/a.txt", None, "a.txt"),
+        ("-", None, "standard input"),
+        ("https://www.example.org/world.rss", None, "example.org"),
+        ("r/worldnews", None, "r/worldnews"),
+    ],
+)
+def test_a_source_is_shown_as_its_outlet_or_file_name(source: str, url: str | None, shown: str) -> None:
+    assert outlet(Origin(source=source, url=url)) == shown
+
+
+def test_failures_show_no_folders() -> None:
+    assert hide_path("/srv/in/feeds.jsonl:12") == "feeds.jsonl:12"
+    assert hide_path("/srv/in/world.xml (entry 3)") == "world.xml (entry 3)"
+    assert hide_path("https://example.org/gone") == "https://example.org/gone"
+
+
+def test_no_local_path_reaches_the_reader() -> None:
+    briefing = fixed_briefing()
+    copy = Origin(source="/home/ann/copy.txt")
+    local = briefing.articles[1].model_copy(
+        update={"source": "/home/ann/news/kessvik.txt", "url": None, "duplicates": [copy]}
+    )
+    web = briefing.articles[0].model_copy(update={"source": "/home/ann/news/today.jsonl"})
+    failure = Failure(source="/home/ann/news/broken.txt", error="empty file")
+    briefing = briefing.model_copy(update={"articles": [web, local], "failures": [failure]})
+    for fmt in ("html", "md"):
+        text = render(briefing, fmt, env())  # type: ignore[arg-type]
+        assert "/home/ann" not in text
+        assert "kessvik.txt" in text and "example.org" in text and "copy.txt" in text and "broken.txt" in text
+    assert "2 articles from 2 sources" in render(briefing, "html", env())
+
+
+def test_corpus_briefing_names_outlets_not_the_input_file(corpus: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from briefer.cli import app
+
+    lines = (corpus / "news-text" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[:30]
+    source = tmp_path / "thirty.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name in ("b.html", "b.md"):
+        result = CliRunner().invoke(app, ["run", str(source), "--offline", "-q", "-o", name])
+        assert result.exit_code == 0, result.output
+        text = Path(name).read_text(encoding="utf-8")
+        assert str(tmp_path) not in text and "thirty.jsonl" not in text
+        assert "dailymail.co.uk" in text

@@ -72,7 +72,7 @@ PEOPLE_AT_LARGE = frozenset(
 )
 GENERIC_ORGS = frozenset(
     "company firm group carmaker retailer lender bank airline insurer manufacturer developer operator club "
-    "team business giant chain startup".split()
+    "team business giant chain startup band orchestra".split()
 )
 GROUPS = frozenset({"both", "sides", "two", "countries", "nations", "leaders", "ministers", "parties"})
 DEADLINE_PREPS = frozenset({"by", "before", "until", "within", "in", "from", "no", "through", "till", "during"})
@@ -221,7 +221,9 @@ def resolve_actor(subject: Token, reporter: Token | None, context: Context) -> t
 def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tuple[str, bool] | None:
     word = subject.lower_
     if word in ("it", "they", "he", "she", "we", "i"):
-        if reporter is not None and reporter != subject and reporter.i < subject.i:
+        # "We will ...," Esper said: the first person is the speaker wherever the attribution stands; "it"
+        # is the speaker only when named first ("X said it would"), not in "It will house ..., X said".
+        if reporter is not None and reporter != subject and (reporter.i < subject.i or word in ("we", "i")):
             return resolve_actor(reporter, None, context)
         if word in ("we", "i") or not context.resolving:
             return None  # "we" is the speaker's side only when the speaker is named first

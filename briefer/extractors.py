@@ -19,6 +19,7 @@ Extractor = OfflineExtractor | ModelExtractor
 
 # Below this many articles a process pool costs more to start than it saves.
 OFFLINE_POOL_MIN_ARTICLES = 24
+STREAM_POOL_FROM = 4  # articles read in a stream: the pool takes over from the 4th
 
 
 def _make(settings: Settings, variables: Mapping[str, str] | None = None, articles: int | None = None) -> Extractor:
@@ -28,7 +29,7 @@ def _make(settings: Settings, variables: Mapping[str, str] | None = None, articl
         processes = os.cpu_count() or 1
         if articles is not None and articles < OFFLINE_POOL_MIN_ARTICLES:
             processes = 0
-        return OfflineExtractor(processes=processes, pool_from=OFFLINE_POOL_MIN_ARTICLES if articles is None else 1)
+        return OfflineExtractor(processes=processes, pool_from=STREAM_POOL_FROM if articles is None else 1)
     from briefer.cache import Cache
     from briefer.llm import LLM
     from briefer.paths import ensure

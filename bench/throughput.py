@@ -62,6 +62,13 @@ class Server:
         with urllib.request.urlopen(self.url.replace("/v1", "/_log")) as response:
             return [tuple(x) for x in json.load(response)]
 
+    def arrivals(self) -> list[float]:
+        """When each request came in (time.time() of the server's process)."""
+        import urllib.request
+
+        with urllib.request.urlopen(self.url.replace("/v1", "/_arrivals")) as response:
+            return [float(t) for t in json.load(response)]
+
     def stop(self) -> None:
         assert self.process.stdin is not None
         self.process.stdin.close()

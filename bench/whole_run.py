@@ -22,33 +22,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from html import escape
 from pathlib import Path
 
+from bench.throughput import Server
 from tests.fake_web import FakeWeb
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "news-text" / "articles.jsonl"
-
-
-class Endpoint:
-    """The fake OpenAI-compatible endpoint in a process of its own."""
-
-    def __init__(self, latency: float) -> None:
-        command = [sys.executable, "-m", "tests.fake_openai", "--latency", str(latency)]
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO)
-        assert self.process.stdout is not None
-        self.url = self.process.stdout.readline().strip()
-
-    def arrivals(self) -> list[float]:
-        with urllib.request.urlopen(self.url.replace("/v1", "/_arrivals")) as response:
-            return [float(t) for t in json.load(response)]
-
-    def stop(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=10)
 
 
 def texts(n: int) -> list[str]:
@@ -56,7 +37,7 @@ def texts(n: int) -> list[str]:
     return [r["article"] for r in rows]
 
 
-def timed_run(code: Path, args: list[str], endpoint: Endpoint, home: str) -> tuple[float, float | None]:
+def timed_run(code: Path, args: list[str], endpoint: Server, home: str) -> tuple[float, float | None]:
     """(seconds from process start to exit, seconds to the first model request)."""
     env = {
         **os.environ,
@@ -111,7 +92,7 @@ def main() -> None:
             listing = tmp / "sources.txt"
             listing.write_text("\n".join(urls) + "\n", encoding="utf-8")
 
-            slow, fast = Endpoint(0.5), Endpoint(0.05)
+            slow, fast = Server(0.5), Server(0.05)
             results: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
             for round_ in range(args.rounds):
                 for name, code in trees.items():

@@ -46,7 +46,11 @@ COMMITMENT_NOUNS = frozenset(
 DEAL_NOUNS = frozenset("agreement deal treaty pact contract accord memorandum declaration".split())
 PLAN_NOUNS = frozenset("plan plans intention bid".split())  # "announced plans to expand": the plan is an undertaking
 SEALING = frozenset("sign finalize finalise reach strike seal clinch conclude announce unveil reveal outline".split())
-SCHEDULED = frozenset({"set", "scheduled", "due"})  # "is set to launch", "is due to open"
+SCHEDULED = frozenset({"set", "scheduled", "due"})
+ANNOUNCING = frozenset("announce unveil reveal outline".split())
+HEARSAY = frozenset(
+    "source report reports people analyst analysts data media".split()
+)  # "is set to launch", "is due to open"
 FUTURE = frozenset({"will", "shall", "'ll", "wo"})
 NOT_AGENTIVE = frozenset(
     "be have become remain seem appear face need cost see get happen go come last depend mean lead "
@@ -54,7 +58,7 @@ NOT_AGENTIVE = frozenset(
 )
 APPEARANCES = frozenset(
     "speak address attend visit travel talk testify comment arrive meet play compete race star feature "
-    "perform sing watch return".split()
+    "perform sing watch return reprise".split()
 )
 INSTITUTIONS = frozenset(
     """government council ministry minister authority company firm board bank agency department committee
@@ -400,6 +404,18 @@ def _predicted(verb: Token) -> bool:
     return head.dep_ == "ccomp" and head.head.lemma_ in PREDICTING
 
 
+def _hearsay(span: Span) -> bool:
+    """Does the sentence rest on unnamed sources ("according to industry sources", "people familiar")?"""
+    for token in span:
+        if token.lower_ == "according" and any(
+            t.lemma_.lower() in HEARSAY or t.lower_ in HEARSAY for c in token.children for t in c.subtree
+        ):
+            return True
+        if token.lower_ == "familiar" and token.head.lemma_.lower() in ("people", "person", "source"):
+            return True
+    return False
+
+
 def _hedged(verb: Token) -> bool:
     """Hypothetical, hedged, conditional-as-question or interrogative: "could agree", "will likely",
     "whether X will agree", "what the owners will do", "had planned to"."""
@@ -440,7 +456,8 @@ def _with_joined(heads: list[Token]) -> list[Token]:
             and c.pos_ == "VERB"
             and c not in result
             and c.lemma_.lower() not in COMMITTING
-            and (c.tag_ in ("VB", "VBG") or _future(c) is not None)  # "will tour ... and concludes": a fact
+            # "will tour ... and concludes": a fact; only a base form, or its own "will", shares the undertaking
+            and (c.tag_ in ("VB", "VBG") or any(a.dep_ == "aux" and a.lower_ in FUTURE for a in c.children))
         ]
     return result
 
@@ -510,7 +527,7 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
             continue
         if token.pos_ == "ADJ" and token.lower_ != "committed":
             continue  # "promising results"
-        if _hedged(token) or _predicted(token):
+        if _hedged(token) or _predicted(token) or _hearsay(sentence.span):
             continue
         lemma = token.lemma_.lower()
         if _negated(token) and (lemma in COMMITTING or not _future(token)):
@@ -547,7 +564,19 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
                 if c.dep_ == "dobj" and c.lemma_.lower() in DEAL_NOUNS | COMMITMENT_NOUNS | PLAN_NOUNS
             ]
             sealing = lemma in SEALING | {"reaffirm", "renew"}
-            if nouns and (sealing or nouns[0].lemma_.lower() in COMMITMENT_NOUNS):
+            # "announced plans to expand" undertakes something; "unveiled its plans", "announced the deal" do
+            # not say what: a plan, or an announcement, needs its "to ..." to be an undertaking.
+            needs_content = lemma in ANNOUNCING or any(n.lemma_.lower() in PLAN_NOUNS for n in nouns)
+            has_content = any(
+                c.dep_ in ("acl", "relcl", "xcomp") or (c.dep_ == "prep" and c.lower_ == "to")
+                for n in nouns
+                for c in n.children
+            )
+            if (
+                nouns
+                and (sealing or nouns[0].lemma_.lower() in COMMITMENT_NOUNS)
+                and (has_content or not needs_content)
+            ):
                 heads = [token]
         elif token.lower_ in SCHEDULED and any(c.dep_ in ("auxpass", "aux") for c in token.children):
             heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
@@ -574,8 +603,8 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
                 continue  # "plans to attend the summit": an appearance; "vowed to meet again" is a pledge
             others = {t.i for h in heads if h != head and h.i > head.i for t in h.subtree}
             action = _action(verb, head, subject, others)
-            if not action:
-                continue
+            if len(action.split()) < 2:
+                continue  # "has promised": nothing said of what
             if _negated(head) and not action.lower().startswith(("not ", "never ")):
                 action = f"not {action}"
             deadline, due = _deadline(head, reference)

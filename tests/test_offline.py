@@ -62,6 +62,10 @@ def test_commitment_cues_are_detected(sentence: str) -> None:
         "The minister will speak at the conference on Friday.",  # an appearance
         "The council built the bridge in 2019.",  # done, not undertaken
         "The company could close the plant if sales fall.",  # a hypothetical
+        "Acme plans to release a new laptop next year, according to industry sources.",  # hearsay
+        "The band unveiled its plans on Monday night.",  # a plan announced, but not what it is
+        "Acme has promised a lot.",  # praise, nothing undertaken
+        "Analyst Ming Kuo predicted that Acme will cut prices in 2027.",  # someone else's prediction
     ],
 )
 def test_non_commitments_are_left_out(sentence: str) -> None:

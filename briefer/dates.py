@@ -67,7 +67,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month_year",
         re.compile(
-            rf"\b(?:by|in|until|before)\s+(?:early\s+|mid-?|late\s+)?(?P<mon>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b",
+            rf"\b(?:by|in|until|before|through|till)\s+(?:early\s+|mid-?|late\s+)?(?P<mon>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b",
             re.I,
         ),
     ),

@@ -80,6 +80,7 @@ GENERIC_ORGS = frozenset(
 )
 GROUPS = frozenset({"both", "sides", "two", "countries", "nations", "leaders", "ministers", "parties"})
 DEADLINE_PREPS = frozenset({"by", "before", "until", "within", "in", "from", "no", "through", "till", "during"})
+UNTIL = frozenset({"by", "before", "until", "within", "through", "till", "no"})
 HUMANS = frozenset(
     """employee shareholder investor staff migrant refugee patient student teacher farmer astronomer scientist
     member family community user creditor victim citizen taxpayer owner worker resident customer people parent
@@ -319,13 +320,19 @@ def _deadline(head: Token, reference: date | None) -> tuple[str | None, date | N
     for ent in doc.ents:
         if ent.label_ != "DATE" or ent.start not in clause:
             continue
-        if ent.root.head.i == head.i and ent.root.dep_ in ("npadvmod", "tmod") and head.lemma_ in REPORTING:
-            continue  # "said on Monday": when it was said
+        anchor = ent.root.head.head if ent.root.dep_ == "pobj" else ent.root.head
+        if (
+            (anchor.lemma_ in REPORTING | SEALING
+            and anchor.tag_ in ("VBD", "VBN")
+            and anchor.i != head.i)
+            or (ent.root.head.i == head.i and ent.root.dep_ in ("npadvmod", "tmod") and head.lemma_ in REPORTING)
+        ):
+            continue  # "said on Monday", "revealed in October": when it was said, not when it is due
         prep = ent.root.head if ent.root.dep_ == "pobj" else None
         worded = f"{prep.text} {ent.text}" if prep is not None and prep.lower_ in DEADLINE_PREPS else ent.text
         due = resolve_deadline(worded, reference) or resolve_deadline(ent.text, reference)
         if due is None:
-            if prep is not None and prep.lower_ in DEADLINE_PREPS:
+            if prep is not None and prep.lower_ in UNTIL:  # "in nearly 25 years" is a span, not a deadline
                 unresolved = unresolved or _clean(worded)
             continue
         if reference is not None and due < reference:

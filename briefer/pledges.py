@@ -249,6 +249,15 @@ def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tu
     if entity:
         is_person = any(e.label_ == "PERSON" for e in phrase.ents) or subject.ent_type_ == "PERSON"
         return canonical(entity), is_person
+    for appos in (c for c in subject.children if c.dep_ == "appos"):  # "The doctors, members of group X,"
+        inside = range(appos.left_edge.i, appos.right_edge.i + 1)
+        named = next(
+            (_clean(e.text) for e in subject.doc.ents if e.label_ in ("ORG", "GPE") and e.start in inside), None
+        )
+        if named:
+            return canonical(named), False
+    if subject.is_title and subject.pos_ in ("ADV", "X", "INTJ") and subject.dep_ in ("nsubj", "nsubjpass"):
+        return canonical(subject.text), True  # a surname the tagger took for an adverb ("Legere will hand over")
     if subject.pos_ == "PROPN" and not subject.ent_type_:  # a name the entity recogniser did not label
         name = [t for t in phrase if t.pos_ == "PROPN" or (t.dep_ == "compound" and t.head.pos_ == "PROPN")]
         if name:
@@ -321,11 +330,8 @@ def _deadline(head: Token, reference: date | None) -> tuple[str | None, date | N
         if ent.label_ != "DATE" or ent.start not in clause:
             continue
         anchor = ent.root.head.head if ent.root.dep_ == "pobj" else ent.root.head
-        if (
-            (anchor.lemma_ in REPORTING | SEALING
-            and anchor.tag_ in ("VBD", "VBN")
-            and anchor.i != head.i)
-            or (ent.root.head.i == head.i and ent.root.dep_ in ("npadvmod", "tmod") and head.lemma_ in REPORTING)
+        if (anchor.lemma_ in REPORTING | SEALING and anchor.tag_ in ("VBD", "VBN") and anchor.i != head.i) or (
+            ent.root.head.i == head.i and ent.root.dep_ in ("npadvmod", "tmod") and head.lemma_ in REPORTING
         ):
             continue  # "said on Monday", "revealed in October": when it was said, not when it is due
         prep = ent.root.head if ent.root.dep_ == "pobj" else None

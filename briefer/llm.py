@@ -182,7 +182,7 @@ class LLM:
 
     def prepare(self) -> None:
         """Import the client library in a worker thread now, so that the first request does not wait for it
-        (it takes most of a second). Call inside the event loop; the run goes on meanwhile."""
+        (it takes most of a second); the run goes on meanwhile."""
         import sys
         import threading
 

@@ -89,11 +89,22 @@ def completion(content: str, finish_reason: str = "stop", prompt_tokens: int = 1
     }
 
 
+def is_synthesis(body: dict[str, Any]) -> bool:
+    """Is this the day's synthesis request (rather than one article's extraction)?"""
+    messages = body.get("messages") or [{}]
+    return "editor of a daily news briefing" in str(messages[0].get("content", ""))
+
+
+def extractions_by(responder: Callable[[dict[str, Any]], Reply]) -> Callable[[dict[str, Any]], Reply]:
+    """`responder` for the articles' extractions; the day's synthesis answered as usual."""
+    return lambda body: default_responder(body) if is_synthesis(body) else responder(body)
+
+
 def synthesis_for(body: dict[str, Any]) -> dict[str, Any] | None:
     """A valid synthesis when the request is the day's synthesis (its articles come in <articles> tags)."""
-    messages = body.get("messages") or [{}]
-    if "editor of a daily news briefing" not in str(messages[0].get("content", "")):
+    if not is_synthesis(body):
         return None
+    messages = body.get("messages") or [{}]
     user = str(messages[-1].get("content", ""))
     ids = re.findall(r"^\[(\w+)\]", user, re.M)
     summaries = re.findall(r"^Summary: (.*)$", user, re.M)

@@ -22,7 +22,16 @@ from typer.testing import CliRunner
 from briefer.cli import app
 from briefer.errors import ExitCode, InputError
 from tests.conftest import EXAMPLES, REPO
-from tests.fake_openai import FakeOpenAI, Reply, article_text, completion, default_responder, error, extraction_for
+from tests.fake_openai import (
+    FakeOpenAI,
+    Reply,
+    article_text,
+    completion,
+    default_responder,
+    error,
+    extraction_for,
+    extractions_by,
+)
 from tests.fake_web import FakeWeb
 
 runner = CliRunner()
@@ -124,9 +133,7 @@ def test_invented_quotes_are_never_shown_as_grounded(fake: FakeOpenAI, isolated:
             )
         return Reply(body=completion(json.dumps(data)))
 
-    fake.responder = lambda body: (
-        default_responder(body) if "editor of a daily" in body["messages"][0]["content"] else inventive(body)
-    )
+    fake.responder = extractions_by(inventive)
     folder = write_articles(isolated / "in", 5)
     env = model_env(fake, isolated)
     assert runner.invoke(app, ["extract", str(folder), "-o", "b.json", "-q"], env=env).exit_code == 0
@@ -162,9 +169,7 @@ def test_a_real_quote_that_does_not_support_its_item_is_not_grounded(fake: FakeO
         ]
         return Reply(body=completion(json.dumps(data)))
 
-    fake.responder = lambda body: (
-        default_responder(body) if "editor of a daily" in body["messages"][0]["content"] else misquoting(body)
-    )
+    fake.responder = extractions_by(misquoting)
     folder = write_articles(isolated / "in", 2)
     env = model_env(fake, isolated)
     assert runner.invoke(app, ["extract", str(folder), "-o", "b.json", "-q"], env=env).exit_code == 0

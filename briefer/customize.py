@@ -116,14 +116,16 @@ def check(kind: str, settings: Settings) -> list[str]:
             except jinja2.TemplateSyntaxError as e:
                 problems.append(f"{e.filename or name}:{e.lineno}: syntax error: {e.message}")
         return sorted(set(problems))
-    from briefer.extract import extraction_messages
+    from briefer.extract import extraction_messages, synthesis_context
     from briefer.prompts import read_meta
+    from briefer.synthesize import prepare
 
     try:
         meta = read_meta(env)
         article = Article(id="sample", title="Tarsby approves harbour wall", source="Tarsby Times", text=SAMPLE_TEXT)
         extraction_messages(env, article, {**context_vars, "vars": context_vars, "fields": meta.fields})
-        context = {**context_vars, "vars": context_vars, "briefs": briefing.articles, "today": briefing.date}
+        variables = {**context_vars, "vars": context_vars}
+        context = synthesis_context(variables, prepare(briefing.articles), briefing.date)
         for name in ("synthesize.system.j2", "synthesize.user.j2"):
             render_template(env, name, context)
     except TemplateError as e:

@@ -152,10 +152,19 @@ class ConflictSide(Strict):
 
 
 class Conflict(Strict):
-    """Articles that disagree: a different number or date for the same thing, or a denial."""
+    """Articles that disagree: a different number or date for the same thing, or a denial. Each side
+    quotes its article."""
 
     topic: str
     sides: list[ConflictSide]
+
+
+class SourcedDeadline(Strict):
+    """The deadline one article gives for a commitment, as that article words it."""
+
+    article: str
+    deadline: str
+    due: date | None = None
 
 
 class DayCommitment(Strict):
@@ -168,11 +177,31 @@ class DayCommitment(Strict):
     due: date | None = None
     sources: list[str]
     evidence: list[SourcedEvidence]
+    deadlines: list[SourcedDeadline] = Field(
+        default=[], description="Each source's own deadline, where the sources give one (empty in older briefings)."
+    )
 
 
 class Theme(Strict):
+    """Articles about one story. The `other` group, last, holds the articles related to no other."""
+
     label: str
     articles: list[str]
+    other: bool = Field(default=False, description="True for the 'Other stories' group.")
+
+
+class OverviewSentence(Strict):
+    """A sentence of the bottom line and the articles it rests on."""
+
+    text: str
+    articles: list[str] = Field(description="Ids of the articles the sentence rests on.")
+
+
+class DroppedSentence(Strict):
+    """A sentence of the model's overview that was not shown, and why."""
+
+    text: str
+    reason: str
 
 
 class WatchItem(Strict):
@@ -210,7 +239,13 @@ class Briefing(Strict):
     provider: str
     model: str | None = None
     since: datetime | None = Field(default=None, description="Only articles published after this were kept.")
-    overview: str = ""
+    overview: str = Field(default="", description="The bottom line as plain text (the sentences joined).")
+    overview_sentences: list[OverviewSentence] = Field(
+        default=[], description="The bottom line sentence by sentence, each with the articles it cites."
+    )
+    overview_dropped: list[DroppedSentence] = Field(
+        default=[], description="Sentences of the model's overview left out because their cited articles lack them."
+    )
     themes: list[Theme] = []
     commitments: list[DayCommitment] = []
     facts: list[DayFact] = []
@@ -264,9 +299,23 @@ class ModelWatch(Strict):
     articles: list[str]
 
 
-class ModelSynthesis(Strict):
-    """What the model is asked for across the day's articles."""
+class ModelSentence(Strict):
+    text: str
+    articles: list[str]
 
-    overview: str
+
+class ModelVerdict(Strict):
+    id: str
+    yes: bool
+
+
+class ModelSynthesis(Strict):
+    """What the model is asked for across the day's articles: the overview sentence by sentence with the ids
+    it rests on, themes, the watch list, and a verdict on each candidate merge ("same fact?") and candidate
+    conflict ("do they really disagree?") it was shown."""
+
+    overview: list[ModelSentence]
     themes: list[ModelTheme]
     watch: list[ModelWatch]
+    same: list[ModelVerdict]
+    conflicts: list[ModelVerdict]

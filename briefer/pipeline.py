@@ -255,22 +255,24 @@ async def extract_streaming(
 async def synthesize_day(
     briefs: list[ArticleBrief], extractor: Extractor, today: date, failures: list[Failure], progress: Progress
 ) -> synthesize.Synthesis:
-    """The deterministic synthesis, with the model's overview, themes and watch list when there is one.
-    The deterministic part is computed in a worker thread while the model's request is out. A failed
-    synthesis call falls back to the deterministic one and is listed under failures."""
+    """The day as one story. Offline, judged by the sentences' signatures; with a model, the cheap candidates
+    are found first (in a worker thread) and the one synthesis request judges them, writes the overview and
+    the themes. A failed synthesis request, or a reply that ignores the format, falls back to the offline
+    synthesis and is listed under failures."""
     if not isinstance(extractor, ModelExtractor) or not briefs:
-        return synthesize.synthesize(briefs, today)
+        return await asyncio.to_thread(synthesize.synthesize, briefs, today)
     progress.stage("writing the overview")
-    computing = asyncio.create_task(asyncio.to_thread(synthesize.synthesize, briefs, today))
+    day = await asyncio.to_thread(synthesize.prepare, briefs)
     try:
-        answer = await extractor.synthesize(briefs, today)
+        answer = await extractor.synthesize(day, today)
     except FatalModelError:
-        computing.cancel()
         raise
     except ModelError as e:
-        failures.append(Failure(source="synthesis", error=f"{e.message} (the overview is made from the leads)"))
-        return await computing
-    return synthesize.apply_model(await computing, answer, briefs, today)
+        failures.append(Failure(source="synthesis", error=f"{e.message} (the day is synthesized offline)"))
+        return await asyncio.to_thread(synthesize.synthesize, briefs, today)
+    result, problems = synthesize.apply_model(day, answer, today)
+    failures.extend(Failure(source="synthesis", error=problem) for problem in problems)
+    return result
 
 
 def build_briefing(
@@ -295,7 +297,9 @@ def build_briefing(
         provider=provider,
         model=model,
         since=since,
-        overview=synthesis.overview,
+        overview=synthesis.overview_text,
+        overview_sentences=synthesis.overview,
+        overview_dropped=synthesis.dropped,
         themes=synthesis.themes,
         commitments=synthesis.commitments,
         facts=synthesis.facts,

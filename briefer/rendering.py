@@ -8,6 +8,8 @@ are ever cited; an item without one is left out, or with --include-ungrounded sh
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -76,6 +78,7 @@ class DayView:
 class ArticleView:
     number: int
     brief: ArticleBrief
+    summary: str = ""  # the summary as shown: without the sentences the briefing already shows twice
     facts: list[ItemView] = field(default_factory=list)
     commitments: list[ItemView] = field(default_factory=list)
     citations: list[tuple[int, list[SourcedEvidence]]] = field(default_factory=list)  # number, quotes here
@@ -91,6 +94,13 @@ class Views:
 
 def _span(evidence: Evidence | SourcedEvidence) -> tuple[int, int] | None:
     return (evidence.start, evidence.end) if evidence.start is not None and evidence.end is not None else None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘(A-Z0-9])")
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def commitment_status(commitment: DayCommitment, today: date) -> str:
@@ -145,10 +155,18 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
 
     day_commitments = number(briefing.commitments)
     day_facts = number(briefing.facts)
+    # A sentence is shown twice at most: what the bottom line and the key facts both say is left out of the
+    # article's summary, and an article's fact is left out where its summary, or those two, already say it.
+    shown = Counter(_plain(s.text) for s in briefing.overview_sentences)
+    shown.update(_plain(d.item.statement) for d in day_facts if isinstance(d.item, DayFact))
     for view in articles:
+        summary = _plain(view.brief.summary)
+        view.summary = " ".join(s for s in _SENTENCE_END.split(view.brief.summary) if shown[_plain(s)] < 2)
         for kind, items in (("commitments", view.brief.commitments), ("facts", view.brief.facts)):
             for item in items:
                 if not item.grounded and not include_ungrounded:
+                    continue
+                if isinstance(item, Fact) and (_plain(item.statement) in summary or shown[_plain(item.statement)] > 1):
                     continue
                 spans = [s for s in (_span(e) for e in item.evidence) if s] if item.grounded else []
                 citation = next((cited[(view.brief.id, s)] for s in spans if (view.brief.id, s) in cited), None)

@@ -1,24 +1,24 @@
-"""The briefing across articles: facts merged across sources, conflicts, the commitments of the day,
-themes, the watch list and the overview.
+"""The day as one story: each fact once with all its sources, the conflicts that are real, the commitments
+of the day, themes, the key facts, the watch list and an overview whose every sentence cites its articles.
 
-Matching is cheap and deterministic: normalised words, shared names and numbers. Two grounded facts from
-different articles are the same fact when their content words overlap by SAME_FACT (Jaccard) and their
-numbers agree; they conflict when they give a different number with the same unit and the same lead word
-("cost 310 million euros" against "cost 340 million euros") about the same subject, or when one denies
-what the other states. With a model, one more call writes the overview, the themes and the watch list
-(`prompts/synthesize.*.j2`); without one, the overview is made from the leads and the themes from the
-names the articles share.
+Cheap first: `prepare` finds themes (`themes.py`) and candidate pairs of statements from different articles
+by their words and figures. The candidates are then judged: offline by their spaCy signatures
+(`sameness.py`), with a model by the synthesis request itself, which is shown every candidate by id and
+answers yes or no to each (ids it invents are ignored). A candidate left unjudged is merged only when its
+words nearly coincide.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from briefer import overview as overviews
+from briefer.aliases import canonical
 from briefer.dates import resolve_deadline
+from briefer.figures import figures
 from briefer.models import (
     ArticleBrief,
     Commitment,
@@ -26,341 +26,264 @@ from briefer.models import (
     ConflictSide,
     DayCommitment,
     DayFact,
+    DroppedSentence,
     Fact,
     ModelSynthesis,
+    OverviewSentence,
+    SourcedDeadline,
     SourcedEvidence,
     Theme,
     WatchItem,
 )
+from briefer.sameness import conflict, denies, jaccard, same_fact, signatures, words
+from briefer.themes import OTHER, label, themes
 
-OVERVIEW_MAX_ARTICLES = 5
-SAME_FACT = 0.5
+KEY_FACTS = 10  # the day's key facts at most; the rest stay in the articles' sections
+KEY_FACTS_PER_THEME = 3  # unless confirmed by more than one source
+NEAR_SAME = 0.5  # words shared (Jaccard) for a pair merged without a verdict; a candidate needs CANDIDATE
+CANDIDATE = 0.1
 SAME_PLEDGE = 0.5
-_STOP = frozenset(
-    """a an the and or but of to in on at by for with from as is are was were be been being has have had it its
-    this that these those their his her they he she we you i not no will would could should may might can said
-    says told according also than then there which who whom whose what when where while after before over under
-    about into out up down more most less least very just so such only other some any each""".split()
-)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
-_NUMBER = re.compile(
-    r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(?:\s*(%|per\s?cent|percent))?(?:\s+(million|billion|thousand|bn|m)\b)?"
-)
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*|\b[A-Z]{2,}\b")
-_DENIAL = re.compile(r"\b(?:den(?:y|ied|ies)|not true|false|never)\b", re.I)
-_NAME_STOP = {
-    "The",
-    "A",
-    "An",
-    "This",
-    "That",
-    "It",
-    "He",
-    "She",
-    "They",
-    "We",
-    "In",
-    "On",
-    "At",
-    "But",
-    "And",
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "According",
-    "After",
-    "Before",
-    "When",
-    "While",
-    "If",
-    "As",
-    "For",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-}
-
-
-def lead_sentence(summary: str) -> str:
-    """The first sentence of a summary (up to the first full stop followed by a space)."""
-    for end in (". ", "! ", "? "):
-        cut = summary.find(end)
-        if cut > 0:
-            return summary[: cut + 1]
-    return summary
-
-
-def overview_from_leads(briefs: Sequence[ArticleBrief]) -> str:
-    """A bottom line from the leads: one article's summary, or the lead sentence of the first few."""
-    if not briefs:
-        return ""
-    if len(briefs) == 1:
-        return briefs[0].summary
-    leads = [lead_sentence(b.summary) for b in briefs[:OVERVIEW_MAX_ARTICLES]]
-    more = len(briefs) - OVERVIEW_MAX_ARTICLES
-    text = " ".join(lead for lead in leads if lead)
-    return text + (f" Also: {more} more article{'s' if more != 1 else ''} below." if more > 0 else "")
-
-
-def content_words(text: str) -> set[str]:
-    return {w.lower().strip("'’-") for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 2}
-
-
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
-@dataclass(frozen=True)
-class Quantity:
-    value: float
-    unit: str  # "million euros", "%", "homes"
-    lead: str  # the content word just before the number: "cost", "contribute"
-
-
-def quantities(text: str) -> list[Quantity]:
-    """Numbers with what they count and the word that introduces them; years are left out."""
-    found = []
-    for m in _NUMBER.finditer(text):
-        raw = m.group(1).replace(",", "")
-        try:
-            value = float(raw)
-        except ValueError:
-            continue
-        scale = (m.group(3) or "").lower()
-        if not m.group(2) and not scale and 1900 <= value <= 2100 and "." not in raw:
-            continue  # a year
-        after = [w.lower() for w in _WORD.findall(text[m.end() : m.end() + 30])][:1]
-        after = [w for w in after if w not in _STOP]  # "aged 18 and 19": no unit, nothing to compare
-        before = [w.lower() for w in _WORD.findall(text[max(0, m.start() - 40) : m.start()]) if w.lower() not in _STOP]
-        unit = " ".join(filter(None, [scale, "%" if m.group(2) else "", *after])).strip()
-        found.append(Quantity(value=value, unit=unit, lead=before[-1] if before else ""))
-    return found
 
 
 @dataclass
-class _Item:
+class Statement:
+    """A grounded fact (or, for conflicts only, a commitment's sentence) of one article."""
+
     article: str
-    fact: Fact
-    words: set[str] = field(default_factory=set)
-    numbers: set[tuple[float, str]] = field(default_factory=set)
-    quantities: list[Quantity] = field(default_factory=list)
-    denied: bool = False  # computed once: matching compares it for every candidate pair
+    position: int  # its place among the article's facts
+    text: str
+    fact: Fact | None
+    quote: str
+    evidence: list[SourcedEvidence]
+    words: frozenset[str] = field(default_factory=frozenset)
+    values: frozenset[float] = field(default_factory=frozenset)
+    measures: frozenset[str] = field(default_factory=frozenset)
+    denied: bool = False
 
 
-def _evidence(article: str, fact: Fact | Commitment) -> list[SourcedEvidence]:
+@dataclass(frozen=True)
+class Candidate:
+    """A pair of statements (by index) that may be one fact ("m…") or may conflict ("c…")."""
+
+    id: str
+    first: int
+    second: int
+
+
+@dataclass
+class Day:
+    """The cheap part of the synthesis, done before anything is judged."""
+
+    briefs: list[ArticleBrief]
+    statements: list[Statement]
+    themes: list[Theme]
+    merges: list[Candidate]
+    conflicts: list[Candidate]
+
+
+@dataclass
+class Synthesis:
+    overview: list[OverviewSentence]
+    themes: list[Theme]
+    facts: list[DayFact]
+    conflicts: list[Conflict]
+    commitments: list[DayCommitment]
+    watch: list[WatchItem]
+    dropped: list[DroppedSentence] = field(default_factory=list)
+
+    @property
+    def overview_text(self) -> str:
+        return " ".join(s.text for s in self.overview)
+
+
+def _sourced(article: str, item: Fact | Commitment) -> list[SourcedEvidence]:
     return [
         SourcedEvidence(article=article, quote=e.quote, start=e.start, end=e.end)
-        for e in fact.evidence
+        for e in item.evidence
         if e.start is not None
     ]
 
 
-def merge_facts(briefs: Sequence[ArticleBrief]) -> tuple[list[DayFact], list[Conflict]]:
-    """Each grounded fact once, with all the articles that report it; and the facts that disagree."""
-    items = []
+def statements(briefs: Sequence[ArticleBrief]) -> list[Statement]:
+    """Every grounded fact, then every grounded commitment's quote (for conflicts), with their cheap keys."""
+    found = []
     for brief in briefs:
-        for fact in brief.facts:
-            if fact.grounded:
-                q = quantities(fact.statement)
-                item = _Item(brief.id, fact, content_words(fact.statement), {(x.value, x.unit) for x in q}, q)
-                item.denied = _denies(item)
-                items.append(item)
-    groups: list[list[_Item]] = []
-    by_word: dict[str, list[int]] = defaultdict(list)  # word -> groups whose first fact holds it
-    for item in items:
-        candidates = sorted({g for w in item.words for g in by_word[w]})
-        for g in candidates:
-            group, head = groups[g], groups[g][0]
-            if (
-                item.numbers == head.numbers
-                and item.denied == head.denied
-                and item.article not in {x.article for x in group}
-                and _jaccard(item.words, head.words) >= SAME_FACT
-            ):
-                group.append(item)
-                break
-        else:
-            for w in item.words:
-                by_word[w].append(len(groups))
-            groups.append([item])
-    facts = [
-        DayFact(
-            statement=group[0].fact.statement,
-            attribution=group[0].fact.attribution,
-            sources=[g.article for g in group],
-            evidence=[e for g in group for e in _evidence(g.article, g.fact)],
-        )
-        for group in groups
-    ]
-    return facts, find_conflicts(items, related_articles(briefs))
+        for position, fact in enumerate(f for f in brief.facts if f.grounded):
+            evidence = _sourced(brief.id, fact)
+            quote = evidence[0].quote if evidence else fact.statement
+            found.append(Statement(brief.id, position, fact.statement, fact, quote, evidence))
+    quoted = {(s.article, s.quote) for s in found}
+    for brief in briefs:
+        for c in brief.commitments:
+            evidence = _sourced(brief.id, c)
+            if c.grounded and evidence and (brief.id, evidence[0].quote) not in quoted:
+                quoted.add((brief.id, evidence[0].quote))
+                found.append(Statement(brief.id, 10_000, evidence[0].quote, None, evidence[0].quote, evidence))
+    for s in found:
+        measured = figures(s.text)
+        s.words = words(s.text)
+        s.values = frozenset(f.value for f in measured if not f.disputed)
+        s.measures = frozenset(f.measure for f in measured if f.measure)
+        s.denied = (s.fact is not None and s.fact.attribution == "denied") or denies(s.text)
+    return found
 
 
-def _denies(item: _Item) -> bool:
-    return item.fact.attribution == "denied" or bool(_DENIAL.search(item.fact.statement))
-
-
-def related_articles(briefs: Sequence[ArticleBrief]) -> Counter[frozenset[str]]:
-    """Pairs of articles that share distinctive names (ones that few of the day's articles mention), with how
-    many they share."""
-    named = {b.id: list(names(b)) for b in briefs}  # each name once, in order of first mention
-    counts = Counter(n for found in named.values() for n in found)
-    rare = max(2, len(briefs) // 50)  # "London" in 40 of 500 articles relates nothing
-    by_name: dict[str, list[str]] = defaultdict(list)
-    for article, found in named.items():
-        for name in found:
-            if counts[name] <= rare:
-                by_name[name].append(article)
-    return Counter(frozenset((a, b)) for ids in by_name.values() for i, a in enumerate(ids) for b in ids[i + 1 :])
-
-
-def find_conflicts(items: Sequence[_Item], related: Counter[frozenset[str]]) -> list[Conflict]:
-    """Related articles giving the same kind of figure different values, or one denying what another states.
-    Related: the articles share two distinctive names, or one and the two facts name something in common.
-    Only pairs that share a figure's kind, or a word with a denial, are compared."""
-    conflicts: list[Conflict] = []
-    seen: set[tuple[int, int]] = set()
-
-    def consider(i: int, j: int, topic: str | None) -> None:
-        a, b = items[i], items[j]
-        key = (min(i, j), max(i, j))
-        if topic is None or a.article == b.article or key in seen:
-            return
-        shared = related.get(frozenset((a.article, b.article)), 0)
-        if not shared or not _same_subject(a, b):
-            return
-        if shared < 2 and not (_fact_names(a) & _fact_names(b)):
-            return
-        seen.add(key)
-        first, second = (a, b) if i < j else (b, a)
-        conflicts.append(Conflict(topic=topic, sides=[_side(first), _side(second)]))
-
-    by_kind: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, item in enumerate(items):
-        for q in item.quantities:
-            if _comparable(q):
-                by_kind[(q.lead, q.unit)].append(i)
-    for indices in by_kind.values():
-        for n, i in enumerate(indices):
-            for j in indices[n + 1 :]:
-                consider(i, j, _number_clash(items[i], items[j]))
+def prepare(briefs: Sequence[ArticleBrief]) -> Day:
+    """Themes and the candidate pairs: statements of different articles in one theme that share words or a
+    figure's measure, and anywhere in the day, statements whose words nearly coincide."""
+    briefs = list(briefs)
+    found = statements(briefs)
+    day_themes = themes(briefs)
+    theme_of = {a: n for n, t in enumerate(day_themes) if not t.other for a in t.articles}
     by_word: dict[str, list[int]] = defaultdict(list)
-    for i, item in enumerate(items):
-        for w in item.words:
+    for i, s in enumerate(found):
+        for w in s.words:
             by_word[w].append(i)
-    for i, item in enumerate(items):
-        if not item.denied:
+    common = max(8, len(found) // 20)
+    pairs: set[tuple[int, int]] = set()
+    for holders in by_word.values():
+        if len(holders) > common:
+            continue  # "said", "year": a pair must share something rarer
+        for n, i in enumerate(holders):
+            for j in holders[n + 1 :]:
+                pairs.add((i, j))
+    merges, clashes = [], []
+    for i, j in sorted(pairs):
+        a, b = found[i], found[j]
+        if a.article == b.article:
             continue
-        for j in sorted({j for w in item.words for j in by_word[w]}):
-            if not items[j].denied and _jaccard(item.words, items[j].words) >= SAME_FACT:
-                consider(i, j, "one source denies what the other states")
-    return conflicts
-
-
-def _fact_names(item: _Item) -> set[str]:
-    return {re.sub(r"^(?:The|A|An)\s+", "", m.group(0)) for m in _NAME.finditer(item.fact.statement)} - _NAME_STOP
-
-
-def _same_subject(a: _Item, b: _Item) -> bool:
-    """The facts share a content word beyond their figures' own units and lead words."""
-    figure_words = {w for q in (*a.quantities, *b.quantities) for w in (q.lead, *q.unit.split())}
-    return bool((a.words & b.words) - figure_words - {"million", "billion", "thousand"})
-
-
-# Words before a figure that say nothing about what it measures ("off 75 balls", "aged 18", "last 12 months").
-_VAGUE_LEADS = {
-    "off",
-    "last",
-    "around",
-    "aged",
-    "between",
-    "nearly",
-    "almost",
-    "least",
-    "top",
-    "first",
-    "next",
-    "per",
-    "than",
-    "the",
-    "some",
-    "another",
-    "every",
-    "only",
-}
-
-
-def _comparable(q: Quantity) -> bool:
-    """A figure whose unit and lead word say what it measures ("cost 310 million euros")."""
-    unit_ok = q.unit == "%" or len(q.unit.replace("%", "").strip()) >= 3
-    return bool(q.unit and q.lead) and unit_ok and q.lead not in _VAGUE_LEADS and len(q.lead) >= 3
-
-
-def _number_clash(a: _Item, b: _Item) -> str | None:
-    for x in a.quantities:
-        for y in b.quantities:
-            if _comparable(x) and x.unit == y.unit and x.lead == y.lead and x.value != y.value:
-                return f"{x.lead}: {_fmt(x)} or {_fmt(y)}"
-    return None
-
-
-def _fmt(q: Quantity) -> str:
-    value = f"{q.value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value} {q.unit}".strip()
-
-
-def _side(item: _Item) -> ConflictSide:
-    quote = next((e.quote for e in item.fact.evidence if e.start is not None), item.fact.statement)
-    return ConflictSide(article=item.article, statement=item.fact.statement, quote=quote)
-
-
-def _actor_words(actor: str) -> frozenset[str]:
-    return frozenset(w for w in content_words(actor) if w not in {"side", "government", "city"}) or frozenset(
-        {actor.casefold()}
+        overlap = jaccard(a.words, b.words)
+        together = a.article in theme_of and theme_of.get(a.article) == theme_of.get(b.article)
+        facts = a.fact is not None and b.fact is not None
+        if facts and (overlap >= NEAR_SAME or (together and overlap >= CANDIDATE)):
+            merges.append((i, j))
+        if together and (a.measures & b.measures or a.denied != b.denied):
+            clashes.append((i, j))
+    return Day(
+        briefs=briefs,
+        statements=found,
+        themes=day_themes,
+        merges=[Candidate(f"m{n}", i, j) for n, (i, j) in enumerate(merges, start=1)],
+        conflicts=[Candidate(f"c{n}", i, j) for n, (i, j) in enumerate(clashes, start=1)],
     )
 
 
-def _same_pledge(a: tuple[str, Commitment, set[str]], b: tuple[str, Commitment, set[str]]) -> bool:
+def judge_offline(day: Day) -> tuple[set[str], dict[str, str]]:
+    """The merges that are one fact, and the conflicts that are real with their topic, by spaCy signatures
+    (only the statements in some candidate are parsed)."""
+    needed = sorted({i for c in (*day.merges, *day.conflicts) for i in (c.first, c.second)})
+    parsed = dict(zip(needed, signatures([day.statements[i].text for i in needed]), strict=True))
+    same = {c.id for c in day.merges if same_fact(parsed[c.first], parsed[c.second])}
+    real = {}
+    for c in day.conflicts:
+        topic = conflict(parsed[c.first], parsed[c.second])
+        if topic is not None:
+            real[c.id] = topic
+    return same, real
+
+
+def group_facts(day: Day, same: set[str]) -> list[list[int]]:
+    """Statements joined into one fact by the accepted merges, closest words first; a fact never takes two
+    statements of one article."""
+    group_of = {i: [i] for i, s in enumerate(day.statements) if s.fact is not None}
+    accepted = [c for c in day.merges if c.id in same]
+    accepted.sort(key=lambda c: -jaccard(day.statements[c.first].words, day.statements[c.second].words))
+    for c in accepted:
+        a, b = group_of[c.first], group_of[c.second]
+        if a is b or {day.statements[i].article for i in a} & {day.statements[i].article for i in b}:
+            continue
+        a.extend(b)
+        a.sort()
+        for i in b:
+            group_of[i] = a
+    unique = {id(g): g for g in group_of.values()}
+    return sorted(unique.values(), key=lambda g: g[0])
+
+
+def day_fact(day: Day, group: list[int]) -> DayFact:
+    first = day.statements[group[0]]
+    assert first.fact is not None
+    return DayFact(
+        statement=first.fact.statement,
+        attribution=first.fact.attribution,
+        sources=[day.statements[i].article for i in group],
+        evidence=[e for i in group for e in day.statements[i].evidence],
+    )
+
+
+def key_facts(day: Day, groups: list[list[int]]) -> list[DayFact]:
+    """At most KEY_FACTS facts: those confirmed by most sources first, then the more salient (the bigger
+    story, the earlier in its article); of one story (a theme, or an article of the other stories) at most
+    its share of the list, and KEY_FACTS_PER_THEME at least, unless confirmed."""
+    rank = {a: n for n, t in enumerate(day.themes) for a in t.articles}
+    order = {b.id: n for n, b in enumerate(day.briefs)}
+
+    def salience(group: list[int]) -> tuple[int, int, int, int]:
+        first = day.statements[group[0]]
+        return (-len(group), first.position, rank.get(first.article, len(rank)), order[first.article])
+
+    story = {a: (str(n) if not t.other else a) for n, t in enumerate(day.themes) for a in t.articles}
+    stories = len(set(story.values())) or 1
+    cap = max(KEY_FACTS_PER_THEME, -(-KEY_FACTS // stories))  # one story alone may fill the list
+    chosen: list[DayFact] = []
+    per_story: dict[str, int] = defaultdict(int)
+    for group in sorted(groups, key=salience):
+        fact = day_fact(day, group)
+        told = story.get(fact.sources[0], fact.sources[0])
+        if len(group) == 1 and per_story[told] >= cap:
+            continue
+        per_story[told] += 1
+        chosen.append(fact)
+        if len(chosen) == KEY_FACTS:
+            break
+    return chosen
+
+
+def found_conflicts(day: Day, real: dict[str, str]) -> list[Conflict]:
+    conflicts = []
+    for c in day.conflicts:
+        if c.id in real:
+            sides = [day.statements[c.first], day.statements[c.second]]
+            conflicts.append(
+                Conflict(
+                    topic=real[c.id],
+                    sides=[ConflictSide(article=s.article, statement=s.text, quote=s.quote) for s in sides],
+                )
+            )
+    return conflicts
+
+
+def _actor_words(actor: str) -> frozenset[str]:
+    name = canonical(actor)
+    return frozenset(w for w in words(name) if w not in {"side", "government", "city"}) or frozenset({name.casefold()})
+
+
+def _same_pledge(a: tuple[str, Commitment, frozenset[str]], b: tuple[str, Commitment, frozenset[str]]) -> bool:
     """Same words, or some words and the same figure ("contribute 120 million euros")."""
-    overlap = _jaccard(a[2], b[2])
+    overlap = jaccard(a[2], b[2])
     if overlap >= SAME_PLEDGE:
         return True
-    figures_a = {(q.value, q.unit) for q in quantities(a[1].action)}
-    figures_b = {(q.value, q.unit) for q in quantities(b[1].action)}
+    figures_a = {(f.value, f.measure) for f in figures(a[1].action)}
+    figures_b = {(f.value, f.measure) for f in figures(b[1].action)}
     return overlap >= SAME_PLEDGE / 2 and bool(figures_a & figures_b)
 
 
 def merge_commitments(briefs: Sequence[ArticleBrief]) -> list[DayCommitment]:
-    """Each grounded pledge once, with its sources; grouped by actor in order of first appearance. An actor
-    named more fully in one article ("Port Estrel harbour authority") is the same as a shorter mention
-    ("the harbour authority") when one's words hold the other's."""
-    actors: list[tuple[frozenset[str], list[list[tuple[str, Commitment, set[str]]]]]] = []
+    """Each grounded pledge once, with its sources and each source's own deadline; grouped by actor in order
+    of first appearance. Actors are one through the alias gazetteer ("DPRK" is North Korea), and an actor
+    named more fully in one article ("Port Estrel harbour authority") is the same as a shorter mention ("the
+    harbour authority") when one's words hold the other's."""
+    actors: list[tuple[frozenset[str], list[list[tuple[str, Commitment, frozenset[str]]]]]] = []
     for brief in briefs:
         for c in brief.commitments:
             if not c.grounded:
                 continue
-            words = _actor_words(c.actor)
-            slot = next((a for a in actors if a[0] <= words or words <= a[0]), None)
+            name = _actor_words(c.actor)
+            slot = next((a for a in actors if a[0] <= name or name <= a[0]), None)
             if slot is None:
-                slot = (words, [])
+                slot = (name, [])
                 actors.append(slot)
-            entry = (brief.id, c, content_words(c.action))
+            entry = (brief.id, c, words(c.action))
             for group in slot[1]:
                 if brief.id not in {g[0] for g in group} and _same_pledge(entry, group[0]):
                     group.append(entry)
@@ -381,58 +304,15 @@ def merge_commitments(briefs: Sequence[ArticleBrief]) -> list[DayCommitment]:
                     deadline=first.deadline or next((g[1].deadline for g in group if g[1].deadline), None),
                     due=first.due or next((g[1].due for g in group if g[1].due), None),
                     sources=[g[0] for g in group],
-                    evidence=[e for g in group for e in _evidence(g[0], g[1])],
+                    evidence=[e for g in group for e in _sourced(g[0], g[1])],
+                    deadlines=[
+                        SourcedDeadline(article=g[0], deadline=g[1].deadline, due=g[1].due)
+                        for g in group
+                        if g[1].deadline and len(group) > 1
+                    ],
                 )
             )
     return day
-
-
-def names(brief: ArticleBrief) -> Counter[str]:
-    """The names an article mentions in its summary and facts. A single capitalised word that opens a
-    sentence ("Chief executive ...", "Shares rose ...") is not taken for a name."""
-    found: Counter[str] = Counter()
-    for text in (brief.summary, *(f.statement for f in brief.facts)):
-        for m in _NAME.finditer(text):
-            name = re.sub(r"^(?:The|A|An)\s+", "", m.group(0))
-            after_article = name != m.group(0)  # "The Kessvik dam": the name does not open the sentence
-            opens_sentence = not after_article and (
-                m.start() == 0 or text[: m.start()].rstrip().endswith((".", "!", "?", '"', "“"))
-            )
-            if name in _NAME_STOP or (opens_sentence and " " not in name and not name.isupper()):
-                continue
-            found[name] += 1
-    return found
-
-
-def themes_from_names(briefs: Sequence[ArticleBrief]) -> list[Theme]:
-    """Articles that share a distinctive name form a theme. Star-shaped, not chained: the article related to
-    the most others takes its direct relations, then the next, so a name shared pairwise down a long line of
-    articles cannot pull the whole day into one theme. Labelled with the names the members share most."""
-    if not briefs:
-        return []
-    related = related_articles(briefs)
-    neighbours: dict[str, set[str]] = {b.id: set() for b in briefs}
-    for pair in related:
-        a, b = tuple(pair)
-        neighbours[a].add(b)
-        neighbours[b].add(a)
-    order = {b.id: i for i, b in enumerate(briefs)}
-    by_id = {b.id: b for b in briefs}
-    remaining = set(order)
-    themes = []
-    while remaining:
-        center = max(remaining, key=lambda a: (len(neighbours[a] & remaining), -order[a]))
-        members = sorted({center} | (neighbours[center] & remaining), key=order.__getitem__)
-        remaining -= set(members)
-        if len(members) == 1:
-            label = by_id[center].title
-        else:
-            # Ties go to the name mentioned first (most_common keeps insertion order), never to hashing.
-            shared = Counter(n for m in members for n in names(by_id[m]))
-            common = [n for n, count in shared.most_common() if count > 1][:3]
-            label = ", ".join(common) or by_id[center].title
-        themes.append(Theme(label=label, articles=members))
-    return sorted(themes, key=lambda t: (-len(t.articles), order[t.articles[0]]))
 
 
 def watch_list(commitments: Iterable[DayCommitment], today: date) -> list[WatchItem]:
@@ -445,51 +325,104 @@ def watch_list(commitments: Iterable[DayCommitment], today: date) -> list[WatchI
     return sorted(items, key=lambda w: w.due or today)
 
 
-@dataclass
-class Synthesis:
-    overview: str
-    themes: list[Theme]
-    facts: list[DayFact]
-    conflicts: list[Conflict]
-    commitments: list[DayCommitment]
-    watch: list[WatchItem]
-
-
-def synthesize(briefs: Sequence[ArticleBrief], today: date) -> Synthesis:
-    """The deterministic synthesis (the offline provider's, and the model's starting point)."""
-    facts, conflicts = merge_facts(briefs)
-    commitments = merge_commitments(briefs)
+def settle(
+    day: Day,
+    same: set[str],
+    real: dict[str, str],
+    today: date,
+    overview: list[OverviewSentence] | None = None,
+) -> Synthesis:
+    """The synthesis from the judged candidates; the offline overview unless one is given."""
+    groups = group_facts(day, same)
+    facts = [day_fact(day, g) for g in groups]
+    sentences = overview if overview is not None else overviews.offline(day.briefs, day.themes, facts)
+    commitments = merge_commitments(day.briefs)
     return Synthesis(
-        overview=overview_from_leads(briefs),
-        themes=themes_from_names(briefs),
-        facts=facts,
-        conflicts=conflicts,
+        overview=sentences,
+        themes=day.themes,
+        facts=key_facts(day, groups),
+        conflicts=found_conflicts(day, real),
         commitments=commitments,
         watch=watch_list(commitments, today),
     )
 
 
-def apply_model(base: Synthesis, answer: ModelSynthesis, briefs: Sequence[ArticleBrief], today: date) -> Synthesis:
-    """The model's overview, themes and watch items, keeping only article ids that exist."""
-    known = {b.id for b in briefs}
-    themes = [
-        Theme(label=t.label.strip(), articles=[a for a in t.articles if a in known])
-        for t in answer.themes
-        if t.label.strip() and any(a in known for a in t.articles)
-    ]
-    watch = list(base.watch)
-    listed = {(w.item.casefold(), w.due) for w in watch}
+def synthesize(briefs: Sequence[ArticleBrief], today: date) -> Synthesis:
+    """The synthesis without a model (the offline provider's, and the fallback when the model's fails)."""
+    day = prepare(briefs)
+    same, real = judge_offline(day)
+    return settle(day, same, real, today)
+
+
+def apply_model(day: Day, answer: ModelSynthesis, today: date) -> tuple[Synthesis, list[str]]:
+    """The synthesis with the model's verdicts, themes, overview and watch items, and what was wrong with its
+    reply (for the failures list). Ids the model invents are ignored; a candidate it leaves unjudged is merged
+    only when its words nearly coincide, and is no conflict; an overview sentence whose names or numbers none
+    of its cited articles hold is dropped; an overview with no sentence left is replaced by the offline one."""
+    problems: list[str] = []
+    merges = {c.id: c for c in day.merges}
+    clashes = {c.id: c for c in day.conflicts}
+    verdicts = {v.id: v.yes for v in answer.same if v.id in merges}
+    same = {c.id for c in day.merges if verdicts.get(c.id, _near_same(day, c))}
+    real = {v.id: _clash_topic(day, clashes[v.id]) for v in answer.conflicts if v.yes and v.id in clashes}
+    invented = [v.id for v in (*answer.same, *answer.conflicts) if v.id not in merges and v.id not in clashes]
+    if invented:
+        problems.append(f"the model judged candidates that do not exist ({', '.join(sorted(invented)[:5])})")
+    kept, dropped = overviews.checked(answer.overview, day.briefs)
+    synthesis = settle(day, same, real, today, overview=kept or None)
+    synthesis.dropped = dropped
+    if not kept:
+        problems.append("the model's overview had no sentence its articles support (the overview is made offline)")
+    synthesis.themes = model_themes(day, answer)
+    synthesis.watch = _with_model_watch(synthesis.watch, answer, day, today)
+    return synthesis, problems
+
+
+def _near_same(day: Day, c: Candidate) -> bool:
+    a, b = day.statements[c.first], day.statements[c.second]
+    return a.values == b.values and a.denied == b.denied and jaccard(a.words, b.words) >= NEAR_SAME
+
+
+def _clash_topic(day: Day, c: Candidate) -> str:
+    a, b = day.statements[c.first], day.statements[c.second]
+    if a.denied != b.denied:
+        return "one source denies what the other states"
+    shared = sorted(a.measures & b.measures)
+    return f"{shared[0]}: the sources give different figures" if shared else "the sources disagree"
+
+
+def model_themes(day: Day, answer: ModelSynthesis) -> list[Theme]:
+    """The model's themes with known ids only, each article in its first theme; a theme of one article, and
+    an article in none, go under "Other stories". A label longer than a short phrase is replaced by the names
+    its articles share."""
+    by_id = {b.id: b for b in day.briefs}
+    placed: set[str] = set()
+    found = []
+    for t in answer.themes:
+        members = [a for a in dict.fromkeys(t.articles) if a in by_id and a not in placed]
+        if len(members) < 2:
+            continue
+        placed.update(members)
+        text = " ".join(t.label.split())
+        if not text or len(text) > 60 or text.casefold() == OTHER.casefold():
+            text = label([by_id[a] for a in members])
+        found.append(Theme(label=text, articles=[b.id for b in day.briefs if b.id in members]))
+    if not found:
+        return day.themes
+    alone = [b.id for b in day.briefs if b.id not in placed]
+    if alone:
+        found.append(Theme(label=OTHER, articles=alone, other=True))
+    return found
+
+
+def _with_model_watch(watch: list[WatchItem], answer: ModelSynthesis, day: Day, today: date) -> list[WatchItem]:
+    known = {b.id for b in day.briefs}
+    items = list(watch)
+    listed = {(w.item.casefold(), w.due) for w in items}
     for w in answer.watch:
         when = resolve_deadline(w.when, today) if w.when else None
         ids = [a for a in w.articles if a in known]
         if ids and (w.item.casefold(), when) not in listed and (when is None or when >= today):
-            watch.append(WatchItem(due=when, when=w.when, item=w.item.strip(), articles=ids))
-    watch.sort(key=lambda w: (w.due is None, w.due or today))
-    return Synthesis(
-        overview=answer.overview.strip() or base.overview,
-        themes=themes or base.themes,
-        facts=base.facts,
-        conflicts=base.conflicts,
-        commitments=base.commitments,
-        watch=watch,
-    )
+            items.append(WatchItem(due=when, when=w.when, item=w.item.strip(), articles=ids))
+    items.sort(key=lambda w: (w.due is None, w.due or today))
+    return items

@@ -106,13 +106,18 @@ def synthesis_for(body: dict[str, Any]) -> dict[str, Any] | None:
         return None
     messages = body.get("messages") or [{}]
     user = str(messages[-1].get("content", ""))
-    ids = re.findall(r"^\[(\w+)\]", user, re.M)
+    candidates = re.findall(r"^\[([mc]\d+)\] \(", user, re.M)
+    ids = [i for i in re.findall(r"^\[(\w+)\]", user, re.M) if i not in candidates]
     summaries = re.findall(r"^Summary: (.*)$", user, re.M)
     deadlines = re.findall(r"^- commitment: (.*?) \[by (.*?)\]$", user, re.M)
     return {
-        "overview": "Bottom line: " + " ".join(s.split(". ")[0].rstrip(".") + "." for s in summaries),
+        "overview": [
+            {"text": s.split(". ")[0].rstrip(".") + ".", "articles": [i]} for i, s in zip(ids, summaries, strict=False)
+        ],
         "themes": [{"label": "Everything today", "articles": ids}],
         "watch": [{"when": when, "item": what, "articles": ids[:1]} for what, when in deadlines],
+        "same": [{"id": c, "yes": True} for c in candidates if c.startswith("m")],
+        "conflicts": [{"id": c, "yes": True} for c in candidates if c.startswith("c")],
     }
 
 

@@ -100,7 +100,8 @@ def test_model_run_through_the_fake_endpoint(fake: FakeOpenAI, isolated: Path) -
     assert data["provider"] == "openai" and data["model"] == "fake-model"
     assert [a["title"] for a in data["articles"]] == ["Schools", "Roads"]
     assert data["usage"]["requests"] == 3 and data["usage"]["prompt_tokens"] == 300  # two articles, one synthesis
-    assert data["overview"].startswith("Bottom line: ") and data["themes"][0]["label"] == "Everything today"
+    assert [s["articles"] for s in data["overview_sentences"]] == [[a["id"]] for a in data["articles"]]
+    assert data["themes"][0]["label"] == "Everything today"
     assert "no model configured" not in result.stderr
     assert "sk-cli-secret" not in out.read_text() + result.output
 

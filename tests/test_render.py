@@ -20,7 +20,9 @@ from briefer.models import (
     Failure,
     Implication,
     Origin,
+    OverviewSentence,
     SourcedEvidence,
+    Theme,
     Usage,
 )
 from briefer.rendering import Format, choose_format, render
@@ -108,7 +110,14 @@ def fixed_briefing() -> Briefing:
         provider="openai",
         model="fake-model",
         overview="Arland pledged tanks. A dam was approved.",
-        themes=day.themes,
+        overview_sentences=[
+            OverviewSentence(text="Arland pledged tanks.", articles=["aaaa"]),
+            OverviewSentence(text="A dam was approved.", articles=["bbbb", "unknown-id"]),  # unknown: not cited
+        ],
+        themes=[
+            Theme(label="Arland, Kessvik", articles=["aaaa"]),
+            Theme(label="Other stories", articles=["bbbb"], other=True),
+        ],
         commitments=day.commitments,
         facts=day.facts,
         conflicts=day.conflicts,

@@ -12,12 +12,15 @@ from typing import Any
 from typer.testing import CliRunner
 
 from briefer.cli import app
+from briefer.figures import figures
 from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact, Usage
 from briefer.offline import attribution
 from briefer.pipeline import build_briefing
 from briefer.rendering import build_views, render
-from briefer.synthesize import merge_commitments, merge_facts, quantities, synthesize, themes_from_names
+from briefer.sameness import conflict, same_fact, signatures
+from briefer.synthesize import merge_commitments, synthesize
 from briefer.templating import output_environment
+from briefer.themes import themes
 from tests.conftest import EXAMPLES
 from tests.fake_openai import FakeOpenAI, Reply, completion, default_responder
 
@@ -95,17 +98,18 @@ def kessvik() -> list[ArticleBrief]:
 
 
 def test_the_same_fact_from_two_sources_appears_once_with_both() -> None:
-    facts, _ = merge_facts(kessvik())
+    facts = synthesize(kessvik(), TODAY).facts
     reservoir = [f for f in facts if "reservoir" in f.statement]
     assert len(reservoir) == 1 and reservoir[0].sources == ["a", "b"]
     assert {e.article for e in reservoir[0].evidence} == {"a", "b"}
+    assert facts[0] is reservoir[0]  # confirmed by two sources: the first key fact
     assert len(facts) == 6  # seven grounded facts, one reported twice
 
 
 def test_a_different_number_and_a_denial_are_conflicts() -> None:
-    _, conflicts = merge_facts(kessvik())
+    conflicts = synthesize(kessvik(), TODAY).conflicts
     topics = {c.topic: c for c in conflicts}
-    assert "cost: 200 million euros or 250 million euros" in topics
+    assert "cost: 200 million euros or 250 million euros" in topics, topics
     cost = topics["cost: 200 million euros or 250 million euros"]
     assert [s.article for s in cost.sides] == ["a", "b"]
     assert cost.sides[1].quote == "The Kessvik dam will cost 250 million euros, the regional paper reported."
@@ -114,18 +118,71 @@ def test_a_different_number_and_a_denial_are_conflicts() -> None:
     assert len(conflicts) == 2  # the library and the reservoir disagree with nothing
 
 
-def test_quantities_know_their_unit_and_lead_word() -> None:
-    (q,) = quantities("The dam will cost 200 million euros.")
-    assert (q.value, q.unit, q.lead) == (200.0, "million euros", "cost")
-    assert quantities("It opened in 2019.") == []  # a year is not a figure
-    (pct,) = quantities("Shares rose 4 per cent.")
-    assert (pct.value, pct.unit) == (4.0, "%")
+def test_figures_are_normalised_whatever_the_wording() -> None:
+    (cost,) = figures("The dam will cost 200 million euros.")
+    assert (cost.value, cost.measure, cost.lead) == (200e6, "euros", "cost")
+    assert figures("£330million")[0].value == figures("330 million pounds")[0].value == 330e6
+    assert figures("£330million")[0].measure == figures("330 million pounds")[0].measure == "pounds"
+    assert figures("about 40 ships")[0].value == figures("roughly 40 vessels")[0].value == 40
+    assert (figures("a four-day closure")[0].value, figures("a four-day closure")[0].measure) == (4, "day")
+    assert figures("It opened in 2019.") == [] and figures("She is sentenced on 3 March.") == []
+    assert figures("Shares rose 4 per cent.")[0].measure == figures("Shares rose 4%.")[0].measure == "percent"
+    disputed = figures("It will cost 30 million euros, not the 12 million the ministry pledged.")
+    assert [(f.value, f.measure, f.disputed) for f in disputed] == [(30e6, "euros", False), (12e6, "euros", True)]
+
+
+def test_sameness_merges_paraphrases_and_keeps_apart_what_differs() -> None:
+    pairs = {
+        ("About 40 ships had been waiting offshore.", "Roughly 40 vessels had queued offshore."): True,
+        (
+            "The port of Lindmar reopened on Tuesday after a four-day closure.",
+            "Lindmar's port resumed operations on Tuesday, ending a four-day shutdown.",
+        ): True,
+        ("Tomas Vell scored twice in the first half.", "Erik Aune scored twice in the first half."): False,
+        ("About 40 ships had been waiting offshore.", "About 45 ships had been waiting offshore."): False,
+        ("The port reopened on Tuesday.", "The port reopened on Friday."): False,
+        ("The plant will close.", "The company denied that the plant will close."): False,
+    }
+    texts = [t for pair in pairs for t in pair]
+    parsed = dict(zip(texts, signatures(texts), strict=True))
+    for (a, b), same in pairs.items():
+        assert same_fact(parsed[a], parsed[b]) is same, (a, b)
+
+
+def test_conflicts_need_the_same_measure_of_the_same_thing() -> None:
+    texts = [
+        "Harbourmaster Elin Voss said repairs to the berth would cost 30 million euros.",
+        "Finance director Jonas Reth put the cost of repairs to the berth at 12 million euros.",
+        "Tomas Vell has scored 15 goals this season.",
+        "Erik Aune has scored 17 goals this season.",
+        "The court ordered Hallin to pay 300,000 crowns in costs.",
+        "Hallin was convicted of embezzling 4.2 million crowns.",
+    ]
+    voss, reth, vell, aune, pay, embezzle = signatures(texts)
+    assert conflict(voss, reth) == "cost: 30 million euros or 12 million euros"  # the speakers differ, not the berth
+    assert conflict(vell, aune) is None  # goals by different players
+    assert conflict(pay, embezzle) is None  # crowns paid are not crowns taken
 
 
 def test_repeated_pledges_merge_under_the_fuller_actor_name() -> None:
     (pledge,) = merge_commitments(kessvik())
     assert pledge.actor == "Kessvik council" and pledge.sources == ["a", "b"]
     assert pledge.due == date(2029, 12, 31) and len(pledge.evidence) == 2
+    assert [(d.article, d.deadline) for d in pledge.deadlines] == [("a", "by 2029"), ("b", "by 2029")]
+
+
+def test_one_actor_through_aliases_is_one_commitment() -> None:
+    text_a = "The DPRK pledged to fully implement the treaty."
+    text_b = "North Korea pledged to fully implement the treaty, state media said."
+    a = brief("a", text_a, [], [("The DPRK", "fully implement the treaty", text_a)])
+    b = brief(
+        "b",
+        text_b,
+        [],
+        [("North Korea", "fully implement the treaty", "North Korea pledged to fully implement the treaty")],
+    )
+    (pledge,) = merge_commitments([a, b])
+    assert pledge.sources == ["a", "b"]
 
 
 def test_attribution_from_the_wording() -> None:
@@ -135,19 +192,18 @@ def test_attribution_from_the_wording() -> None:
     assert attribution("The ministry denied that the dam will flood the valley.") == "denied"
 
 
-def test_themes_group_articles_that_share_names() -> None:
-    themes = themes_from_names(kessvik())
-    assert [sorted(t.articles) for t in themes] == [["a", "b", "c"]]  # all three name Kessvik or Orla
+def test_themes_group_one_story_and_leave_the_rest_under_other_stories() -> None:
+    assert [(sorted(t.articles), t.other) for t in themes(kessvik())] == [(["a", "b", "c"], False)]
     separate = brief(
         "d",
         "Nordlake Energy opened a lab in Brevik. It employs 40 people.",
         ["Nordlake Energy opened a lab in Brevik."],
         title="Nordlake lab",
     )
-    themes = themes_from_names([*kessvik()[:2], separate])
-    assert sorted(sorted(t.articles) for t in themes) == [["a", "b"], ["d"]]
-    assert "Kessvik" in next(t.label for t in themes if len(t.articles) == 2)
-    assert next(t.label for t in themes if t.articles == ["d"]) == "Nordlake lab"
+    found = themes([*kessvik()[:2], separate])
+    assert [(t.articles, t.other) for t in found] == [(["a", "b"], False), (["d"], True)]
+    assert "Kessvik" in found[0].label and found[1].label == "Other stories"
+    assert all(len(t.label) <= 60 for t in found)
 
 
 def test_watch_list_holds_dated_pledges_ahead() -> None:
@@ -168,9 +224,15 @@ def test_citations_number_each_item_once_and_link_every_quote() -> None:
     reservoir = next(d for d in views.facts if "reservoir" in d.item.statement)
     assert reservoir.articles == [1, 2]
     # each article's own fact carries the number of the day's fact it was merged into
-    for view in views.articles[:2]:
-        mine = next(f for f in view.facts if "reservoir" in f.item.statement)
-        assert mine.citation == reservoir.citation
+    flood = next(d for d in views.facts if d.item.statement == "The dam will flood the Orla valley.")
+    assert next(f for f in views.articles[0].facts if "flood" in f.item.statement).citation == flood.citation
+    # the bottom line and the key facts both say the reservoir fact: the articles do not say it a third time
+    assert [s.text for s in briefing.overview_sentences] == [
+        "The reservoir will hold 40 million cubic metres of water."
+    ]
+    assert briefing.overview_sentences[0].articles == ["a", "b"]
+    said = "The reservoir will hold 40 million cubic metres of water."
+    assert not any(f.item.statement == said for v in views.articles for f in v.facts)
     md = render(briefing, "md", output_environment(None, Path("/nonexistent")))
     footnote = next(line for line in md.splitlines() if line.startswith(f"[^{reservoir.citation}]:"))
     assert "(1) “The reservoir will hold 40 million cubic metres of water.”" in footnote
@@ -218,8 +280,11 @@ def test_model_synthesis_writes_overview_themes_and_watch(fake: FakeOpenAI, isol
     assert request["response_format"]["json_schema"]["name"] == "briefing_synthesis"
     for article in data["articles"]:
         assert f"[{article['id']}]" in request["messages"][1]["content"]
-    assert data["overview"].startswith("Bottom line: ")
-    assert data["themes"] == [{"label": "Everything today", "articles": [a["id"] for a in data["articles"]]}]
+    ids = [a["id"] for a in data["articles"]]
+    assert [s["articles"] for s in data["overview_sentences"]] == [[i] for i in ids]  # each sentence cites
+    assert data["overview"] == " ".join(s["text"] for s in data["overview_sentences"])
+    assert data["themes"] == [{"label": "Everything today", "articles": ids, "other": False}]
+    assert data["overview_dropped"] == [] and not any(f["source"] == "synthesis" for f in data["failures"])
 
 
 def test_a_failed_synthesis_falls_back_and_is_listed(fake: FakeOpenAI, isolated: Path) -> None:
@@ -233,7 +298,7 @@ def test_a_failed_synthesis_falls_back_and_is_listed(fake: FakeOpenAI, isolated:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     (failure,) = [f for f in data["failures"] if f["source"] == "synthesis"]
-    assert "the overview is made from the leads" in failure["error"]
+    assert "the day is synthesized offline" in failure["error"]
     assert data["overview"] and len(data["articles"]) == 3
 
 

@@ -76,10 +76,12 @@ def score_day(events: Path, sets: list[dict], extra: list[str]) -> dict[str, flo
     same, real = synthesize.judge_offline(day)
     groups = synthesize.group_facts(day, same)
 
+    def _locate(article_id: str, quote: str) -> tuple[str, str | None]:
+        article = article_of[article_id]
+        return article, _sentence_of(quote, labelled, article)
+
     def where(i: int) -> tuple[str, str | None]:
-        st = day.statements[i]
-        article = article_of[st.article]
-        return article, _sentence_of(st.quote, labelled, article)
+        return _locate(day.statements[i].article, day.statements[i].quote)
 
     extracted = {where(i) for i, st in enumerate(day.statements) if st.fact is not None}
     together = {frozenset(where(i) for i in g) for g in groups if len(g) > 1}
@@ -94,6 +96,21 @@ def score_day(events: Path, sets: list[dict], extra: list[str]) -> dict[str, flo
                     if x in extracted and y in extracted:
                         labelled_pairs += 1
                         found += any(x in g and y in g for g in together)
+    pledges = synthesize.merge_commitments(briefs, synthesize.same_pledges(day, same))
+    pledged = [frozenset(_locate(e.article, e.quote) for e in c.evidence) for c in pledges]
+    pledge_merged = [(x, y) for c in pledged for x in c for y in c if x < y]  # type: ignore[operator]
+    pledges_wrong = sum(
+        1 for x, y in pledge_merged if x[1] is None or y[1] is None or group_of.get(x) != group_of.get(y)
+    )
+    pledge_pairs = pledges_found = 0
+    for s in sets:
+        for group in s["same_facts"]:
+            sides = [(side["article"], side["sentence"]) for side in group]
+            for k, x in enumerate(sides):
+                for y in sides[k + 1 :]:
+                    if any(x in c for c in pledged) and any(y in c for c in pledged):
+                        pledge_pairs += 1
+                        pledges_found += any(x in c and y in c for c in pledged)
     flagged = [frozenset(where(i) for i in (c.first, c.second)) for c in day.conflicts if c.id in real]
     planted = [
         frozenset((side["article"], side["sentence"]) for side in c["sides"]) for s in sets for c in s["conflicts"]
@@ -109,6 +126,10 @@ def score_day(events: Path, sets: list[dict], extra: list[str]) -> dict[str, flo
     whole = sum(1 for s in sets if any({article_of[a] for a in m} >= set(s["articles"]) for m in theme_members))
     return {
         "labelled_pairs": labelled_pairs,
+        "pledge_pairs": pledge_pairs,
+        "pledges_found": pledges_found,
+        "pledges_wrong": pledges_wrong,
+        "pledges_merged": len(pledge_merged),
         "merged_found": found,
         "merged_pairs": len(merged_pairs),
         "merged_wrong": wrong,
@@ -133,19 +154,20 @@ def events_report(events: Path) -> None:
     rows = [("each set as its own day", [score_day(events, [s], []) for s in sets])]
     rows.append(("all sets and standalone articles as one day", [score_day(events, sets, labels["standalone"])]))
     print(
-        "| day | same-fact pairs found | merged pairs wrong | conflicts found | flagged spurious (on traps) | "
-        "theme purity | events in one theme | unrelated in a theme |"
+        "| day | same-fact pairs found | merged pairs wrong | same-pledge pairs found (merged wrong) | conflicts found "
+        "| flagged spurious (on traps) | theme purity | events in one theme | unrelated in a theme | key facts |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, results in rows:
         t = Counter[str]()
         for r in results:
             t.update(r)  # type: ignore[arg-type]
         print(
             f"| {name} | {t['merged_found']}/{t['labelled_pairs']} | {t['merged_wrong']}/{t['merged_pairs']} | "
+            f"{t['pledges_found']}/{t['pledge_pairs']} ({t['pledges_wrong']}/{t['pledges_merged']} wrong) | "
             f"{t['conflicts_found']}/{t['planted']} | {t['spurious']}/{t['flagged']} ({t['on_traps']}) | "
             f"{t['theme_pure_members'] / max(1, t['theme_members']):.2f} ({t['themes']} themes) | "
-            f"{t['events_whole']}/{t['events']} | {t['intruders']} |"
+            f"{t['events_whole']}/{t['events']} | {t['intruders']} | {t['key_facts']} |"
         )
 
 

@@ -36,7 +36,9 @@ STOP = frozenset(
     about into out up down more most less least very just so such only other some any each roughly around nearly
     almost approximately""".split()
 )
-_DENIAL = re.compile(r"\b(?:den(?:y|ied|ies)|not true|false|never|rejected claims?)\b", re.I)
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ied|ies|ying)|not true|(?:rejected|dismissed) (?:the )?(?:claims?|reports?|allegations?))\b", re.I
+)
 _DATE_WORDS = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
     r"august|september|october|november|december|yesterday|today|tomorrow|tonight|(?:19|20)\d\d)\b",
@@ -56,7 +58,8 @@ _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT"
 _CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}
 SAME_WITHOUT_ANCHOR = 0.5  # content lemmas shared (Jaccard) when no figure, name or date anchors the pair
 SAME_WITH_ANCHOR = 0.2
-SAME_SUBJECT = 0.25  # for a conflict: the subject words shared beyond the figures'
+SAME_SUBJECT = 0.25  # for a conflict: content lemmas shared (Jaccard) by statements about one thing
+DENIED_SHARE = 0.4  # of the shorter statement's words, for a denial to be of what the other states
 
 
 def stem(word: str) -> str:
@@ -212,7 +215,7 @@ def conflict(a: Signature, b: Signature) -> str | None:
     if not subject:
         return None
     if a.denied != b.denied:
-        return "one source denies what the other states" if close else None
+        return "one source denies what the other states" if _denies_this(a, b) else None
     for x in a.figures:
         for y in b.figures:
             if not x.measure or x.measure != y.measure or _vague(x):
@@ -224,6 +227,15 @@ def conflict(a: Signature, b: Signature) -> str | None:
             if x.value != y.value and not (x.disputed or y.disputed) and _sole(a, x) and _sole(b, y):
                 return f"{x.lead or y.lead or x.measure}: {x.show()} or {y.show()}"
     return None
+
+
+def _denies_this(a: Signature, b: Signature) -> bool:
+    """The denial is of what the other states: most of the shorter statement's words are in the other (the
+    denial's own verb aside)."""
+    denial_words = {"deny", "denial", "reject", "dismiss", "claim", "report", "allegation", "accusation"}
+    first, second = a.lemmas - denial_words, b.lemmas - denial_words
+    smaller = min(len(first), len(second))
+    return smaller > 0 and len(first & second) / smaller >= DENIED_SHARE
 
 
 def _same_lead(x: Figure, y: Figure, a: Signature, b: Signature) -> bool:

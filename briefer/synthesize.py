@@ -10,7 +10,7 @@ words nearly coincide.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +42,7 @@ KEY_FACTS = 10  # the day's key facts at most; the rest stay in the articles' se
 KEY_FACTS_PER_THEME = 3  # unless confirmed by more than one source
 NEAR_SAME = 0.5  # words shared (Jaccard) for a pair merged without a verdict; a candidate needs CANDIDATE
 CANDIDATE = 0.1
+RARE = 20  # a word in more of the day's statements than this finds no candidate across stories
 SAME_PLEDGE = 0.5
 
 
@@ -135,18 +136,19 @@ def prepare(briefs: Sequence[ArticleBrief]) -> Day:
     found = statements(briefs)
     day_themes = themes(briefs)
     theme_of = {a: n for n, t in enumerate(day_themes) if not t.other for a in t.articles}
+    in_theme: dict[int, list[int]] = defaultdict(list)
     by_word: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(found):
+        if s.article in theme_of:
+            in_theme[theme_of[s.article]].append(i)
         for w in s.words:
             by_word[w].append(i)
-    common = max(8, len(found) // 20)
-    pairs: set[tuple[int, int]] = set()
+    pairs = {(i, j) for members in in_theme.values() for n, i in enumerate(members) for j in members[n + 1 :]}
+    shared: Counter[tuple[int, int]] = Counter()
     for holders in by_word.values():
-        if len(holders) > common:
-            continue  # "said", "year": a pair must share something rarer
-        for n, i in enumerate(holders):
-            for j in holders[n + 1 :]:
-                pairs.add((i, j))
+        if len(holders) <= RARE:  # across stories, only near-copies: they share rarer words than "said"
+            shared.update((i, j) for n, i in enumerate(holders) for j in holders[n + 1 :])
+    pairs.update(pair for pair, count in shared.items() if count >= 2)
     merges, clashes = [], []
     for i, j in sorted(pairs):
         a, b = found[i], found[j]
@@ -154,8 +156,8 @@ def prepare(briefs: Sequence[ArticleBrief]) -> Day:
             continue
         overlap = jaccard(a.words, b.words)
         together = a.article in theme_of and theme_of.get(a.article) == theme_of.get(b.article)
-        facts = a.fact is not None and b.fact is not None
-        if facts and (overlap >= NEAR_SAME or (together and overlap >= CANDIDATE)):
+        alike = (a.fact is None) == (b.fact is None)  # two facts, or two pledges' sentences
+        if alike and (overlap >= NEAR_SAME or (together and overlap >= CANDIDATE)):
             merges.append((i, j))
         if together and (a.measures & b.measures or a.denied != b.denied):
             clashes.append((i, j))
@@ -186,7 +188,7 @@ def group_facts(day: Day, same: set[str]) -> list[list[int]]:
     """Statements joined into one fact by the accepted merges, closest words first; a fact never takes two
     statements of one article."""
     group_of = {i: [i] for i, s in enumerate(day.statements) if s.fact is not None}
-    accepted = [c for c in day.merges if c.id in same]
+    accepted = [c for c in day.merges if c.id in same and c.first in group_of]
     accepted.sort(key=lambda c: -jaccard(day.statements[c.first].words, day.statements[c.second].words))
     for c in accepted:
         a, b = group_of[c.first], group_of[c.second]
@@ -268,11 +270,33 @@ def _same_pledge(a: tuple[str, Commitment, frozenset[str]], b: tuple[str, Commit
     return overlap >= SAME_PLEDGE / 2 and bool(figures_a & figures_b)
 
 
-def merge_commitments(briefs: Sequence[ArticleBrief]) -> list[DayCommitment]:
+def same_pledges(day: Day, same: set[str]) -> set[frozenset[tuple[str, str]]]:
+    """The pairs of (article, quote) the judged candidates say state one undertaking."""
+    pairs = set()
+    for c in day.merges:
+        a, b = day.statements[c.first], day.statements[c.second]
+        if c.id in same and a.fact is None:
+            pairs.add(frozenset({(a.article, a.quote), (b.article, b.quote)}))
+    return pairs
+
+
+def _quoted(a: tuple[str, Commitment, frozenset[str]], b: tuple[str, Commitment, frozenset[str]]) -> frozenset[
+    tuple[str, str]
+]:
+    def located(c: Commitment) -> str:
+        return next((e.quote for e in c.evidence if e.start is not None), "")
+
+    return frozenset({(a[0], located(a[1])), (b[0], located(b[1]))})
+
+
+def merge_commitments(
+    briefs: Sequence[ArticleBrief], judged: set[frozenset[tuple[str, str]]] = frozenset()  # type: ignore[assignment]
+) -> list[DayCommitment]:
     """Each grounded pledge once, with its sources and each source's own deadline; grouped by actor in order
     of first appearance. Actors are one through the alias gazetteer ("DPRK" is North Korea), and an actor
     named more fully in one article ("Port Estrel harbour authority") is the same as a shorter mention ("the
-    harbour authority") when one's words hold the other's."""
+    harbour authority") when one's words hold the other's. One actor's two pledges are one when their words
+    agree, or when their sentences were `judged` to state one undertaking."""
     actors: list[tuple[frozenset[str], list[list[tuple[str, Commitment, frozenset[str]]]]]] = []
     for brief in briefs:
         for c in brief.commitments:
@@ -285,7 +309,9 @@ def merge_commitments(briefs: Sequence[ArticleBrief]) -> list[DayCommitment]:
                 actors.append(slot)
             entry = (brief.id, c, words(c.action))
             for group in slot[1]:
-                if brief.id not in {g[0] for g in group} and _same_pledge(entry, group[0]):
+                if brief.id not in {g[0] for g in group} and (
+                    _same_pledge(entry, group[0]) or _quoted(entry, group[0]) in judged
+                ):
                     group.append(entry)
                     break
             else:
@@ -336,7 +362,7 @@ def settle(
     groups = group_facts(day, same)
     facts = [day_fact(day, g) for g in groups]
     sentences = overview if overview is not None else overviews.offline(day.briefs, day.themes, facts)
-    commitments = merge_commitments(day.briefs)
+    commitments = merge_commitments(day.briefs, same_pledges(day, same))
     return Synthesis(
         overview=sentences,
         themes=day.themes,

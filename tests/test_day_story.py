@@ -191,3 +191,33 @@ def test_a_briefing_saved_before_these_fields_still_renders(isolated: Path) -> N
     result = runner.invoke(app, ["render", str(old), "-f", "md"])
     assert result.exit_code == 0, result.output
     assert saved["overview"] in result.stdout and "## Themes" in result.stdout
+
+
+def test_the_models_themes_keep_known_ids_once_and_send_singletons_to_other_stories() -> None:
+    from datetime import date
+
+    from briefer.models import ArticleBrief, ModelSynthesis, ModelTheme
+    from briefer.synthesize import apply_model, prepare
+
+    briefs = [
+        ArticleBrief(
+            id=i, title=f"Story {i}", source=f"{i}.example", summary=f"Ships wait at Lindmar, report {i} says."
+        )
+        for i in "abcd"
+    ]
+    long_label = "Lindmar port reopens after a four-day closure as forty ships wait offshore and officials argue"
+    answer = ModelSynthesis(
+        overview=[],
+        themes=[
+            ModelTheme(label=long_label, articles=["a", "b", "zzz"]),
+            ModelTheme(label="Again", articles=["b", "c"]),  # b is placed already: c alone
+            ModelTheme(label="Alone", articles=["d"]),
+        ],
+        watch=[],
+        same=[],
+        conflicts=[],
+    )
+    result, problems = apply_model(prepare(briefs), answer, date(2026, 11, 28))
+    assert [(t.articles, t.other) for t in result.themes] == [(["a", "b"], False), (["c", "d"], True)]
+    assert result.themes[0].label == "Lindmar" and result.themes[1].label == "Other stories"
+    assert result.overview and "the overview is made offline" in problems[0]  # no sentence: the offline one

@@ -52,13 +52,14 @@ _DAY_MONTH = re.compile(
 )
 # Verbs by which a source reports a statement: their subject is the speaker, not what the statement is about.
 REPORTING = frozenset(
-    """say tell add put estimate state claim report announce confirm insist warn told said according""".split()
+    """say tell add put estimate state claim report announce confirm insist warn describe told said according""".split()
 )
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 _CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", "PROPN"}
 SAME_WITHOUT_ANCHOR = 0.5  # content lemmas shared (Jaccard) when no figure, name or date anchors the pair
 SAME_WITH_ANCHOR = 0.2
 SAME_SUBJECT = 0.25  # for a conflict: content lemmas shared (Jaccard) by statements about one thing
+AKIN = 7  # letters two words of one root share ("inspect", "inspection")
 DENIED_SHARE = 0.4  # of the shorter statement's words, for a denial to be of what the other states
 
 
@@ -187,10 +188,10 @@ def same_fact(a: Signature, b: Signature) -> bool:
     if a.dates and b.dates and not (a.dates & b.dates):
         return False
     values_a, values_b = a.values(), b.values()
-    if values_a and values_b and values_a != values_b:
-        return False
+    if not (values_a <= values_b or values_b <= values_a):
+        return False  # a figure each that the other lacks: "40 ships" and "45 ships"
     shared_names = len(a.names & b.names)
-    anchors = int(bool(values_a and values_a == values_b)) + int(bool(shared_names)) + int(bool(a.dates & b.dates))
+    anchors = int(bool(values_a & values_b)) + int(bool(shared_names)) + int(bool(a.dates & b.dates))
     shared = len(a.lemmas & b.lemmas)
     overlap = jaccard(a.lemmas, b.lemmas)
     if anchors == 3 and shared_names >= 2:
@@ -208,7 +209,13 @@ def _figure_words(sig: Signature) -> set[str]:
 
 def conflict(a: Signature, b: Signature) -> str | None:
     """What two statements disagree about, or None (see the module's docstring)."""
-    if not _names_agree(a, b) or (a.dates and b.dates and not (a.dates & b.dates)):
+    if not _names_agree(a, b):
+        return None
+    days_a, days_b = _days(a), _days(b)
+    if days_a and days_b and not (days_a & days_b):  # two days for one thing ("sentenced", "sentencing")
+        akin = _akin(a.lemmas, b.lemmas) and a.denied == b.denied
+        return f"date: {', '.join(sorted(days_a))} or {', '.join(sorted(days_b))}" if akin else None
+    if a.dates and b.dates and not (a.dates & b.dates):
         return None
     subject = (a.lemmas & b.lemmas) - _figure_words(a) - _figure_words(b)
     close = bool(a.names & b.names) or jaccard(a.lemmas, b.lemmas) >= SAME_SUBJECT
@@ -227,6 +234,25 @@ def conflict(a: Signature, b: Signature) -> str | None:
             if x.value != y.value and not (x.disputed or y.disputed) and _sole(a, x) and _sole(b, y):
                 return f"{x.lead or y.lead or x.measure}: {x.show()} or {y.show()}"
     return None
+
+
+def calendar_days(text: str) -> frozenset[str]:
+    """The calendar days a text names, as "3 march" (cheap: no parse)."""
+    return frozenset(" ".join(m.group(0).lower().split()) for m in _DAY_MONTH.finditer(text))
+
+
+def _days(sig: Signature) -> set[str]:
+    """The calendar days a statement names ("3 march")."""
+    return {d for d in sig.dates if " " in d}
+
+
+def _akin(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two sets of lemmas share a word, or two words of one root ("sentence", "sentencing"): the
+    same first AKIN letters."""
+    if a & b:
+        return True
+    roots = {w[:AKIN] for w in a if len(w) >= AKIN}
+    return any(w[:AKIN] in roots for w in b if len(w) >= AKIN)
 
 
 def _denies_this(a: Signature, b: Signature) -> bool:

@@ -35,7 +35,7 @@ from briefer.models import (
     Theme,
     WatchItem,
 )
-from briefer.sameness import conflict, denies, jaccard, same_fact, signatures, words
+from briefer.sameness import calendar_days, conflict, denies, jaccard, same_fact, signatures, words
 from briefer.themes import OTHER, label, themes
 
 KEY_FACTS = 10  # the day's key facts at most; the rest stay in the articles' sections
@@ -59,6 +59,7 @@ class Statement:
     words: frozenset[str] = field(default_factory=frozenset)
     values: frozenset[float] = field(default_factory=frozenset)
     measures: frozenset[str] = field(default_factory=frozenset)
+    days: frozenset[str] = field(default_factory=frozenset)
     denied: bool = False
 
 
@@ -125,6 +126,7 @@ def statements(briefs: Sequence[ArticleBrief]) -> list[Statement]:
         s.words = words(s.text)
         s.values = frozenset(f.value for f in measured if not f.disputed)
         s.measures = frozenset(f.measure for f in measured if f.measure)
+        s.days = calendar_days(s.text)
         s.denied = (s.fact is not None and s.fact.attribution == "denied") or denies(s.text)
     return found
 
@@ -159,7 +161,7 @@ def prepare(briefs: Sequence[ArticleBrief]) -> Day:
         alike = (a.fact is None) == (b.fact is None)  # two facts, or two pledges' sentences
         if alike and (overlap >= NEAR_SAME or (together and overlap >= CANDIDATE)):
             merges.append((i, j))
-        if together and (a.measures & b.measures or a.denied != b.denied):
+        if together and (a.measures & b.measures or a.denied != b.denied or (a.days and b.days)):
             clashes.append((i, j))
     return Day(
         briefs=briefs,

@@ -216,8 +216,8 @@ def day_fact(day: Day, group: list[int]) -> DayFact:
 
 
 def key_facts(day: Day, groups: list[list[int]]) -> list[DayFact]:
-    """At most KEY_FACTS facts: those confirmed by most sources first, then the more salient (the bigger
-    story, the earlier in its article); of one story (a theme, or an article of the other stories) at most
+    """At most KEY_FACTS facts: those confirmed by most sources first, then the more salient (the earlier
+    in its article, then the bigger story); of one story (a theme, or an article of the other stories) at most
     its share of the list, and KEY_FACTS_PER_THEME at least, unless confirmed."""
     rank = {a: n for n, t in enumerate(day.themes) for a in t.articles}
     order = {b.id: n for n, b in enumerate(day.briefs)}

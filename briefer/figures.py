@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_WORD_NUMBERS = {
+WORD_NUMBERS = {
     "two": 2,
     "three": 3,
     "four": 4,
@@ -99,7 +99,7 @@ _LEAD_STOP = frozenset(
 
 _FIGURE = re.compile(
     r"(?P<symbol>[£€$¥])?\s?"
-    r"(?P<number>(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])|\b(?:" + "|".join(_WORD_NUMBERS) + r")\b)"
+    r"(?P<number>(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])|\b(?:" + "|".join(WORD_NUMBERS) + r")\b)"
     r"(?:-(?=[A-Za-z]))?"  # "four-day": the hyphen joins the figure to what it counts
     r"\s?(?P<scale>thousand|millions?|billions?|trillion|bn|mn|tn|m|k|b)?\b"
     r"(?:\s?(?P<percent>%|per\s?cent\b|percent\b))?",
@@ -125,7 +125,8 @@ class Figure:
         return " ".join(part for part in (text, scale, self.measure) if part)
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """A plural noun's singular, crudely: "vessels" -> "vessel", "cities" -> "city"."""
     word = word.lower()
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -140,8 +141,8 @@ def figures(text: str) -> list[Figure]:
     found: list[Figure] = []
     for m in _FIGURE.finditer(text):
         raw = m.group("number")
-        if raw.lower() in _WORD_NUMBERS:
-            value = float(_WORD_NUMBERS[raw.lower()])
+        if raw.lower() in WORD_NUMBERS:
+            value = float(WORD_NUMBERS[raw.lower()])
         else:
             try:
                 value = float(raw.replace(",", ""))
@@ -165,7 +166,7 @@ def figures(text: str) -> list[Figure]:
             measure = found[-1].measure
         begins = m.start("symbol") if m.group("symbol") else m.start("number")
         leads = [w.lower() for w in _LEADS.findall(text[max(0, begins - 40) : begins])]
-        leads = [w for w in leads if w not in _LEAD_STOP and w not in _WORD_NUMBERS]
+        leads = [w for w in leads if w not in _LEAD_STOP and w not in WORD_NUMBERS]
         disputed = bool(_DISPUTE.search(text[max(0, begins - 20) : begins]))
         found.append(Figure(value=value, measure=measure, lead=leads[-1] if leads else "", disputed=disputed))
     return found
@@ -185,7 +186,7 @@ def _measure_after(text: str, end: int) -> str:
             return ""
         if lower in _CURRENCY_WORDS:
             return _CURRENCY_WORDS[lower]
-        if lower in _NOT_MEASURES or lower in _WORD_NUMBERS:
+        if lower in _NOT_MEASURES or lower in WORD_NUMBERS:
             continue
-        return _singular(lower)
+        return singular(lower)
     return ""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from briefer.aliases import canonical
-from briefer.figures import Figure, figures
+from briefer.figures import Figure, figures, singular
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -65,12 +65,7 @@ DENIED_SHARE = 0.4  # of the shorter statement's words, for a denial to be of wh
 
 def stem(word: str) -> str:
     """A crude stem for cheap matching: lower case, no plural s."""
-    word = word.lower().strip("'’-")
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    return singular(word.strip("'’-"))
 
 
 def words(text: str) -> frozenset[str]:

@@ -282,9 +282,9 @@ def same_pledges(day: Day, same: set[str]) -> set[frozenset[tuple[str, str]]]:
     return pairs
 
 
-def _quoted(a: tuple[str, Commitment, frozenset[str]], b: tuple[str, Commitment, frozenset[str]]) -> frozenset[
-    tuple[str, str]
-]:
+def _quoted(
+    a: tuple[str, Commitment, frozenset[str]], b: tuple[str, Commitment, frozenset[str]]
+) -> frozenset[tuple[str, str]]:
     def located(c: Commitment) -> str:
         return next((e.quote for e in c.evidence if e.start is not None), "")
 
@@ -292,7 +292,8 @@ def _quoted(a: tuple[str, Commitment, frozenset[str]], b: tuple[str, Commitment,
 
 
 def merge_commitments(
-    briefs: Sequence[ArticleBrief], judged: set[frozenset[tuple[str, str]]] = frozenset()  # type: ignore[assignment]
+    briefs: Sequence[ArticleBrief],
+    judged: set[frozenset[tuple[str, str]]] = frozenset(),  # type: ignore[assignment]
 ) -> list[DayCommitment]:
     """Each grounded pledge once, with its sources and each source's own deadline; grouped by actor in order
     of first appearance. Actors are one through the alias gazetteer ("DPRK" is North Korea), and an actor

@@ -116,7 +116,8 @@ def check(kind: str, settings: Settings) -> list[str]:
             except jinja2.TemplateSyntaxError as e:
                 problems.append(f"{e.filename or name}:{e.lineno}: syntax error: {e.message}")
         return sorted(set(problems))
-    from briefer.extract import extraction_messages, synthesis_context
+    from briefer.extract import extraction_messages
+    from briefer.model_day import synthesis_context
     from briefer.prompts import read_meta
     from briefer.synthesize import prepare
 

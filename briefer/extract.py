@@ -37,7 +37,7 @@ from briefer.templating import render_template
 from briefer.tokens import count_tokens
 
 if TYPE_CHECKING:
-    from briefer.synthesize import Candidate, Day
+    from briefer.synthesize import Day
 
 USER_PROMPT = "extract.user.j2"
 EXTRACTION = "article_extraction"
@@ -45,24 +45,6 @@ SYNTHESIS = "briefing_synthesis"
 # What one article's extraction is expected to cost in completion tokens, for estimates before a run.
 EXPECTED_COMPLETION_TOKENS = 700
 MAX_IMPLICATIONS = 4
-SHOWN_CANDIDATES = 80  # candidate merges, and conflicts, the synthesis request is asked to judge
-
-
-def _pair(day: Day, candidate: Candidate) -> dict[str, str]:
-    first, second = day.statements[candidate.first], day.statements[candidate.second]
-    return {"id": candidate.id, "a": first.article, "a_text": first.text, "b": second.article, "b_text": second.text}
-
-
-def synthesis_context(variables: Mapping[str, Any], day: Day, today: date) -> dict[str, Any]:
-    """What the synthesis prompts see: the user's variables, the briefs, today, and the candidate pairs to
-    judge (at most SHOWN_CANDIDATES of each kind; the rest stay unjudged)."""
-    return {
-        **variables,
-        "briefs": day.briefs,
-        "today": today,
-        "same_candidates": [_pair(day, c) for c in day.merges[:SHOWN_CANDIDATES]],
-        "conflict_candidates": [_pair(day, c) for c in day.conflicts[:SHOWN_CANDIDATES]],
-    }
 
 
 def fence_articles(text: str) -> str:
@@ -357,6 +339,8 @@ class ModelExtractor:
     async def synthesize(self, day: Day, today: date) -> ModelSynthesis:
         """The model's overview, themes, watch list and verdicts on the day's candidate merges and conflicts
         (cached like an extraction). At most SHOWN_CANDIDATES of each kind are shown; the rest stay unjudged."""
+        from briefer.model_day import synthesis_context
+
         context = synthesis_context(self.variables, day, today)
         messages = [
             {"role": "system", "content": render_template(self.prompts, "synthesize.system.j2", context).strip()},

@@ -12,8 +12,15 @@ from collections.abc import Sequence
 
 from briefer.figures import figures
 from briefer.models import ArticleBrief, DayFact, DroppedSentence, ModelSentence, OverviewSentence, Theme
+from briefer.sameness import calendar_days
 
 OVERVIEW_SENTENCES = 4
+_WORDS = re.compile(r"\w[\w\-]*")
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
+# Measures a figure must keep to be the same figure: 12 million euros are not 12 million dollars.
+_STRICT_MEASURES = frozenset(
+    {"euros", "pounds", "dollars", "yen", "francs", "kronor", "kroner", "rupees", "yuan", "percent"}
+)
 _NAME = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")
 _NOT_NAMES = frozenset(
     """The A An This That These Those It Its He She They We In On At But And Or So Yet For As If When While After
@@ -74,18 +81,26 @@ def _corpus(brief: ArticleBrief) -> str:
 
 
 def _missing(text: str, corpus: str) -> list[str]:
-    """The names and numbers of `text` that `corpus` does not hold."""
-    folded = corpus.casefold()
+    """The names, figures, years and days of `text` that `corpus` does not hold, word for word. A single
+    capitalised word opening the sentence ("Overall, ...") is not taken for a name."""
+    held = {w.casefold() for w in _WORDS.findall(corpus)}
     missing = []
     for m in _NAME.finditer(text):
-        words = [w for w in m.group(0).split() if w not in _NOT_NAMES]
+        words = m.group(0).split()
+        if m.start() == 0 and len(words) == 1:
+            continue
         for word in words:
-            if word.strip("'’").casefold() not in folded:
+            bare = re.sub(r"['’]s$", "", word)
+            if word not in _NOT_NAMES and bare.casefold() not in held:
                 missing.append(word)
-    known = {f.value for f in figures(corpus)}
+    known = figures(corpus)
+    values = {f.value for f in known}
     for f in figures(text):
-        if f.value not in known:
+        money = f.measure in _STRICT_MEASURES
+        if (f.value, f.measure) not in {(k.value, k.measure) for k in known} and (money or f.value not in values):
             missing.append(f.show())
+    missing += [year for year in _YEARS.findall(text) if year not in held]
+    missing += sorted(calendar_days(text) - calendar_days(corpus))
     return missing
 
 

@@ -26,7 +26,7 @@ from typing import BinaryIO, TextIO
 
 import jinja2
 
-from briefer import sources, synthesize
+from briefer import model_day, sources, synthesize
 from briefer.config import Settings
 from briefer.errors import BrieferError, FatalModelError, InputError, ModelError, UsageError
 from briefer.extract import ModelExtractor
@@ -270,7 +270,7 @@ async def synthesize_day(
     except ModelError as e:
         failures.append(Failure(source="synthesis", error=f"{e.message} (the day is synthesized offline)"))
         return await asyncio.to_thread(synthesize.synthesize, briefs, today)
-    result, problems = synthesize.apply_model(day, answer, today)
+    result, problems = model_day.apply_model(day, answer, today)
     failures.extend(Failure(source="synthesis", error=problem) for problem in problems)
     return result
 

@@ -155,19 +155,25 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
 
     day_commitments = number(briefing.commitments)
     day_facts = number(briefing.facts)
-    # A sentence is shown twice at most: what the bottom line and the key facts both say is left out of the
-    # article's summary, and an article's fact is left out where its summary, or those two, already say it.
+    # A sentence is shown twice at most: counted as the briefing shows it (bottom line, key facts, then each
+    # article's summary and facts), it is left out once shown twice; an article's fact its own summary says
+    # is not listed again.
     shown = Counter(_plain(s.text) for s in briefing.overview_sentences)
     shown.update(_plain(d.item.statement) for d in day_facts if isinstance(d.item, DayFact))
     for view in articles:
         summary = _plain(view.brief.summary)
-        view.summary = " ".join(s for s in _SENTENCE_END.split(view.brief.summary) if shown[_plain(s)] < 2)
+        kept = [s for s in _SENTENCE_END.split(view.brief.summary) if shown[_plain(s)] < 2]
+        shown.update(_plain(s) for s in kept)
+        view.summary = " ".join(kept)
         for kind, items in (("commitments", view.brief.commitments), ("facts", view.brief.facts)):
             for item in items:
                 if not item.grounded and not include_ungrounded:
                     continue
-                if isinstance(item, Fact) and (_plain(item.statement) in summary or shown[_plain(item.statement)] > 1):
-                    continue
+                if isinstance(item, Fact):
+                    said = _plain(item.statement)
+                    if said in summary or shown[said] > 1:
+                        continue
+                    shown[said] += 1
                 spans = [s for s in (_span(e) for e in item.evidence) if s] if item.grounded else []
                 citation = next((cited[(view.brief.id, s)] for s in spans if (view.brief.id, s) in cited), None)
                 if citation is None and spans:

@@ -3,45 +3,43 @@ of the day, themes, the key facts, the watch list and an overview whose every se
 
 Cheap first: `prepare` finds themes (`themes.py`) and candidate pairs of statements from different articles
 by their words and figures. The candidates are then judged: offline by their spaCy signatures
-(`sameness.py`), with a model by the synthesis request itself, which is shown every candidate by id and
-answers yes or no to each (ids it invents are ignored). A candidate left unjudged is merged only when its
-words nearly coincide.
+(`sameness.py`), with a model by the synthesis request itself (`model_day.py`: it is shown the closest
+candidates by id and answers yes or no to each). The day's commitments are merged in `day_commitments.py`,
+the overview written or checked in `overview.py`.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from briefer import overview as overviews
-from briefer.aliases import canonical
-from briefer.dates import resolve_deadline
+from briefer.day_commitments import merge_commitments, sourced
 from briefer.figures import figures
 from briefer.models import (
     ArticleBrief,
-    Commitment,
     Conflict,
     ConflictSide,
     DayCommitment,
     DayFact,
     DroppedSentence,
     Fact,
-    ModelSynthesis,
     OverviewSentence,
-    SourcedDeadline,
     SourcedEvidence,
     Theme,
     WatchItem,
 )
 from briefer.sameness import calendar_days, conflict, denies, jaccard, same_fact, signatures, words
-from briefer.themes import OTHER, label, themes
+from briefer.themes import themes
 
 KEY_FACTS = 10  # the day's key facts at most; the rest stay in the articles' sections
 KEY_FACTS_PER_THEME = 3  # unless confirmed by more than one source
 NEAR_SAME = 0.5  # words shared (Jaccard) for a pair merged without a verdict; a candidate needs CANDIDATE
 CANDIDATE = 0.1
+MAX_CANDIDATES = 2_000  # of each kind: a day of one huge story stays quick
+MAX_CONFLICTS = 10
 RARE = 20  # a word in more of the day's statements than this finds no candidate across stories
 SAME_PLEDGE = 0.5
 
@@ -98,26 +96,18 @@ class Synthesis:
         return " ".join(s.text for s in self.overview)
 
 
-def _sourced(article: str, item: Fact | Commitment) -> list[SourcedEvidence]:
-    return [
-        SourcedEvidence(article=article, quote=e.quote, start=e.start, end=e.end)
-        for e in item.evidence
-        if e.start is not None
-    ]
-
-
 def statements(briefs: Sequence[ArticleBrief]) -> list[Statement]:
     """Every grounded fact, then every grounded commitment's quote (for conflicts), with their cheap keys."""
     found = []
     for brief in briefs:
         for position, fact in enumerate(f for f in brief.facts if f.grounded):
-            evidence = _sourced(brief.id, fact)
+            evidence = sourced(brief.id, fact)
             quote = evidence[0].quote if evidence else fact.statement
             found.append(Statement(brief.id, position, fact.statement, fact, quote, evidence))
     quoted = {(s.article, s.quote) for s in found}
     for brief in briefs:
         for c in brief.commitments:
-            evidence = _sourced(brief.id, c)
+            evidence = sourced(brief.id, c)
             if c.grounded and evidence and (brief.id, evidence[0].quote) not in quoted:
                 quoted.add((brief.id, evidence[0].quote))
                 found.append(Statement(brief.id, 10_000, evidence[0].quote, None, evidence[0].quote, evidence))
@@ -151,7 +141,8 @@ def prepare(briefs: Sequence[ArticleBrief]) -> Day:
         if len(holders) <= RARE:  # across stories, only near-copies: they share rarer words than "said"
             shared.update((i, j) for n, i in enumerate(holders) for j in holders[n + 1 :])
     pairs.update(pair for pair, count in shared.items() if count >= 2)
-    merges, clashes = [], []
+    merges: list[tuple[float, int, int]] = []
+    clashes: list[tuple[float, int, int]] = []
     for i, j in sorted(pairs):
         a, b = found[i], found[j]
         if a.article == b.article:
@@ -160,15 +151,18 @@ def prepare(briefs: Sequence[ArticleBrief]) -> Day:
         together = a.article in theme_of and theme_of.get(a.article) == theme_of.get(b.article)
         alike = (a.fact is None) == (b.fact is None)  # two facts, or two pledges' sentences
         if alike and (overlap >= NEAR_SAME or (together and overlap >= CANDIDATE)):
-            merges.append((i, j))
+            merges.append((-overlap, i, j))
         if together and (a.measures & b.measures or a.denied != b.denied or (a.days and b.days)):
-            clashes.append((i, j))
+            clashes.append((-overlap, i, j))
+    # The closest first (the model is shown the first SHOWN_CANDIDATES), and a bounded number of them.
+    merges = sorted(merges)[:MAX_CANDIDATES]
+    clashes = sorted(clashes)[:MAX_CANDIDATES]
     return Day(
         briefs=briefs,
         statements=found,
         themes=day_themes,
-        merges=[Candidate(f"m{n}", i, j) for n, (i, j) in enumerate(merges, start=1)],
-        conflicts=[Candidate(f"c{n}", i, j) for n, (i, j) in enumerate(clashes, start=1)],
+        merges=[Candidate(f"m{n}", i, j) for n, (_, i, j) in enumerate(merges, start=1)],
+        conflicts=[Candidate(f"c{n}", i, j) for n, (_, i, j) in enumerate(clashes, start=1)],
     )
 
 
@@ -176,7 +170,10 @@ def judge_offline(day: Day) -> tuple[set[str], dict[str, str]]:
     """The merges that are one fact, and the conflicts that are real with their topic, by spaCy signatures
     (only the statements in some candidate are parsed)."""
     needed = sorted({i for c in (*day.merges, *day.conflicts) for i in (c.first, c.second)})
-    parsed = dict(zip(needed, signatures([day.statements[i].text for i in needed]), strict=True))
+    parsed = {
+        i: replace(sig, denied=day.statements[i].denied)  # a fact marked "denied" denies, whatever its words
+        for i, sig in zip(needed, signatures([day.statements[i].text for i in needed]), strict=True)
+    }
     same = {c.id for c in day.merges if same_fact(parsed[c.first], parsed[c.second])}
     real = {}
     for c in day.conflicts:
@@ -196,12 +193,20 @@ def group_facts(day: Day, same: set[str]) -> list[list[int]]:
         a, b = group_of[c.first], group_of[c.second]
         if a is b or {day.statements[i].article for i in a} & {day.statements[i].article for i in b}:
             continue
+        if not all(_compatible(day.statements[i], day.statements[j]) for i in a for j in b):
+            continue  # no chain: "40 ships" and "45 ships" never meet through "ships waited"
         a.extend(b)
         a.sort()
         for i in b:
             group_of[i] = a
     unique = {id(g): g for g in group_of.values()}
     return sorted(unique.values(), key=lambda g: g[0])
+
+
+def _compatible(a: Statement, b: Statement) -> bool:
+    """Two statements one fact may hold: neither has a figure the other contradicts, neither denies what
+    the other states."""
+    return a.denied == b.denied and (a.values <= b.values or b.values <= a.values)
 
 
 def day_fact(day: Day, group: list[int]) -> DayFact:
@@ -243,33 +248,27 @@ def key_facts(day: Day, groups: list[list[int]]) -> list[DayFact]:
     return chosen
 
 
-def found_conflicts(day: Day, real: dict[str, str]) -> list[Conflict]:
-    conflicts = []
+def found_conflicts(day: Day, real: dict[str, str], same: set[str]) -> list[Conflict]:
+    """The real conflicts, closest first: one per pair of articles, none between statements judged one
+    fact, MAX_CONFLICTS in all."""
+    merged = {frozenset((c.first, c.second)) for c in day.merges if c.id in same}
+    conflicts: list[Conflict] = []
+    seen: set[frozenset[str]] = set()
     for c in day.conflicts:
-        if c.id in real:
-            sides = [day.statements[c.first], day.statements[c.second]]
-            conflicts.append(
-                Conflict(
-                    topic=real[c.id],
-                    sides=[ConflictSide(article=s.article, statement=s.text, quote=s.quote) for s in sides],
-                )
+        sides = [day.statements[c.first], day.statements[c.second]]
+        articles = frozenset(s.article for s in sides)
+        if c.id not in real or articles in seen or frozenset((c.first, c.second)) in merged:
+            continue
+        seen.add(articles)
+        conflicts.append(
+            Conflict(
+                topic=real[c.id],
+                sides=[ConflictSide(article=s.article, statement=s.text, quote=s.quote) for s in sides],
             )
+        )
+        if len(conflicts) == MAX_CONFLICTS:
+            break
     return conflicts
-
-
-def _actor_words(actor: str) -> frozenset[str]:
-    name = canonical(actor)
-    return frozenset(w for w in words(name) if w not in {"side", "government", "city"}) or frozenset({name.casefold()})
-
-
-def _same_pledge(a: tuple[str, Commitment, frozenset[str]], b: tuple[str, Commitment, frozenset[str]]) -> bool:
-    """Same words, or some words and the same figure ("contribute 120 million euros")."""
-    overlap = jaccard(a[2], b[2])
-    if overlap >= SAME_PLEDGE:
-        return True
-    figures_a = {(f.value, f.measure) for f in figures(a[1].action)}
-    figures_b = {(f.value, f.measure) for f in figures(b[1].action)}
-    return overlap >= SAME_PLEDGE / 2 and bool(figures_a & figures_b)
 
 
 def same_pledges(day: Day, same: set[str]) -> set[frozenset[tuple[str, str]]]:
@@ -280,68 +279,6 @@ def same_pledges(day: Day, same: set[str]) -> set[frozenset[tuple[str, str]]]:
         if c.id in same and a.fact is None:
             pairs.add(frozenset({(a.article, a.quote), (b.article, b.quote)}))
     return pairs
-
-
-def _quoted(
-    a: tuple[str, Commitment, frozenset[str]], b: tuple[str, Commitment, frozenset[str]]
-) -> frozenset[tuple[str, str]]:
-    def located(c: Commitment) -> str:
-        return next((e.quote for e in c.evidence if e.start is not None), "")
-
-    return frozenset({(a[0], located(a[1])), (b[0], located(b[1]))})
-
-
-def merge_commitments(
-    briefs: Sequence[ArticleBrief],
-    judged: set[frozenset[tuple[str, str]]] = frozenset(),  # type: ignore[assignment]
-) -> list[DayCommitment]:
-    """Each grounded pledge once, with its sources and each source's own deadline; grouped by actor in order
-    of first appearance. Actors are one through the alias gazetteer ("DPRK" is North Korea), and an actor
-    named more fully in one article ("Port Estrel harbour authority") is the same as a shorter mention ("the
-    harbour authority") when one's words hold the other's. One actor's two pledges are one when their words
-    agree, or when their sentences were `judged` to state one undertaking."""
-    actors: list[tuple[frozenset[str], list[list[tuple[str, Commitment, frozenset[str]]]]]] = []
-    for brief in briefs:
-        for c in brief.commitments:
-            if not c.grounded:
-                continue
-            name = _actor_words(c.actor)
-            slot = next((a for a in actors if a[0] <= name or name <= a[0]), None)
-            if slot is None:
-                slot = (name, [])
-                actors.append(slot)
-            entry = (brief.id, c, words(c.action))
-            for group in slot[1]:
-                if brief.id not in {g[0] for g in group} and (
-                    _same_pledge(entry, group[0]) or _quoted(entry, group[0]) in judged
-                ):
-                    group.append(entry)
-                    break
-            else:
-                slot[1].append([entry])
-    day = []
-    for _, groups in actors:
-        for group in groups:
-            fullest = max(group, key=lambda g: len(g[1].actor))[1]
-            first = group[0][1]
-            day.append(
-                DayCommitment(
-                    actor=fullest.actor,
-                    action=first.action,
-                    counterparty=first.counterparty
-                    or next((g[1].counterparty for g in group if g[1].counterparty), None),
-                    deadline=first.deadline or next((g[1].deadline for g in group if g[1].deadline), None),
-                    due=first.due or next((g[1].due for g in group if g[1].due), None),
-                    sources=[g[0] for g in group],
-                    evidence=[e for g in group for e in _sourced(g[0], g[1])],
-                    deadlines=[
-                        SourcedDeadline(article=g[0], deadline=g[1].deadline, due=g[1].due)
-                        for g in group
-                        if g[1].deadline and len(group) > 1
-                    ],
-                )
-            )
-    return day
 
 
 def watch_list(commitments: Iterable[DayCommitment], today: date) -> list[WatchItem]:
@@ -370,7 +307,7 @@ def settle(
         overview=sentences,
         themes=day.themes,
         facts=key_facts(day, groups),
-        conflicts=found_conflicts(day, real),
+        conflicts=found_conflicts(day, real, same),
         commitments=commitments,
         watch=watch_list(commitments, today),
     )
@@ -381,77 +318,3 @@ def synthesize(briefs: Sequence[ArticleBrief], today: date) -> Synthesis:
     day = prepare(briefs)
     same, real = judge_offline(day)
     return settle(day, same, real, today)
-
-
-def apply_model(day: Day, answer: ModelSynthesis, today: date) -> tuple[Synthesis, list[str]]:
-    """The synthesis with the model's verdicts, themes, overview and watch items, and what was wrong with its
-    reply (for the failures list). Ids the model invents are ignored; a candidate it leaves unjudged is merged
-    only when its words nearly coincide, and is no conflict; an overview sentence whose names or numbers none
-    of its cited articles hold is dropped; an overview with no sentence left is replaced by the offline one."""
-    problems: list[str] = []
-    merges = {c.id: c for c in day.merges}
-    clashes = {c.id: c for c in day.conflicts}
-    verdicts = {v.id: v.yes for v in answer.same if v.id in merges}
-    same = {c.id for c in day.merges if verdicts.get(c.id, _near_same(day, c))}
-    real = {v.id: _clash_topic(day, clashes[v.id]) for v in answer.conflicts if v.yes and v.id in clashes}
-    invented = [v.id for v in (*answer.same, *answer.conflicts) if v.id not in merges and v.id not in clashes]
-    if invented:
-        problems.append(f"the model judged candidates that do not exist ({', '.join(sorted(invented)[:5])})")
-    kept, dropped = overviews.checked(answer.overview, day.briefs)
-    synthesis = settle(day, same, real, today, overview=kept or None)
-    synthesis.dropped = dropped
-    if not kept:
-        problems.append("the model's overview had no sentence its articles support (the overview is made offline)")
-    synthesis.themes = model_themes(day, answer)
-    synthesis.watch = _with_model_watch(synthesis.watch, answer, day, today)
-    return synthesis, problems
-
-
-def _near_same(day: Day, c: Candidate) -> bool:
-    a, b = day.statements[c.first], day.statements[c.second]
-    return a.values == b.values and a.denied == b.denied and jaccard(a.words, b.words) >= NEAR_SAME
-
-
-def _clash_topic(day: Day, c: Candidate) -> str:
-    a, b = day.statements[c.first], day.statements[c.second]
-    if a.denied != b.denied:
-        return "one source denies what the other states"
-    shared = sorted(a.measures & b.measures)
-    return f"{shared[0]}: the sources give different figures" if shared else "the sources disagree"
-
-
-def model_themes(day: Day, answer: ModelSynthesis) -> list[Theme]:
-    """The model's themes with known ids only, each article in its first theme; a theme of one article, and
-    an article in none, go under "Other stories". A label longer than a short phrase is replaced by the names
-    its articles share."""
-    by_id = {b.id: b for b in day.briefs}
-    placed: set[str] = set()
-    found = []
-    for t in answer.themes:
-        members = [a for a in dict.fromkeys(t.articles) if a in by_id and a not in placed]
-        if len(members) < 2:
-            continue
-        placed.update(members)
-        text = " ".join(t.label.split())
-        if not text or len(text) > 60 or text.casefold() == OTHER.casefold():
-            text = label([by_id[a] for a in members])
-        found.append(Theme(label=text, articles=[b.id for b in day.briefs if b.id in members]))
-    if not found:
-        return day.themes
-    alone = [b.id for b in day.briefs if b.id not in placed]
-    if alone:
-        found.append(Theme(label=OTHER, articles=alone, other=True))
-    return found
-
-
-def _with_model_watch(watch: list[WatchItem], answer: ModelSynthesis, day: Day, today: date) -> list[WatchItem]:
-    known = {b.id for b in day.briefs}
-    items = list(watch)
-    listed = {(w.item.casefold(), w.due) for w in items}
-    for w in answer.watch:
-        when = resolve_deadline(w.when, today) if w.when else None
-        ids = [a for a in w.articles if a in known]
-        if ids and (w.item.casefold(), when) not in listed and (when is None or when >= today):
-            items.append(WatchItem(due=when, when=w.when, item=w.item.strip(), articles=ids))
-    items.sort(key=lambda w: (w.due is None, w.due or today))
-    return items

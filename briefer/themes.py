@@ -23,6 +23,7 @@ from briefer.sameness import words
 
 RELATED = 0.18  # mean cosine at which two groups of articles are one story
 OTHER = "Other stories"
+COMMON_FROM = 50
 LABEL_NAMES = 3
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[ \-][A-Z][a-z]+(?:[A-Z][a-z]+)?)*|\b[A-Z]{2,}\b")
 _TITLES = re.compile(r"^(?:(?:The|A|An|Mr|Mrs|Ms|Dr|Sir|Lord|Lady|Mayor|President|Prime Minister)\s+)+")
@@ -81,7 +82,7 @@ def _vectors(briefs: Sequence[ArticleBrief]) -> list[dict[str, float]]:
             for part in name.casefold().split():
                 terms["N:" + part] += 2 * n  # by word: "Port of Lindmar" and "Lindmar" share one
         for text in text_of(brief):
-            terms.update(words(text))
+            terms.update(sorted(words(text)))  # in a fixed order: float sums must not follow the hash seed
         counts.append(terms)
     df = Counter(term for terms in counts for term in terms)
     total = len(briefs)
@@ -94,14 +95,16 @@ def _vectors(briefs: Sequence[ArticleBrief]) -> list[dict[str, float]]:
 
 
 def similarities(briefs: Sequence[ArticleBrief]) -> dict[tuple[int, int], float]:
-    """Cosine similarity of every pair of articles that share a term, by index (i < j). A term in more than
-    a fifth of a big day's articles ("said", "London") is too common to relate anything and is skipped."""
+    """Cosine similarity of every pair of articles that share a term, by index (i < j). On a big day
+    (COMMON_FROM articles or more), a term in more than a fifth of them ("said", "London") is too common to
+    relate anything and is skipped; on a smaller one, IDF alone weighs it down, so a story every article
+    tells still holds together."""
     vectors = _vectors(briefs)
     postings: dict[str, list[int]] = defaultdict(list)
     for i, vector in enumerate(vectors):
         for term in vector:
             postings[term].append(i)
-    common = max(8, len(briefs) // 5)
+    common = len(briefs) // 5 if len(briefs) >= COMMON_FROM else len(briefs)
     scores: dict[tuple[int, int], float] = defaultdict(float)
     for term, holders in postings.items():
         if len(holders) < 2 or len(holders) > common:
@@ -158,12 +161,14 @@ def label(members: Sequence[ArticleBrief], known: frozenset[str] = frozenset()) 
             continue
         chosen.append(name)
     if not chosen:
-        parts = Counter(part for found in mentioned for part in {w for name in found for w in name.split()})
+        parts = Counter(
+            part for found in mentioned for part in dict.fromkeys(w for name in found for w in name.split())
+        )
         chosen = [part for part, count in parts.most_common() if count >= need and part not in _NAME_STOP]
         chosen = chosen[:LABEL_NAMES]
     if chosen:
         return ", ".join(chosen)
-    shared = Counter(w for brief in members for w in set().union(*(words(t) for t in text_of(brief))))
+    shared = Counter(w for brief in members for w in sorted(set().union(*(words(t) for t in text_of(brief)))))
     common = [w for w, count in shared.most_common() if count >= need][:LABEL_NAMES]
     return ", ".join(common).capitalize() if common else OTHER
 

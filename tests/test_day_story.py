@@ -135,7 +135,9 @@ def test_the_model_judges_candidates_by_id_and_invented_ids_are_ignored(fake: Fa
     shown = re.findall(r"^\[(m\d+)\] \(", request["messages"][-1]["content"], re.M)
     assert shown  # the cheap candidates were put to the model
     assert all(len(f["sources"]) == 1 for f in data["facts"])  # it said no to every merge
-    assert any("do not exist (m999)" in f["error"] for f in data["failures"] if f["source"] == "synthesis")
+    assert any(
+        "was not shown under that question (m999)" in f["error"] for f in data["failures"] if f["source"] == "synthesis"
+    )
 
     fake.requests.clear()
     fake.responder = default_responder  # yes to every candidate
@@ -196,8 +198,9 @@ def test_a_briefing_saved_before_these_fields_still_renders(isolated: Path) -> N
 def test_the_models_themes_keep_known_ids_once_and_send_singletons_to_other_stories() -> None:
     from datetime import date
 
+    from briefer.model_day import apply_model
     from briefer.models import ArticleBrief, ModelSynthesis, ModelTheme
-    from briefer.synthesize import apply_model, prepare
+    from briefer.synthesize import prepare
 
     briefs = [
         ArticleBrief(
@@ -221,3 +224,25 @@ def test_the_models_themes_keep_known_ids_once_and_send_singletons_to_other_stor
     assert [(t.articles, t.other) for t in result.themes] == [(["a", "b"], False), (["c", "d"], True)]
     assert result.themes[0].label == "Lindmar" and result.themes[1].label == "Other stories"
     assert result.overview and "the overview is made offline" in problems[0]  # no sentence: the offline one
+
+
+def test_the_overview_check_matches_whole_words_measures_years_and_days() -> None:
+    from briefer.models import ArticleBrief, ModelSentence
+    from briefer.overview import checked
+
+    article = ArticleBrief(
+        id="a",
+        title="Varna bridge",
+        source="a.example",
+        summary="In comparison with other towns, Varna will spend 12 million euros on the bridge by 3 March 2026.",
+    )
+    sentences = {
+        "Overall, Varna will spend 12 million euros on the bridge.": True,  # an opening word is not a name
+        "Officials in Paris back the bridge.": False,  # "Paris" is inside no word of the article
+        "Varna will spend 12 million dollars.": False,  # euros are not dollars
+        "The bridge opens on 3 March 2031.": False,
+        "The bridge opens on 10 March 2026.": False,
+    }
+    kept, dropped = checked([ModelSentence(text=t, articles=["a"]) for t in sentences], [article])
+    assert [s.text for s in kept] == [t for t, ok in sentences.items() if ok]
+    assert len(dropped) == 4

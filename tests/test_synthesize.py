@@ -358,3 +358,74 @@ def test_the_same_input_gives_byte_identical_output_whatever_the_hash_seed(tmp_p
     for suffix in ("json", "md", "html"):
         first, second = (stable(tmp_path / f"seed{seed}.{suffix}") for seed in ("1", "2"))
         assert first == second, suffix
+
+
+def plain(id: str, *facts: str, attribution: str = "stated") -> ArticleBrief:
+    text = " ".join(facts)
+    made = brief(id, text, list(facts))
+    for fact in made.facts:
+        fact.attribution = attribution  # type: ignore[assignment]
+    return made
+
+
+def test_a_denied_fact_is_never_merged_with_its_statement() -> None:
+    stated = plain("a", "The Varna steel plant will close in June.")
+    denied = plain("b", "The Varna steel plant will close in June.", attribution="denied")
+    day = synthesize([stated, denied], TODAY)
+    assert sorted(len(f.sources) for f in day.facts) == [1, 1]
+    assert [c.topic for c in day.conflicts] == ["one source denies what the other states"]
+
+
+def test_facts_do_not_chain_across_different_figures() -> None:
+    day = synthesize(
+        [
+            plain("a", "About 40 ships waited offshore at the Lindmar port on Tuesday."),
+            plain("b", "Ships waited offshore at the Lindmar port on Tuesday."),
+            plain("c", "About 45 ships waited offshore at the Lindmar port on Tuesday."),
+        ],
+        TODAY,
+    )
+    for fact in day.facts:
+        numbers = {n for e in fact.evidence for n in re.findall(r"\d+", e.quote)}
+        assert len(numbers) <= 1, fact  # 40 and 45 are never one fact
+
+
+def test_actors_do_not_chain_through_a_shorter_name() -> None:
+    def pledging(id: str, actor: str) -> ArticleBrief:
+        quote = f"{actor} pledged to repair the bridge."
+        return brief(id, quote, [], [(actor, "repair the bridge", quote)])
+
+    for order in (["x", "y", "z"], ["z", "y", "x"]):
+        names = {"x": "The council", "y": "Tarsby council", "z": "Lindmar council"}
+        pledges = merge_commitments([pledging(i, names[i]) for i in order])
+        assert not any({"y", "z"} <= set(p.sources) for p in pledges)  # two councils are never one
+
+
+def test_a_story_every_article_tells_is_one_theme() -> None:
+    same = "The port of Lindmar reopened on Tuesday after storm damage to the Varna Bay breakwater."
+    briefs = [brief(str(i), same, [same], title=f"Lindmar port reopens ({i})") for i in range(10)]
+    (theme,) = themes(briefs)
+    assert len(theme.articles) == 10 and not theme.other and "Lindmar" in theme.label
+
+
+LABELS = """
+from briefer.models import ArticleBrief
+from briefer.themes import label
+a = ArticleBrief(id="a", title="t", source="a", summary="the harbour reopened after storm closure dredging.")
+b = ArticleBrief(id="b", title="t", source="b", summary="after the storm closure the harbour dredging resumed.")
+print(label([a, b]))
+"""
+
+
+def test_theme_labels_do_not_depend_on_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    labels = {
+        subprocess.run(
+            [sys.executable, "-c", LABELS], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(labels) == 1 and labels != {""}

@@ -147,7 +147,7 @@ def _worth_parsing(found: list[Sentence_]) -> list[Sentence_]:
     from briefer.pledges import worth_parsing
 
     chosen = {s.index for s in found[:LEAD]}
-    chosen.update(s.index for s in found if worth_parsing(_WORDS.findall(s.text.lower())))
+    chosen.update(s.index for s in found if worth_parsing(_WORDS.findall(s.text.lower().replace("’", "'"))))
     return [s for s in found if s.index in chosen]
 
 

@@ -51,7 +51,7 @@ ANNOUNCING = frozenset("announce unveil reveal outline".split())
 HEARSAY = frozenset(
     "source report reports people analyst analysts data media".split()
 )  # "is set to launch", "is due to open"
-FUTURE = frozenset({"will", "shall", "'ll", "wo"})
+FUTURE = frozenset({"will", "shall", "'ll", "’ll", "wo"})  # "she’ll": typeset apostrophes too
 NOT_AGENTIVE = frozenset(
     "be have become remain seem appear face need cost see get happen go come last depend mean lead "
     "result rise fall grow drop hit affect suffer feel look sound prove".split()
@@ -101,11 +101,16 @@ def _forms(lemma: str) -> set[str]:
 
 # Every form of the lexicon above, to pick out the sentences worth parsing: a sentence with none of them
 # cannot state a commitment (the parse still decides for the others).
-_FORMS = frozenset(
-    form
-    for lemma in COMMITTING | PROMISING | COMMITMENT_NOUNS | DEAL_NOUNS | {"sign", "reaffirm", "renew", "reiterate"}
-    for form in _forms(lemma)
-) - {"according"} | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken"}
+_FORMS = (
+    frozenset(
+        form
+        for lemma in COMMITTING | PROMISING | COMMITMENT_NOUNS | DEAL_NOUNS | {"sign", "reaffirm", "renew", "reiterate"}
+        for form in _forms(lemma)
+    )
+    - {"according"}
+    | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken"}
+    | SCHEDULED
+)
 _REPORTED = frozenset({"said", "says", "say", "told", "tells", "announced", "added", "confirmed", "stated", "insisted"})
 
 
@@ -173,6 +178,28 @@ def _entity_of(token: Token) -> str | None:
         if ent.start <= token.i < ent.end and ent.label_ in PARTY_LABELS:
             return _clean(ent.text)
     return None
+
+
+def _proper_name(phrase: Token) -> str | None:
+    """A name inside a phrase that the entity recogniser missed: its first proper noun with the compounds
+    before it, and a title-case head it hangs from by "for"/"of" ("group Doctors for Camp Closure")."""
+    name = next((t for t in phrase.subtree if t.pos_ == "PROPN" and t.dep_ != "compound"), None)
+    if name is None:
+        return None
+    start = (
+        min(t.i for t in name.lefts if t.dep_ == "compound")
+        if any(t.dep_ == "compound" for t in name.lefts)
+        else name.i
+    )
+    head = name.head
+    if (
+        name.dep_ == "pobj"
+        and head.lower_ in ("for", "of")
+        and head.head.is_title
+        and head.head.pos_ in ("NOUN", "PROPN")
+    ):
+        start = head.head.i
+    return _clean(name.doc[start : name.i + 1].text)
 
 
 def _subject(verb: Token) -> Token | None:
@@ -254,8 +281,11 @@ def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tu
         named = next(
             (_clean(e.text) for e in subject.doc.ents if e.label_ in ("ORG", "GPE") and e.start in inside), None
         )
+        named = named or _proper_name(appos)
         if named:
             return canonical(named), False
+    if subject.is_title and subject.pos_ == "NOUN" and subject.i > subject.sent.start and subject.tag_ == "NNS":
+        return canonical(subject.text), False  # "the Lakers", "the Doobies": a plural name the tagger took for a noun
     if subject.is_title and subject.pos_ in ("ADV", "X", "INTJ") and subject.dep_ in ("nsubj", "nsubjpass"):
         return canonical(subject.text), True  # a surname the tagger took for an adverb ("Legere will hand over")
     if subject.pos_ == "PROPN" and not subject.ent_type_:  # a name the entity recogniser did not label

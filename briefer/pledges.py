@@ -28,10 +28,15 @@ from briefer.models import Commitment, Evidence
 from briefer.nlp import Sentence
 
 COMMITTING = frozenset(
-    "pledge promise vow commit undertake guarantee agree swear resolve plan intend aim decide vote offer".split()
+    "pledge promise vow commit undertake guarantee agree swear resolve plan intend aim decide vote offer want "
+    "seek".split()
 )
 PROMISING = frozenset("pledge promise vow commit agree guarantee swear undertake".split())
-NEEDS_COMPLEMENT = frozenset("agree plan intend aim decide vote offer resolve".split())  # "agreed that" is not one
+NEEDS_COMPLEMENT = frozenset("agree plan intend aim decide vote offer resolve want seek".split())
+WANTING = frozenset({"want", "seek"})  # an intention only of the wanter's own act: "wants China to buy" is none
+READY = frozenset(
+    {"ready", "prepared", "willing", "determined"}
+)  # "stands ready to support", "is willing to pay"  # "agreed that" is not one
 PREDICTING = frozenset(
     "predict expect forecast speculate claim believe think suggest estimate warn fear hope report suspect guess "
     "assume doubt wonder argue".split()
@@ -39,6 +44,7 @@ PREDICTING = frozenset(
 HEDGES = frozenset({"likely", "probably", "possibly", "perhaps", "maybe", "reportedly", "allegedly"})
 HYPOTHETICAL_AUX = frozenset({"could", "may", "might", "should", "must"})
 QUESTION_MARKS = frozenset({"whether", "if"})
+CONCESSIVE = frozenset({"while", "although", "though", "whereas"})
 REPORTING = frozenset("say announce confirm state tell insist add reiterate declare pledge promise vow".split())
 COMMITMENT_NOUNS = frozenset(
     "commitment pledge promise vow guarantee undertaking determination intent intention resolve readiness".split()
@@ -78,6 +84,7 @@ GENERIC_ORGS = frozenset(
     "company firm group carmaker retailer lender bank airline insurer manufacturer developer operator club "
     "team business giant chain startup band orchestra".split()
 )
+SHARES = frozenset({"many", "some", "most", "few", "several", "all", "other"})
 GROUPS = frozenset({"both", "sides", "two", "countries", "nations", "leaders", "ministers", "parties"})
 DEADLINE_PREPS = frozenset({"by", "before", "until", "within", "in", "from", "no", "through", "till", "during"})
 UNTIL = frozenset({"by", "before", "until", "within", "through", "till", "no"})
@@ -108,8 +115,9 @@ _FORMS = (
         for form in _forms(lemma)
     )
     - {"according"}
-    | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken"}
+    | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken", "sought"}
     | SCHEDULED
+    | READY
 )
 _REPORTED = frozenset({"said", "says", "say", "told", "tells", "announced", "added", "confirmed", "stated", "insisted"})
 
@@ -209,7 +217,8 @@ def _subject(verb: Token) -> Token | None:
         subject = next((c for c in seen.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None:
             return subject
-        if seen.dep_ in ("conj", "xcomp", "advcl") and seen.head != seen:
+        readiness = seen.dep_ == "acomp" and seen.lower_ in READY  # "X is ready to": X; "X is unlikely to": none
+        if (seen.dep_ in ("conj", "xcomp", "advcl") or readiness) and seen.head != seen:
             seen = seen.head
             continue
         return None
@@ -270,6 +279,8 @@ def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tu
     phrase = subject.doc[phrase.start : min([phrase.end, *conjoined])] if conjoined else phrase
     if any(t.ent_type_ in ("PERCENT", "CARDINAL", "QUANTITY", "MONEY") or t.like_num for t in phrase):
         return None  # "42 per cent of parents", "two in five voters": a survey, not a party
+    if any(c.dep_ in ("det", "amod") and c.lower_ in SHARES for c in subject.children):
+        return None  # "many public officials", "some lawmakers": a share of a class, no party that can commit
     entity = _entity_of(subject)  # the subject must be the party itself, not "Pochettino's sacking"
     if entity is None and subject.pos_ == "PROPN":
         entity = next((_clean(e.text) for e in phrase.ents if e.label_ in PARTY_LABELS), None)
@@ -317,7 +328,18 @@ def _negated(token: Token) -> bool:
 def _refused(verb: Token) -> bool:
     """Under "refused to", "declined to", "failed to", "is yet to"?"""
     head = verb.head
-    return verb.dep_ == "xcomp" and head.lemma_ in {"refuse", "decline", "fail", "reject", "deny", "hesitate"}
+    return verb.dep_ == "xcomp" and head.lemma_ in {
+        "refuse",
+        "decline",
+        "fail",
+        "reject",
+        "deny",
+        "hesitate",
+        "reluctant",
+        "unwilling",
+        "hesitant",
+        "loath",
+    }
 
 
 def _action_tokens(head: Token, stop: set[int]) -> list[Token]:
@@ -459,6 +481,21 @@ def _hearsay(span: Span) -> bool:
     return False
 
 
+def _wish_for_others(verb: Token) -> bool:
+    """Is a wish about someone else's act, or no act ("wants China to buy", "wants to let prices decide",
+    "wants to be able to"), or conceded background ("while China wants to buy ..., it balked")?"""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "ccomp"):
+            return True
+        if child.dep_ == "xcomp" and (
+            child.lemma_.lower() in NOT_AGENTIVE
+            or any(c.dep_ in ("ccomp", "xcomp") and any(s.dep_ == "nsubj" for s in c.children) for c in child.children)
+        ):
+            return True
+    clause = verb.head if verb.dep_ == "conj" else verb
+    return any(m.dep_ == "mark" and m.lower_ in CONCESSIVE for m in clause.children)
+
+
 def _hedged(verb: Token) -> bool:
     """Hypothetical, hedged, conditional-as-question or interrogative: "could agree", "will likely",
     "whether X will agree", "what the owners will do", "had planned to"."""
@@ -470,7 +507,9 @@ def _hedged(verb: Token) -> bool:
                 return True
             if child.dep_ == "mark" and child.lower_ in QUESTION_MARKS:
                 return True
-            if child.tag_ in ("WP", "WDT", "WRB") and child.dep_ in ("dobj", "advmod", "nsubj", "attr"):
+            # "talks, which the US stands ready to support": a relative pronoun, not a question
+            wh = child.tag_ in ("WP", "WDT", "WRB") and child.dep_ in ("dobj", "advmod", "nsubj", "attr")
+            if wh and node.dep_ != "relcl":
                 return True
         if node.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ == "had" for c in node.children):
             return True  # "had planned to": a plan dropped or overtaken
@@ -501,6 +540,8 @@ def _with_joined(heads: list[Token]) -> list[Token]:
             and c.lemma_.lower() not in COMMITTING
             # "will tour ... and concludes": a fact; only a base form, or its own "will", shares the undertaking
             and (c.tag_ in ("VB", "VBG") or any(a.dep_ == "aux" and a.lower_ in FUTURE for a in c.children))
+            # "will monitor ... and could reduce": a joined verb with its own modal is not undertaken
+            and not any(a.dep_ == "aux" and a.lower_ in HYPOTHETICAL_AUX for a in c.children)
         ]
     return result
 
@@ -568,15 +609,21 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
     for token in sentence.span:
         if token.i in claimed or token.pos_ not in ("VERB", "AUX", "ADJ") or _refused(token):
             continue
-        if token.pos_ == "ADJ" and token.lower_ != "committed":
-            continue  # "promising results"
+        if (
+            token.pos_ == "ADJ"
+            and token.lower_ != "committed"
+            and not (token.lower_ in READY and token.dep_ == "acomp")
+        ):
+            continue  # "promising results"; "is ready to" commits
         if _hedged(token) or _predicted(token) or _hearsay(sentence.span):
             continue
         lemma = token.lemma_.lower()
         if _negated(token) and (lemma in COMMITTING or not _future(token)):
             continue  # "did not pledge": no undertaking; "will not release funds until ...": one
         heads: list[Token] = []
-        if lemma in COMMITTING or token.lower_ == "committed":
+        if lemma in WANTING and _wish_for_others(token):
+            continue
+        if lemma in COMMITTING or token.lower_ == "committed" or token.lower_ in READY:
             complements = [c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")]
             if lemma == "commit" or token.lower_ == "committed":
                 complements += [p for p in token.children if p.dep_ == "prep" and p.lower_ == "to"]
@@ -634,7 +681,9 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
     for verb, heads in found:
         # A bare future ("it will house the offices") names its agent or its reporter; only a committing verb
         # lets "it" and "they" reach back to earlier sentences.
-        context.resolving = verb.lemma_.lower() in COMMITTING | SEALING | {"reaffirm", "renew", "reiterate", "go"}
+        # A wish ("they want to") is weaker: its party must be named in the sentence, or be the reporter.
+        resolving = COMMITTING - WANTING | SEALING | {"reaffirm", "renew", "reiterate", "go"}
+        context.resolving = verb.lemma_.lower() in resolving
         named = _actor(verb, context)
         context.resolving = True
         if named is None:

@@ -42,3 +42,35 @@ def test_a_group_named_in_an_apposition_without_an_entity_label() -> None:
 )
 def test_near_misses_stay_out(sentence: str) -> None:
     assert commitments(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("Halvard Foods said it wanted to open 40 stores in Norway.", "Halvard Foods"),
+        ("The Tarsby council seeks to double its port capacity by 2030.", "Tarsby council"),
+        ("Nordlake Energy stands ready to supply the grid this winter.", "Nordlake Energy"),
+        ("Acme Corporation is willing to pay the fine.", "Acme Corporation"),
+    ],
+)
+def test_stated_intentions_and_readiness(sentence: str, actor: str) -> None:
+    assert [c.actor for c in commitments(sentence)] == [actor]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Halvard Foods wants Norway to cut its tariffs.",  # a wish about someone else's act
+        "Halvard Foods wants to let the market decide prices.",  # others act
+        "Halvard Foods just wants to be able to compete.",  # no act
+        "While Halvard Foods wants to expand, it balked at the terms.",  # conceded background
+        "Many shop owners are willing to pay the fee.",  # a share of a class, no party
+        "Nordlake Energy is unlikely to agree to the terms.",  # a forecast
+        "Nordlake Energy has been reluctant to commit to a date.",  # a refusal
+        "Nordlake Energy said it will monitor the grid and could cut supply if demand falls.",  # one, not two
+    ],
+)
+def test_wishes_shares_forecasts_and_modal_conjuncts_stay_out(sentence: str) -> None:
+    found = commitments(sentence)
+    assert all("cut supply" not in c.action for c in found), found
+    assert len(found) == (1 if "monitor" in sentence else 0), found

@@ -189,7 +189,8 @@ def _regroup(flat: list[Sentence], sizes: list[int]) -> list[list[Sentence]]:
 
 
 def _brief(article: Article, split: list[Sentence_], found: list[Sentence], tagged: list[Sentence]) -> ArticleBrief:
-    from briefer.pledges import Context, commitments_in
+    from briefer.actors import Context
+    from briefer.pledges import commitments_in
 
     reference = article.published.date() if article.published else None
     context = Context()

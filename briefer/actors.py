@@ -91,8 +91,9 @@ def clean(text: str) -> str:
 
 def bare(chunk: Span) -> str:
     """A noun phrase without its leading determiner or possessive pronoun."""
-    tokens = [t for t in chunk if not (t.i == chunk.start and t.dep_ in ("det", "poss"))]
-    return clean(" ".join(t.text_with_ws for t in tokens).replace("  ", " "))
+    # "Austria's interior minister" keeps its name; "its board" loses "its"
+    tokens = [t for t in chunk if not (t.i == chunk.start and t.dep_ in ("det", "poss") and t.pos_ != "PROPN")]
+    return clean("".join(t.text_with_ws for t in tokens))
 
 
 def entity_of(token: Token) -> str | None:

@@ -26,6 +26,7 @@ from briefer.actors import (
     Context,
     clean,
     party_of,
+    phrase_of,
     resolve_actor,
     subject_of,
 )
@@ -336,6 +337,39 @@ def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | No
     return None
 
 
+def _passive_actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | None:
+    """Who undertakes a future passive: its agent ("will be released by the ministry"), else the party that
+    announces it ("the house will be turned into a police station, the minister said"). Without either it
+    is a forecast or a schedule of no one's ("the match will be played on Sunday")."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            resolved = resolve_actor(agent, None, context) if agent is not None else None
+            return (agent, resolved) if agent is not None and resolved is not None else None
+    reporter = _reporter(verb)
+    if reporter is None or reporter.lower_ in ("it", "they", "he", "she", "we", "i"):
+        return None
+    resolved = resolve_actor(reporter, None, context)
+    return (reporter, resolved) if resolved is not None else None
+
+
+def _passive_action(verb: Token) -> str:
+    """A future passive in the active voice: "funds will be released" -> "release funds"; "the house will be
+    turned into a station" -> "turn the house into a station"."""
+    patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    drop = {c.i for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "agent")}
+    if patient is not None:
+        drop |= {t.i for t in patient.subtree}
+    rest = _action_tokens(verb, drop)
+    rest = [t for t in rest if t.i != verb.i and not any(a.dep_ == "agent" for a in [t, *t.ancestors] if a.i != verb.i)]
+    words = [("not " if _negated(verb) else "") + verb.lemma_.lower()]
+    if patient is not None:
+        named = _text(list(phrase_of(patient)))
+        words.append(named[:1].lower() + named[1:] if patient.doc[patient.left_edge.i].pos_ == "DET" else named)
+    words.append(_text(rest))
+    return " ".join(w for w in words if w)
+
+
 def _action(verb: Token, head: Token, subject: Token, others: set[int]) -> str:
     """The undertaking, short: the complement's verb phrase, the pledged thing, or the pledged clause."""
     if head == verb:
@@ -381,6 +415,7 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
     """Every commitment the sentence states (none for most sentences)."""
     found: list[tuple[Token, list[Token]]] = []  # (the committing verb, the heads of what is undertaken)
     claimed: set[int] = set()
+    passives: set[int] = set()  # "will be released by the ministry": the agent, or the reporter, acts
     for token in sentence.span:
         if token.i in claimed or token.pos_ not in ("VERB", "AUX", "ADJ") or _refused(token):
             continue
@@ -446,9 +481,13 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
         elif token.lower_ in SCHEDULED and any(c.dep_ in ("auxpass", "aux") for c in token.children):
             heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
         elif token.pos_ == "VERB" and lemma not in NOT_AGENTIVE | APPEARANCES and _future(token):
-            if token.dep_ == "xcomp" or any(c.dep_ == "auxpass" for c in token.children):
+            if token.dep_ == "xcomp":
                 continue
-            heads = _with_joined([token])
+            if any(c.dep_ == "auxpass" for c in token.children):
+                passives.add(token.i)
+                heads = [token]
+            else:
+                heads = _with_joined([token])
         if heads:
             found.append((token, heads))
             claimed.update(h.i for h in heads)
@@ -459,7 +498,7 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
         # A wish ("they want to") is weaker: its party must be named in the sentence, or be the reporter.
         resolving = COMMITTING - WANTING | SEALING | {"reaffirm", "renew", "reiterate", "go"}
         context.resolving = verb.lemma_.lower() in resolving
-        named = _actor(verb, context)
+        named = _passive_actor(verb, context) if verb.i in passives else _actor(verb, context)
         context.resolving = True
         if named is None:
             continue
@@ -469,7 +508,7 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
             if head != verb and head.lemma_.lower() in APPEARANCES and verb.lemma_.lower() not in PROMISING:
                 continue  # "plans to attend the summit": an appearance; "vowed to meet again" is a pledge
             others = {t.i for h in heads if h != head and h.i > head.i for t in h.subtree}
-            action = _action(verb, head, subject, others)
+            action = _passive_action(verb) if verb.i in passives else _action(verb, head, subject, others)
             if len(action.split()) < 2:
                 continue  # "has promised": nothing said of what
             if _negated(head) and not action.lower().startswith(("not ", "never ")):

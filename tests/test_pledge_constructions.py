@@ -74,3 +74,32 @@ def test_wishes_shares_forecasts_and_modal_conjuncts_stay_out(sentence: str) -> 
     found = commitments(sentence)
     assert all("cut supply" not in c.action for c in found), found
     assert len(found) == (1 if "monitor" in sentence else 0), found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor", "action"),
+    [
+        ("The funds will be released by the finance ministry in March.", "finance ministry", "release the funds"),
+        (
+            "The old mill will be turned into a library, the Tarsby council said on Monday.",
+            "Tarsby council",
+            "turn the old mill into a library",
+        ),
+    ],
+)
+def test_a_future_passive_is_undertaken_by_its_agent_or_its_announcer(sentence: str, actor: str, action: str) -> None:
+    found = commitments(sentence)
+    assert [c.actor for c in found] == [actor]
+    assert found[0].action.startswith(action)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The final will be played on Sunday.",  # no one's undertaking
+        "Prices will be raised next year, analysts said.",  # a forecast by people at large
+        "The mill will be turned into a library, it said.",  # no named announcer
+    ],
+)
+def test_a_future_passive_without_a_party_stays_out(sentence: str) -> None:
+    assert commitments(sentence) == []

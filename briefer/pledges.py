@@ -17,6 +17,7 @@ negated pledges, and scheduled appearances (speaking, attending, playing a match
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 
 from spacy.tokens import Span, Token
@@ -70,10 +71,11 @@ NOT_AGENTIVE = frozenset(
 )
 APPEARANCES = frozenset(
     "speak address attend visit travel talk testify comment arrive meet play compete race star feature "
-    "perform sing watch return reprise".split()
+    "perform sing watch return reprise hold host".split()
 )
 DEADLINE_PREPS = frozenset({"by", "before", "until", "within", "in", "from", "no", "through", "till", "during"})
 UNTIL = frozenset({"by", "before", "until", "within", "through", "till", "no"})
+PAST_MARKERS = frozenset({"last", "ago", "yesterday", "earlier", "previous", "past"})
 GIVING = frozenset("provide give offer pay lend send supply grant sell award hand".split())
 CONDITION_MARKS = frozenset({"if", "unless", "until", "once", "provided", "when"})
 MAX_ACTION_WORDS = 16
@@ -102,11 +104,22 @@ _FORMS = (
 _REPORTED = frozenset({"said", "says", "say", "told", "tells", "announced", "added", "confirmed", "stated", "insisted"})
 
 
+_TIMES = frozenset(
+    [m.lower() for m in calendar.month_name[1:]]
+    + [d.lower() for d in calendar.day_name]
+    + ["next", "tomorrow", "later", "coming", "tonight"]
+)
+
+
 def worth_parsing(words: list[str]) -> bool:
     """Could a sentence with these (lower-case) words state a commitment? Cheap: no parse needed. "Would"
     counts only beside a reporting verb ("said it would"), the only place it commits."""
     present = set(words)
-    return bool(present & _FORMS) or ("would" in present and bool(present & _REPORTED))
+    if present & _FORMS or ("would" in present and present & _REPORTED):
+        return True
+    # "is stepping down in May": a present progressive with a time ahead (the parse decides)
+    progressive = present & {"is", "are"} and any(w.endswith("ing") for w in present)
+    return bool(progressive and (present & _TIMES or any(w.isdigit() and len(w) == 4 for w in present)))
 
 
 def _negated(token: Token) -> bool:
@@ -337,6 +350,27 @@ def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | No
     return None
 
 
+def _futurate(verb: Token, reference: date | None) -> bool:
+    """A present progressive with a time ahead is a plan ("is stepping down in May", "are opening a store next
+    week"); without one it says what is going on now ("is producing the tour")."""
+    if verb.tag_ != "VBG" or verb.pos_ != "VERB" or verb.dep_ not in ("ROOT", "ccomp", "conj"):
+        return False
+    if not any(c.dep_ == "aux" and c.lemma_ == "be" and c.tag_ in ("VBZ", "VBP") for c in verb.children):
+        return False
+    for ent in verb.doc.ents:
+        attached = ent.root.head if ent.root.dep_ == "pobj" else ent.root
+        if ent.label_ != "DATE" or attached.head != verb or attached.dep_ not in ("prep", "npadvmod", "tmod"):
+            continue
+        if any(t.lower_ in PAST_MARKERS for t in ent):
+            continue
+        prep = ent.root.head if ent.root.dep_ == "pobj" else None
+        due = resolve_deadline(f"{prep.text} {ent.text}" if prep is not None else ent.text, reference)
+        due = due or resolve_deadline(ent.text, reference)
+        if due is not None and (reference is None or due >= reference):
+            return True
+    return False
+
+
 def _passive_actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | None:
     """Who undertakes a future passive: its agent ("will be released by the ministry"), else the party that
     announces it ("the house will be turned into a police station, the minister said"). Without either it
@@ -389,7 +423,8 @@ def _action(verb: Token, head: Token, subject: Token, others: set[int]) -> str:
                 return _text([t for t in tokens if (t.i not in others and t.dep_ != "aux") or t.lower_ != "to"])
         text = _text(_action_tokens(head, {t.i for t in subject.subtree} | others))
         lemma = head.lemma_.lower()
-        if lemma in COMMITTING and text.lower().startswith(head.lower_):  # "pledging support" -> "pledge support"
+        if (lemma in COMMITTING or head.tag_ == "VBG") and text.lower().startswith(head.lower_):
+            # "pledging support" -> "pledge support", "is stepping down" -> "step down"
             text = lemma + text[len(head.text) :]
         return text
     if head.dep_ == "prep":  # "committed to reducing emissions"
@@ -478,6 +513,8 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
                 and (has_content or not needs_content)
             ):
                 heads = [token]
+        elif lemma not in NOT_AGENTIVE | APPEARANCES | COMMITTING and _futurate(token, reference):
+            heads = _with_joined([token])
         elif token.lower_ in SCHEDULED and any(c.dep_ in ("auxpass", "aux") for c in token.children):
             heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
         elif token.pos_ == "VERB" and lemma not in NOT_AGENTIVE | APPEARANCES and _future(token):

@@ -103,3 +103,23 @@ def test_a_future_passive_is_undertaken_by_its_agent_or_its_announcer(sentence: 
 )
 def test_a_future_passive_without_a_party_stays_out(sentence: str) -> None:
     assert commitments(sentence) == []
+
+
+def test_a_present_progressive_with_a_time_ahead_is_a_plan() -> None:
+    found = commitments("Solvane Motors is opening a plant in Kessing in March 2027.")
+    assert [(c.actor, c.action, c.due and c.due.isoformat()) for c in found] == [
+        ("Solvane Motors", "open a plant in Kessing in March 2027", "2027-03-31")
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Solvane Motors is building cars in Kessing.",  # what goes on now
+        "Solvane Motors is opening its books to investors after last year's losses.",  # no time ahead
+        "Solvane Motors is holding a press event next month.",  # a scheduled appearance
+        "Car prices are rising in 2027.",  # no party
+    ],
+)
+def test_a_present_progressive_without_a_plan_stays_out(sentence: str) -> None:
+    assert commitments(sentence) == []

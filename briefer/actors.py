@@ -14,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from briefer.aliases import canonical
 
-READY = frozenset({"ready", "prepared", "willing", "determined"})  # "stands ready to", "is willing to"
+READY = frozenset({"ready", "prepared", "willing", "determined", "committed"})  # "stands ready to", "is willing to"
 INSTITUTIONS = frozenset(
     """government council ministry minister authority company firm board bank agency department committee
     commission parliament congress senate party union club team court police army military state city

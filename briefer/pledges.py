@@ -51,6 +51,7 @@ PREDICTING = frozenset(
 HEDGES = frozenset({"likely", "probably", "possibly", "perhaps", "maybe", "reportedly", "allegedly"})
 HYPOTHETICAL_AUX = frozenset({"could", "may", "might", "should", "must"})
 QUESTION_MARKS = frozenset({"whether", "if"})
+CAUSATIVE = frozenset({"let", "allow", "make", "have", "permit", "leave"})
 CONCESSIVE = frozenset({"while", "although", "though", "whereas"})
 REPORTING = frozenset("say announce confirm state tell insist add reiterate declare pledge promise vow".split())
 COMMITMENT_NOUNS = frozenset(
@@ -97,7 +98,7 @@ _FORMS = (
         for form in _forms(lemma)
     )
     - {"according"}
-    | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken", "sought"}
+    | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken", "sought", "going"}
     | SCHEDULED
     | READY
 )
@@ -278,7 +279,12 @@ def _wish_for_others(verb: Token) -> bool:
             return True
         if child.dep_ == "xcomp" and (
             child.lemma_.lower() in NOT_AGENTIVE
-            or any(c.dep_ in ("ccomp", "xcomp") and any(s.dep_ == "nsubj" for s in c.children) for c in child.children)
+            or (
+                child.lemma_.lower() in CAUSATIVE  # "wants to let prices decide"; "wants to help firms grow" is its own
+                and any(
+                    c.dep_ in ("ccomp", "xcomp") and any(s.dep_ == "nsubj" for s in c.children) for c in child.children
+                )
+            )
         ):
             return True
     clause = verb.head if verb.dep_ == "conj" else verb
@@ -532,8 +538,9 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
     for verb, heads in found:
         # A bare future ("it will house the offices") names its agent or its reporter; only a committing verb
         # lets "it" and "they" reach back to earlier sentences.
-        # A wish ("they want to") is weaker: its party must be named in the sentence, or be the reporter.
-        resolving = COMMITTING - WANTING | SEALING | {"reaffirm", "renew", "reiterate", "go"}
+        # A wish ("they want to") and "be going to" (often a prediction: "they're going to walk away with
+        # millions") are weaker: their party must be named in the sentence, or be the reporter.
+        resolving = COMMITTING - WANTING | SEALING | {"reaffirm", "renew", "reiterate"}
         context.resolving = verb.lemma_.lower() in resolving
         named = _passive_actor(verb, context) if verb.i in passives else _actor(verb, context)
         context.resolving = True

@@ -123,3 +123,20 @@ def test_a_present_progressive_with_a_time_ahead_is_a_plan() -> None:
 )
 def test_a_present_progressive_without_a_plan_stays_out(sentence: str) -> None:
     assert commitments(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("Valdora said it is committed to the border treaty.", "Valdora"),
+        ('"We are going to close two depots," said Halvard Foods chief Ines Berg.', "Ines Berg"),
+        ("The Valdoran government wants to help farmers double their yields by 2030.", "Valdoran government"),
+    ],
+)
+def test_commitment_adjective_going_to_and_a_wish_to_help(sentence: str, actor: str) -> None:
+    assert [c.actor for c in commitments(sentence)] == [actor]
+
+
+def test_going_to_with_an_earlier_party_is_a_prediction() -> None:
+    text = "Halvard Foods sold its stake in the chain. They are going to walk away with millions."
+    assert commitments(text) == []

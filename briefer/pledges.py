@@ -184,7 +184,11 @@ def _deadline(head: Token, reference: date | None) -> tuple[str | None, date | N
         if ent.label_ != "DATE" or ent.start not in clause:
             continue
         anchor = ent.root.head.head if ent.root.dep_ == "pobj" else ent.root.head
-        if (anchor.lemma_ in REPORTING | SEALING and anchor.tag_ in ("VBD", "VBN") and anchor.i != head.i) or (
+        announced = anchor.lemma_ in REPORTING | SEALING and anchor.tag_ in ("VBD", "VBN")
+        by = ent.root.dep_ == "pobj" and ent.root.head.lower_ in UNTIL
+        # "revealed in October plans to expand by 2025": October is when, even on the announcing verb itself;
+        # "pledged 40 tanks by June 30": a "by" date on it is the deadline
+        if (announced and (anchor.i != head.i or not by)) or (
             ent.root.head.i == head.i and ent.root.dep_ in ("npadvmod", "tmod") and head.lemma_ in REPORTING
         ):
             continue  # "said on Monday", "revealed in October": when it was said, not when it is due

@@ -140,3 +140,10 @@ def test_commitment_adjective_going_to_and_a_wish_to_help(sentence: str, actor: 
 def test_going_to_with_an_earlier_party_is_a_prediction() -> None:
     text = "Halvard Foods sold its stake in the chain. They are going to walk away with millions."
     assert commitments(text) == []
+
+
+def test_a_decade_is_a_deadline_and_the_day_plans_were_revealed_is_not() -> None:
+    found = commitments("Halvard Foods in October revealed plans to open 40 stores by the end of 2029.")
+    assert [c.due and c.due.isoformat() for c in found] == ["2029-12-31"]
+    found = commitments("Valdora plans to reach the moon in the 2030s.")
+    assert [c.due and c.due.isoformat() for c in found] == ["2039-12-31"]

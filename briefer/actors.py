@@ -192,7 +192,12 @@ def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tu
     phrase = phrase_of(subject)
     conjoined = {t.i for c in subject.children if c.dep_ in ("conj", "cc") for t in c.subtree}
     phrase = subject.doc[phrase.start : min([phrase.end, *conjoined])] if conjoined else phrase
-    if any(t.ent_type_ in ("PERCENT", "CARDINAL", "QUANTITY", "MONEY") or t.like_num for t in phrase):
+    counted = (
+        t.ent_type_ == "PERCENT"
+        or ((t.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY") or t.like_num) and subject in (t, t.head))
+        for t in phrase
+    )  # a number counting the subject; "the four-time Grammy winning band" is no count
+    if any(counted):
         return None  # "42 per cent of parents", "two in five voters": a survey, not a party
     if any(c.dep_ in ("det", "amod") and c.lower_ in SHARES for c in subject.children):
         return None  # "many public officials", "some lawmakers": a share of a class, no party that can commit

@@ -147,3 +147,9 @@ def test_a_decade_is_a_deadline_and_the_day_plans_were_revealed_is_not() -> None
     assert [c.due and c.due.isoformat() for c in found] == ["2029-12-31"]
     found = commitments("Valdora plans to reach the moon in the 2030s.")
     assert [c.due and c.due.isoformat() for c in found] == ["2039-12-31"]
+
+
+def test_a_number_inside_a_modifier_does_not_make_a_survey() -> None:
+    found = commitments("The 150-year-old company will build a plant in Tarsby.")
+    assert [c.action for c in found] == ["build a plant in Tarsby"]
+    assert commitments("Two in five voters plan to move abroad.") == []

@@ -180,7 +180,11 @@ def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tu
         # "We will ...," Esper said: the first person is the speaker wherever the attribution stands; "it"
         # is the speaker only when named first ("X said it would"), not in "It will house ..., X said".
         if reporter is not None and reporter != subject and (reporter.i < subject.i or word in ("we", "i")):
-            return resolve_actor(reporter, None, context)
+            resolving, context.resolving = context.resolving, True  # "..., he said": the speaker named before
+            try:
+                return resolve_actor(reporter, None, context)
+            finally:
+                context.resolving = resolving
         if word in ("we", "i") or not context.resolving:
             return None  # "we" is the speaker's side only when the speaker is named first
         if word in ("he", "she"):

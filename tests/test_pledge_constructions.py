@@ -153,3 +153,9 @@ def test_a_number_inside_a_modifier_does_not_make_a_survey() -> None:
     found = commitments("The 150-year-old company will build a plant in Tarsby.")
     assert [c.action for c in found] == ["build a plant in Tarsby"]
     assert commitments("Two in five voters plan to move abroad.") == []
+
+
+def test_a_pronoun_reporter_names_the_speaker_of_a_first_person_plan() -> None:
+    text = 'Ines Berg said Halvard would open a depot. "We are going to start with a small one," she said.'
+    assert [c.actor for c in commitments(text)][-1] == "Ines Berg"
+    assert commitments('"We are going to start with a small one," she said.') == []  # no speaker named before

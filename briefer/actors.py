@@ -53,6 +53,7 @@ class Context:
     acting_org: str | None = None  # the organisation that last undertook something
     pair: str | None = None
     names: list[str] = field(default_factory=list)  # parties named so far, latest last
+    joined: set[str] = field(default_factory=set)  # actors made of coordinated parties ("A and B")
     resolving: bool = True  # whether "it", "he", "they" may be resolved from earlier sentences
 
     def learn(self, sentence: Span) -> None:
@@ -76,7 +77,7 @@ class Context:
                 self.names.append(bare(chunk))
 
     def remember(self, actor: str, is_person: bool) -> None:
-        if " and " in actor:
+        if actor in self.joined or (actor == self.pair):  # not "the Ministry of Trade, Industry and Energy"
             self.pair = actor
         elif is_person:
             self.person = actor
@@ -153,13 +154,20 @@ def phrase_of(token: Token) -> Span:
     return token.doc[start:end]
 
 
+def _one_entity(a: Token, b: Token) -> bool:
+    return any(e.start <= a.i < e.end and e.start <= b.i < e.end for e in a.doc.ents)
+
+
 def resolve_actor(subject: Token, reporter: Token | None, context: Context) -> tuple[str, bool] | None:
     """(the actor's name, whether it is a person), or None when the subject is no party that can commit.
     Coordinated subjects ("the city and the authority") are one actor, "A and B"."""
     partners = [
         c
         for c in subject.subtree
-        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and (c.head == subject or c.head.head.head == subject)
+        if c.dep_ == "conj"
+        and c.pos_ in ("NOUN", "PROPN")
+        and (c.head == subject or c.head.head.head == subject)
+        and not _one_entity(subject, c)  # "the Ministry of Trade, Industry and Energy" is one name
     ]
     if partners:
         names = [_resolve_one(s, None, context) for s in (subject, *partners)]
@@ -169,7 +177,9 @@ def resolve_actor(subject: Token, reporter: Token | None, context: Context) -> t
                 for n, s in zip(names, (subject, *partners), strict=True)
             ]
         if all(n is not None for n in names):
-            return " and ".join(n[0] for n in names if n is not None), False
+            joined = " and ".join(n[0] for n in names if n is not None)
+            context.joined.add(joined)
+            return joined, False
         return None
     return _resolve_one(subject, reporter, context)
 
@@ -238,7 +248,8 @@ def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tu
         return None
     if not any(t.pos_ == "PROPN" for t in phrase) and lemma in GENERIC_ORGS and (context.acting_org or context.org):
         return (context.acting_org or context.org or ""), False  # "the company": the one acting, else named, last
-    if not any(t.pos_ == "PROPN" for t in phrase):  # "the authority": the one named earlier
+    # "the authority": the one named earlier; "the South Korean government" names itself
+    if not any(t.pos_ == "PROPN" or t.ent_type_ in PARTY_LABELS for t in phrase):
         earlier = next((n for n in reversed(context.names) if lemma in n.lower().split()), None)
         if earlier:
             return canonical(earlier), False

@@ -59,6 +59,8 @@ COMMITMENT_NOUNS = frozenset(
 )
 DEAL_NOUNS = frozenset("agreement deal treaty pact contract accord memorandum declaration".split())
 PLAN_NOUNS = frozenset("plan plans intention bid".split())  # "announced plans to expand": the plan is an undertaking
+CONTAINING = frozenset("include contain envisage foresee propose outline".split())  # "the plan includes ..."
+PLAN_SUBJECTS = frozenset("plan roadmap strategy programme program blueprint agenda package proposal".split())
 SEALING = frozenset("sign finalize finalise reach strike seal clinch conclude announce unveil reveal outline".split())
 SCHEDULED = frozenset({"set", "scheduled", "due"})
 ANNOUNCING = frozenset("announce unveil reveal outline".split())
@@ -101,6 +103,7 @@ _FORMS = (
     | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken", "sought", "going"}
     | SCHEDULED
     | READY
+    | PLAN_SUBJECTS
 )
 _REPORTED = frozenset({"said", "says", "say", "told", "tells", "announced", "added", "confirmed", "stated", "insisted"})
 
@@ -360,6 +363,46 @@ def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | No
     return None
 
 
+def _planned(verb: Token) -> list[Token]:
+    """What a plan's contents undertake: "the plan includes actions to raise X, reduce Y and improve Z" ->
+    raise, reduce, improve (the infinitives after "actions/measures/steps to", and the list they head)."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lemma_.lower() not in PLAN_SUBJECTS:
+        return []
+    first = [
+        a
+        for c in verb.children
+        if c.dep_ == "dobj"
+        for a in c.children
+        if a.dep_ in ("acl", "relcl") and a.tag_ == "VB"
+    ]
+    if not first:
+        return []
+    listed = [*first]
+    for start in (verb, *first):  # the parser hangs the rest of the list on the first infinitive, or the verb
+        listed += [t for t in start.subtree if t.dep_ == "conj" and t.tag_ == "VB" and t not in listed]
+    return sorted(listed, key=lambda t: t.i)
+
+
+def _plan_owner(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | None:
+    """Whose plan: its possessor ("Seoul's plan", "its plan"), else the party that acted or was named last."""
+    plan = next(c for c in verb.children if c.dep_ == "nsubj")
+    owner = next((c for c in plan.children if c.dep_ == "poss"), None)
+    if owner is not None and owner.pos_ != "PRON":
+        resolved = resolve_actor(owner, None, context)
+        return (plan, resolved) if resolved else None
+    # the party acting or named last, not the plan itself when it has a name ("the Fourth Energy Plan")
+    party = next(
+        (
+            p
+            for p in (context.acting_org, context.org, context.party, *reversed(context.names))
+            if p and not PLAN_SUBJECTS & set(p.lower().split())
+        ),
+        None,
+    )
+    return (plan, (party, False)) if party else None
+
+
 def _futurate(verb: Token, reference: date | None) -> bool:
     """A present progressive with a time ahead is a plan ("is stepping down in May", "are opening a store next
     week"); without one it says what is going on now ("is producing the tour")."""
@@ -461,6 +504,7 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
     found: list[tuple[Token, list[Token]]] = []  # (the committing verb, the heads of what is undertaken)
     claimed: set[int] = set()
     passives: set[int] = set()  # "will be released by the ministry": the agent, or the reporter, acts
+    contents: set[int] = set()  # "the plan includes actions to raise ...": the plan's owner acts
     for token in sentence.span:
         if token.i in claimed or token.pos_ not in ("VERB", "AUX", "ADJ") or _refused(token):
             continue
@@ -523,6 +567,9 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
                 and (has_content or not needs_content)
             ):
                 heads = [token]
+        elif lemma in CONTAINING and (listed := _planned(token)):
+            contents.add(token.i)
+            heads = listed
         elif lemma not in NOT_AGENTIVE | APPEARANCES | COMMITTING and _futurate(token, reference):
             heads = _with_joined([token])
         elif token.lower_ in SCHEDULED and any(c.dep_ in ("auxpass", "aux") for c in token.children):
@@ -546,7 +593,10 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
         # millions") are weaker: their party must be named in the sentence, or be the reporter.
         resolving = COMMITTING - WANTING | SEALING | {"reaffirm", "renew", "reiterate"}
         context.resolving = verb.lemma_.lower() in resolving
-        named = _passive_actor(verb, context) if verb.i in passives else _actor(verb, context)
+        if verb.i in contents:
+            named = _plan_owner(verb, context)
+        else:
+            named = _passive_actor(verb, context) if verb.i in passives else _actor(verb, context)
         context.resolving = True
         if named is None:
             continue

@@ -159,3 +159,24 @@ def test_a_pronoun_reporter_names_the_speaker_of_a_first_person_plan() -> None:
     text = 'Ines Berg said Halvard would open a depot. "We are going to start with a small one," she said.'
     assert [c.actor for c in commitments(text)][-1] == "Ines Berg"
     assert commitments('"We are going to start with a small one," she said.') == []  # no speaker named before
+
+
+def test_what_a_plan_includes_is_undertaken_by_the_planner() -> None:
+    text = (
+        "Valdora's Ministry of Transport, Housing and Energy pledged to cut emissions. "
+        "The plan includes measures to expand rail freight, insulate homes and close two coal plants."
+    )
+    found = commitments(text)
+    assert [c.action for c in found[1:]] == ["expand rail freight", "insulate homes", "close two coal plants"]
+    assert {c.actor for c in found} == {"Ministry of Transport, Housing and Energy"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Valdora pledged to cut emissions. The plan includes a new logo and a website.",  # no act listed
+        "Valdora pledged to cut emissions. The report includes measures to expand rail freight.",  # not a plan
+    ],
+)
+def test_what_a_plan_includes_needs_acts_and_a_plan(text: str) -> None:
+    assert len(commitments(text)) == 1

@@ -78,6 +78,7 @@ APPEARANCES = frozenset(
 )
 DEADLINE_PREPS = frozenset({"by", "before", "until", "within", "in", "from", "no", "through", "till", "during"})
 UNTIL = frozenset({"by", "before", "until", "within", "through", "till", "no"})
+OBJECT_CASE = {"i": "me", "we": "us", "he": "him", "she": "her", "they": "them"}
 PAST_MARKERS = frozenset({"last", "ago", "yesterday", "earlier", "previous", "past"})
 GIVING = frozenset("provide give offer pay lend send supply grant sell award hand".split())
 CONDITION_MARKS = frozenset({"if", "unless", "until", "once", "provided", "when"})
@@ -451,7 +452,7 @@ def _passive_action(verb: Token) -> str:
     rest = [t for t in rest if t.i != verb.i and not any(a.dep_ == "agent" for a in [t, *t.ancestors] if a.i != verb.i)]
     words = [("not " if _negated(verb) else "") + verb.lemma_.lower()]
     if patient is not None:
-        named = _text(list(phrase_of(patient)))
+        named = OBJECT_CASE.get(patient.lower_) or _text(list(phrase_of(patient)))  # "she" -> "allow her to"
         words.append(named[:1].lower() + named[1:] if patient.doc[patient.left_edge.i].pos_ == "DET" else named)
     words.append(_text(rest))
     return " ".join(w for w in words if w)

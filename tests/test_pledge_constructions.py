@@ -180,3 +180,8 @@ def test_what_a_plan_includes_is_undertaken_by_the_planner() -> None:
 )
 def test_what_a_plan_includes_needs_acts_and_a_plan(text: str) -> None:
     assert len(commitments(text)) == 1
+
+
+def test_a_pronoun_patient_of_a_future_passive_takes_the_object_case() -> None:
+    (found,) = commitments("Halvard Foods says she will be allowed to keep her shares.")
+    assert found.action.startswith("allow her to keep")

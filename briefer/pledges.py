@@ -31,7 +31,7 @@ from briefer.actors import (
     resolve_actor,
     subject_of,
 )
-from briefer.dates import resolve_deadline
+from briefer.deadlines import deadline_of, futurate
 from briefer.models import Commitment, Evidence
 from briefer.nlp import Sentence
 
@@ -76,10 +76,7 @@ APPEARANCES = frozenset(
     "speak address attend visit travel talk testify comment arrive meet play compete race star feature "
     "perform sing watch return reprise hold host".split()
 )
-DEADLINE_PREPS = frozenset({"by", "before", "until", "within", "in", "from", "no", "through", "till", "during"})
-UNTIL = frozenset({"by", "before", "until", "within", "through", "till", "no"})
 OBJECT_CASE = {"i": "me", "we": "us", "he": "him", "she": "her", "they": "them"}
-PAST_MARKERS = frozenset({"last", "ago", "yesterday", "earlier", "previous", "past"})
 GIVING = frozenset("provide give offer pay lend send supply grant sell award hand".split())
 CONDITION_MARKS = frozenset({"if", "unless", "until", "once", "provided", "when"})
 MAX_ACTION_WORDS = 16
@@ -176,37 +173,6 @@ def _text(tokens: list[Token]) -> str:
         if n + 1 < len(tokens):
             text += token.whitespace_ if tokens[n + 1].i == token.i + 1 else " "
     return clean(text) + ("…" if cut else "")
-
-
-def _deadline(head: Token, reference: date | None) -> tuple[str | None, date | None]:
-    """A date attached to this clause, as worded ("by March 2027") and resolved."""
-    doc = head.doc
-    joined = {t.i for c in head.children if c.dep_ == "conj" for t in c.subtree}
-    clause = {t.i for t in head.subtree} - joined
-    unresolved: str | None = None
-    for ent in doc.ents:
-        if ent.label_ != "DATE" or ent.start not in clause:
-            continue
-        anchor = ent.root.head.head if ent.root.dep_ == "pobj" else ent.root.head
-        announced = anchor.lemma_ in REPORTING | SEALING and anchor.tag_ in ("VBD", "VBN")
-        by = ent.root.dep_ == "pobj" and ent.root.head.lower_ in UNTIL
-        # "revealed in October plans to expand by 2025": October is when, even on the announcing verb itself;
-        # "pledged 40 tanks by June 30": a "by" date on it is the deadline
-        if (announced and (anchor.i != head.i or not by)) or (
-            ent.root.head.i == head.i and ent.root.dep_ in ("npadvmod", "tmod") and head.lemma_ in REPORTING
-        ):
-            continue  # "said on Monday", "revealed in October": when it was said, not when it is due
-        prep = ent.root.head if ent.root.dep_ == "pobj" else None
-        worded = f"{prep.text} {ent.text}" if prep is not None and prep.lower_ in DEADLINE_PREPS else ent.text
-        due = resolve_deadline(worded, reference) or resolve_deadline(ent.text, reference)
-        if due is None:
-            if prep is not None and prep.lower_ in UNTIL:  # "in nearly 25 years" is a span, not a deadline
-                unresolved = unresolved or clean(worded)
-            continue
-        if reference is not None and due < reference:
-            continue  # a date already past is when something happened, not a deadline
-        return clean(worded), due
-    return unresolved, None
 
 
 def _counterparty(verbs: list[Token], actor: str) -> str | None:
@@ -404,27 +370,6 @@ def _plan_owner(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]]
     return (plan, (party, False)) if party else None
 
 
-def _futurate(verb: Token, reference: date | None) -> bool:
-    """A present progressive with a time ahead is a plan ("is stepping down in May", "are opening a store next
-    week"); without one it says what is going on now ("is producing the tour")."""
-    if verb.tag_ != "VBG" or verb.pos_ != "VERB" or verb.dep_ not in ("ROOT", "ccomp", "conj"):
-        return False
-    if not any(c.dep_ == "aux" and c.lemma_ == "be" and c.tag_ in ("VBZ", "VBP") for c in verb.children):
-        return False
-    for ent in verb.doc.ents:
-        attached = ent.root.head if ent.root.dep_ == "pobj" else ent.root
-        if ent.label_ != "DATE" or attached.head != verb or attached.dep_ not in ("prep", "npadvmod", "tmod"):
-            continue
-        if any(t.lower_ in PAST_MARKERS for t in ent):
-            continue
-        prep = ent.root.head if ent.root.dep_ == "pobj" else None
-        due = resolve_deadline(f"{prep.text} {ent.text}" if prep is not None else ent.text, reference)
-        due = due or resolve_deadline(ent.text, reference)
-        if due is not None and (reference is None or due >= reference):
-            return True
-    return False
-
-
 def _passive_actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | None:
     """Who undertakes a future passive: its agent ("will be released by the ministry"), else the party that
     announces it ("the house will be turned into a police station, the minister said"). Without either it
@@ -571,7 +516,7 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
         elif lemma in CONTAINING and (listed := _planned(token)):
             contents.add(token.i)
             heads = listed
-        elif lemma not in NOT_AGENTIVE | APPEARANCES | COMMITTING and _futurate(token, reference):
+        elif lemma not in NOT_AGENTIVE | APPEARANCES | COMMITTING and futurate(token, reference):
             heads = _with_joined([token])
         elif token.lower_ in SCHEDULED and any(c.dep_ in ("auxpass", "aux") for c in token.children):
             heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
@@ -612,7 +557,7 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
                 continue  # "has promised": nothing said of what
             if _negated(head) and not action.lower().startswith(("not ", "never ")):
                 action = f"not {action}"
-            deadline, due = _deadline(head, reference)
+            deadline, due = deadline_of(head, reference, REPORTING, SEALING)
             commitments.append(
                 Commitment(
                     actor=actor,

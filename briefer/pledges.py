@@ -91,18 +91,11 @@ def _forms(lemma: str) -> set[str]:
 
 # Every form of the lexicon above, to pick out the sentences worth parsing: a sentence with none of them
 # cannot state a commitment (the parse still decides for the others).
-_FORMS = (
-    frozenset(
-        form
-        for lemma in COMMITTING | PROMISING | COMMITMENT_NOUNS | DEAL_NOUNS | {"sign", "reaffirm", "renew", "reiterate"}
-        for form in _forms(lemma)
-    )
-    - {"according"}
-    | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken", "sought", "going"}
-    | SCHEDULED
-    | READY
-    | PLAN_SUBJECTS
-)
+_FORMS = frozenset(
+    form
+    for lemma in COMMITTING | PROMISING | COMMITMENT_NOUNS | DEAL_NOUNS | {"sign", "reaffirm", "renew", "reiterate"}
+    for form in _forms(lemma)
+) - {"according"} | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken", "sought"}
 _REPORTED = frozenset({"said", "says", "say", "told", "tells", "announced", "added", "confirmed", "stated", "insisted"})
 
 
@@ -111,17 +104,31 @@ _TIMES = frozenset(
     + [d.lower() for d in calendar.day_name]
     + ["next", "tomorrow", "later", "coming", "tonight"]
 )
+_BE = frozenset({"is", "are", "am", "be", "been", "was", "were"})
+_CONTAINS = frozenset(form for lemma in CONTAINING for form in _forms(lemma))
+
+
+def _be(word: str) -> bool:
+    return word in _BE or word.endswith(("'s", "'re"))
 
 
 def worth_parsing(words: list[str]) -> bool:
-    """Could a sentence with these (lower-case) words state a commitment? Cheap: no parse needed. "Would"
-    counts only beside a reporting verb ("said it would"), the only place it commits."""
+    """Could a sentence with these (lower-case) words, in order, state a commitment? Cheap: no parse needed,
+    and narrow, since parsing is most of the cost. "Would" counts only beside a reporting verb ("said it
+    would"); the other cues only in the word sequences that can carry them ("is set to", "ready to", "is
+    stepping down ... in May", a plan that "includes")."""
     present = set(words)
     if present & _FORMS or ("would" in present and present & _REPORTED):
         return True
-    # "is stepping down in May": a present progressive with a time ahead (the parse decides)
-    progressive = present & {"is", "are"} and any(w.endswith("ing") for w in present)
-    return bool(progressive and (present & _TIMES or any(w.isdigit() and len(w) == 4 for w in present)))
+    if present & PLAN_SUBJECTS and present & _CONTAINS:
+        return True
+    timed = bool(present & _TIMES) or any(w.isdigit() and len(w) == 4 for w in present)
+    for before, word, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):
+        if after == "to" and (word in READY or word == "going" or (word in SCHEDULED and _be(before))):
+            return True  # "is set to", "stands ready to", "is going to"
+        if timed and word.endswith("ing") and (before in ("is", "are") or before.endswith(("'s", "'re"))):
+            return True  # "is stepping down in May": a progressive with a time (the parse decides if ahead)
+    return False
 
 
 def _negated(token: Token) -> bool:

@@ -104,6 +104,7 @@ _TIMES = frozenset(
     + [d.lower() for d in calendar.day_name]
     + ["next", "tomorrow", "later", "coming", "tonight"]
 )
+LOOKING = frozenset({"going", "look", "looks", "looking"})  # "is going to", "will look to"
 _BE = frozenset({"is", "are", "am", "be", "been", "was", "were"})
 _CONTAINS = frozenset(form for lemma in CONTAINING for form in _forms(lemma))
 
@@ -124,7 +125,7 @@ def worth_parsing(words: list[str]) -> bool:
         return True
     timed = bool(present & _TIMES) or any(w.isdigit() and len(w) == 4 for w in present)
     for before, word, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):
-        if after == "to" and (word in READY or word == "going" or (word in SCHEDULED and _be(before))):
+        if after == "to" and (word in READY | LOOKING or (word in SCHEDULED and _be(before))):
             return True  # "is set to", "stands ready to", "is going to"
         if timed and word.endswith("ing") and (before in ("is", "are") or before.endswith(("'s", "'re"))):
             return True  # "is stepping down in May": a progressive with a time (the parse decides if ahead)
@@ -337,6 +338,18 @@ def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | No
     return None
 
 
+def _looking_to(verb: Token) -> list[Token]:
+    """The infinitive of "look to" (an aim: "is looking to hire 200 engineers"); not "look to the future",
+    "looking to the private sector to build" (others act), nor "were looking to" (an aim overtaken)."""
+    if verb.tag_ == "VBD" or any((c.dep_ == "aux" and c.tag_ == "VBD") or c.dep_ == "prep" for c in verb.children):
+        return []
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "xcomp" and c.pos_ == "VERB" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+    ]
+
+
 def _planned(verb: Token) -> list[Token]:
     """What a plan's contents undertake: "the plan includes actions to raise X, reduce Y and improve Z" ->
     raise, reduce, improve (the infinitives after "actions/measures/steps to", and the list they head)."""
@@ -497,6 +510,8 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
             if generic and not complements:
                 continue  # "has promised a lot": praise, not an undertaking
             heads = _with_joined(complements) if complements else [token]
+        elif lemma == "look" and (aims := _looking_to(token)):  # "will look to ride", "is looking to hire"
+            heads = _with_joined(aims)
         elif lemma == "go" and token.tag_ == "VBG" and any(c.dep_ == "aux" for c in token.children):
             heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
         elif lemma in SEALING | {"make", "reaffirm", "renew", "reiterate", "give"}:

@@ -185,3 +185,19 @@ def test_what_a_plan_includes_needs_acts_and_a_plan(text: str) -> None:
 def test_a_pronoun_patient_of_a_future_passive_takes_the_object_case() -> None:
     (found,) = commitments("Halvard Foods says she will be allowed to keep her shares.")
     assert found.action.startswith("allow her to keep")
+
+
+def test_looking_to_do_is_an_aim() -> None:
+    assert [c.action for c in commitments("Halvard Foods is looking to hire 200 drivers.")] == ["hire 200 drivers"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Halvard Foods looks to the future.",  # no act
+        "Halvard Foods is looking to the council to build the road.",  # others act
+        "Halvard Foods was looking to hire drivers, but the plan stalled.",  # an aim overtaken
+    ],
+)
+def test_looking_to_without_an_own_act_stays_out(sentence: str) -> None:
+    assert commitments(sentence) == []

@@ -338,6 +338,16 @@ def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | No
     return None
 
 
+def _antecedent(verb: Token) -> str:
+    """The noun a relative clause's object stands for ("negotiations, which the US stands ready to support":
+    the negotiations), or ""."""
+    clause = next((t for t in (verb, *verb.ancestors) if t.dep_ == "relcl"), None)
+    if clause is None or not any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in clause.children):
+        return ""
+    named = _text(list(phrase_of(clause.head)))
+    return named[:1].lower() + named[1:] if clause.head.doc[clause.head.left_edge.i].pos_ == "DET" else named
+
+
 def _looking_to(verb: Token) -> list[Token]:
     """The infinitive of "look to" (an aim: "is looking to hire 200 engineers"); not "look to the future",
     "looking to the private sector to build" (others act), nor "were looking to" (an aim overtaken)."""
@@ -575,6 +585,8 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
                 continue  # "plans to attend the summit": an appearance; "vowed to meet again" is a pledge
             others = {t.i for h in heads if h != head and h.i > head.i for t in h.subtree}
             action = _passive_action(verb) if verb.i in passives else _action(verb, head, subject, others)
+            if len(action.split()) < 2:
+                action = f"{action} {_antecedent(verb)}".strip()  # "talks, which X stands ready to support"
             if len(action.split()) < 2:
                 continue  # "has promised": nothing said of what
             if _negated(head) and not action.lower().startswith(("not ", "never ")):

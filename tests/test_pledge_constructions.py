@@ -201,3 +201,8 @@ def test_looking_to_do_is_an_aim() -> None:
 )
 def test_looking_to_without_an_own_act_stays_out(sentence: str) -> None:
     assert commitments(sentence) == []
+
+
+def test_the_object_of_a_relative_clause_is_its_antecedent() -> None:
+    found = commitments("Officials praised the peace talks, which the Valdoran government stands ready to support.")
+    assert [(c.actor, c.action) for c in found] == [("Valdoran government", "support the peace talks")]

@@ -246,13 +246,14 @@ def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tu
         return (bare(phrase), False) if plural_parties else None
     if lemma in PEOPLE_AT_LARGE or lemma not in INSTITUTIONS | GENERIC_ORGS:
         return None
-    if not any(t.pos_ == "PROPN" for t in phrase) and lemma in GENERIC_ORGS and (context.acting_org or context.org):
-        return (context.acting_org or context.org or ""), False  # "the company": the one acting, else named, last
-    # "the authority": the one named earlier; "the South Korean government" names itself
+    # "the authority", "the airline": the party named earlier with that word in its name ("Emirates Airline");
+    # "the South Korean government" names itself
     if not any(t.pos_ == "PROPN" or t.ent_type_ in PARTY_LABELS for t in phrase):
         earlier = next((n for n in reversed(context.names) if lemma in n.lower().split()), None)
         if earlier:
             return canonical(earlier), False
+    if not any(t.pos_ == "PROPN" for t in phrase) and lemma in GENERIC_ORGS and (context.acting_org or context.org):
+        return (context.acting_org or context.org or ""), False  # "the company": the one acting, else named, last
     return canonical(bare(phrase)), False
 
 

@@ -206,3 +206,11 @@ def test_looking_to_without_an_own_act_stays_out(sentence: str) -> None:
 def test_the_object_of_a_relative_clause_is_its_antecedent() -> None:
     found = commitments("Officials praised the peace talks, which the Valdoran government stands ready to support.")
     assert [(c.actor, c.action) for c in found] == [("Valdoran government", "support the peace talks")]
+
+
+def test_a_generic_noun_names_the_party_with_that_word_in_its_name() -> None:
+    text = (
+        "Harrow Airline ordered 30 jets from Selwyn Aero. The Model 9X order was cut. "
+        "Its chief said the airline will resume its expansion in 2027."
+    )
+    assert [c.actor for c in commitments(text)] == ["Harrow Airline"]

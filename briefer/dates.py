@@ -73,6 +73,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?:by|in|until|before|from|through|till|to)\s+(?:early\s+|mid-?|late\s+)?(?P<y>{_YEAR})\b", re.I
         ),
     ),
+    ("decade", re.compile(r"\b(?:by|in|until|before|through|till|during)\s+the\s+(?P<decade>(?:19|20)\d0)s\b", re.I)),
     ("bare_year", re.compile(rf"^\s*(?:the\s+)?(?P<y>{_YEAR})(?:\s+season)?\s*$", re.I)),
 ]
 
@@ -146,6 +147,8 @@ def resolve_deadline(text: str | None, reference: date | None) -> date | None:
             return _future(last, reference, year is not None)
         if kind == "year" and year:
             return date(year, 12, 31)
+        if kind == "decade":  # "in the 2030s": the decade's last day, the latest the wording allows
+            return date(int(g["decade"]) + 9, 12, 31)
         if reference is None:
             continue
         if kind == "end_of_next":

@@ -147,7 +147,7 @@ def _worth_parsing(found: list[Sentence_]) -> list[Sentence_]:
     from briefer.pledges import worth_parsing
 
     chosen = {s.index for s in found[:LEAD]}
-    chosen.update(s.index for s in found if worth_parsing(_WORDS.findall(s.text.lower())))
+    chosen.update(s.index for s in found if worth_parsing(_WORDS.findall(s.text.lower().replace("’", "'"))))
     return [s for s in found if s.index in chosen]
 
 
@@ -189,7 +189,8 @@ def _regroup(flat: list[Sentence], sizes: list[int]) -> list[list[Sentence]]:
 
 
 def _brief(article: Article, split: list[Sentence_], found: list[Sentence], tagged: list[Sentence]) -> ArticleBrief:
-    from briefer.pledges import Context, commitments_in
+    from briefer.actors import Context
+    from briefer.pledges import commitments_in
 
     reference = article.published.date() if article.published else None
     context = Context()

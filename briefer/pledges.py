@@ -3,7 +3,7 @@
 A commitment is a clause whose verb commits its subject (pledge, promise, vow, agree to, plan to, intend
 to, sign a deal to, make a commitment to, be committed to), or a future construction with an agent as its
 subject ("the ministry will fund", "X said it would hire"). Then, from the parse:
-- the actor is the clause's subject: a named party, or an institution ("the council"); pronouns, "the
+- the actor is the clause's subject (`actors`): a named party, or an institution ("the council"); pronouns, "the
   authority" and "both sides" are resolved to the party named earlier; aliases merge (`aliases`);
 - the action is the complement's verb phrase, without other commitments joined to it;
 - the counterparty is the dative, or the object of "to"/"with"/"for" when it names a party;
@@ -17,21 +17,33 @@ negated pledges, and scheduled appearances (speaking, attending, playing a match
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import calendar
 from datetime import date
 
 from spacy.tokens import Span, Token
 
-from briefer.aliases import canonical
-from briefer.dates import resolve_deadline
+from briefer.actors import (
+    READY,
+    Context,
+    clean,
+    party_of,
+    phrase_of,
+    resolve_actor,
+    subject_of,
+)
+from briefer.deadlines import deadline_of, futurate
 from briefer.models import Commitment, Evidence
 from briefer.nlp import Sentence
 
 COMMITTING = frozenset(
-    "pledge promise vow commit undertake guarantee agree swear resolve plan intend aim decide vote offer".split()
+    "pledge promise vow commit undertake guarantee agree swear resolve plan intend aim decide vote offer want "
+    "seek".split()
 )
 PROMISING = frozenset("pledge promise vow commit agree guarantee swear undertake".split())
-NEEDS_COMPLEMENT = frozenset("agree plan intend aim decide vote offer resolve".split())  # "agreed that" is not one
+NEEDS_COMPLEMENT = frozenset(
+    "agree plan intend aim decide vote offer resolve want seek".split()
+)  # "agreed that" is not one
+WANTING = frozenset({"want", "seek"})  # an intention only of the wanter's own act: "wants China to buy" is none
 PREDICTING = frozenset(
     "predict expect forecast speculate claim believe think suggest estimate warn fear hope report suspect guess "
     "assume doubt wonder argue".split()
@@ -39,56 +51,34 @@ PREDICTING = frozenset(
 HEDGES = frozenset({"likely", "probably", "possibly", "perhaps", "maybe", "reportedly", "allegedly"})
 HYPOTHETICAL_AUX = frozenset({"could", "may", "might", "should", "must"})
 QUESTION_MARKS = frozenset({"whether", "if"})
+CAUSATIVE = frozenset({"let", "allow", "make", "have", "permit", "leave"})
+CONCESSIVE = frozenset({"while", "although", "though", "whereas"})
 REPORTING = frozenset("say announce confirm state tell insist add reiterate declare pledge promise vow".split())
 COMMITMENT_NOUNS = frozenset(
     "commitment pledge promise vow guarantee undertaking determination intent intention resolve readiness".split()
 )
 DEAL_NOUNS = frozenset("agreement deal treaty pact contract accord memorandum declaration".split())
 PLAN_NOUNS = frozenset("plan plans intention bid".split())  # "announced plans to expand": the plan is an undertaking
+CONTAINING = frozenset("include contain envisage foresee propose outline".split())  # "the plan includes ..."
+PLAN_SUBJECTS = frozenset("plan roadmap strategy programme program blueprint agenda package proposal".split())
 SEALING = frozenset("sign finalize finalise reach strike seal clinch conclude announce unveil reveal outline".split())
 SCHEDULED = frozenset({"set", "scheduled", "due"})
 ANNOUNCING = frozenset("announce unveil reveal outline".split())
 HEARSAY = frozenset(
     "source report reports people analyst analysts data media".split()
 )  # "is set to launch", "is due to open"
-FUTURE = frozenset({"will", "shall", "'ll", "wo"})
+FUTURE = frozenset({"will", "shall", "'ll", "’ll", "wo"})  # "she’ll": typeset apostrophes too
 NOT_AGENTIVE = frozenset(
     "be have become remain seem appear face need cost see get happen go come last depend mean lead "
     "result rise fall grow drop hit affect suffer feel look sound prove".split()
 )
 APPEARANCES = frozenset(
     "speak address attend visit travel talk testify comment arrive meet play compete race star feature "
-    "perform sing watch return reprise".split()
+    "perform sing watch return reprise hold host".split()
 )
-INSTITUTIONS = frozenset(
-    """government council ministry minister authority company firm board bank agency department committee
-    commission parliament congress senate party union club team court police army military state city
-    administration office group president official spokesman spokeswoman spokesperson mayor chief executive
-    leader operator school university hospital charity organisation organization regulator side country
-    nation federation league airline carmaker retailer lender insurer manufacturer developer owner prosecutor
-    prosecutors governor premier chancellor king queen prince secretary ministers leaders officials
-    management trust foundation institute service network provider utility body lawmaker lawmakers legislator
-    senator congressman congresswoman legislature""".split()
-)
-PEOPLE_AT_LARGE = frozenset(
-    "people parents voters residents fans analysts experts critics observers respondents consumers "
-    "shoppers users customers viewers readers adults children men women workers families".split()
-)
-GENERIC_ORGS = frozenset(
-    "company firm group carmaker retailer lender bank airline insurer manufacturer developer operator club "
-    "team business giant chain startup band orchestra".split()
-)
-GROUPS = frozenset({"both", "sides", "two", "countries", "nations", "leaders", "ministers", "parties"})
-DEADLINE_PREPS = frozenset({"by", "before", "until", "within", "in", "from", "no", "through", "till", "during"})
-UNTIL = frozenset({"by", "before", "until", "within", "through", "till", "no"})
-HUMANS = frozenset(
-    """employee shareholder investor staff migrant refugee patient student teacher farmer astronomer scientist
-    member family community user creditor victim citizen taxpayer owner worker resident customer people parent
-    child veteran fan player doctor nurse""".split()
-)
+OBJECT_CASE = {"i": "me", "we": "us", "he": "him", "she": "her", "they": "them"}
 GIVING = frozenset("provide give offer pay lend send supply grant sell award hand".split())
 CONDITION_MARKS = frozenset({"if", "unless", "until", "once", "provided", "when"})
-PARTY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 MAX_ACTION_WORDS = 16
 
 
@@ -105,179 +95,41 @@ _FORMS = frozenset(
     form
     for lemma in COMMITTING | PROMISING | COMMITMENT_NOUNS | DEAL_NOUNS | {"sign", "reaffirm", "renew", "reiterate"}
     for form in _forms(lemma)
-) - {"according"} | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken"}
+) - {"according"} | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken", "sought"}
 _REPORTED = frozenset({"said", "says", "say", "told", "tells", "announced", "added", "confirmed", "stated", "insisted"})
 
 
+_TIMES = frozenset(
+    [m.lower() for m in calendar.month_name[1:]]
+    + [d.lower() for d in calendar.day_name]
+    + ["next", "tomorrow", "later", "coming", "tonight"]
+)
+LOOKING = frozenset({"going", "look", "looks", "looking"})  # "is going to", "will look to"
+_BE = frozenset({"is", "are", "am", "be", "been", "was", "were"})
+_CONTAINS = frozenset(form for lemma in CONTAINING for form in _forms(lemma))
+
+
+def _be(word: str) -> bool:
+    return word in _BE or word.endswith(("'s", "'re"))
+
+
 def worth_parsing(words: list[str]) -> bool:
-    """Could a sentence with these (lower-case) words state a commitment? Cheap: no parse needed. "Would"
-    counts only beside a reporting verb ("said it would"), the only place it commits."""
+    """Could a sentence with these (lower-case) words, in order, state a commitment? Cheap: no parse needed,
+    and narrow, since parsing is most of the cost. "Would" counts only beside a reporting verb ("said it
+    would"); the other cues only in the word sequences that can carry them ("is set to", "ready to", "is
+    stepping down ... in May", a plan that "includes")."""
     present = set(words)
-    return bool(present & _FORMS) or ("would" in present and bool(present & _REPORTED))
-
-
-@dataclass
-class Context:
-    """The parties an article has named so far, to resolve "it", "he", "they", "the authority", "both sides"."""
-
-    person: str | None = None
-    party: str | None = None  # the organisation or country named or acting last
-    org: str | None = None  # the organisation named last ("the company")
-    acting_org: str | None = None  # the organisation that last undertook something
-    pair: str | None = None
-    names: list[str] = field(default_factory=list)  # parties named so far, latest last
-    resolving: bool = True  # whether "it", "he", "they" may be resolved from earlier sentences
-
-    def learn(self, sentence: Span) -> None:
-        for ent in sentence.ents:
-            if ent.label_ in PARTY_LABELS:
-                name = canonical(_clean(ent.text))
-                if ent.label_ == "PERSON":
-                    self.person = name
-                elif ent.label_ == "ORG":
-                    self.org = self.party = name
-                elif ent.label_ == "GPE" and self.party is None:
-                    self.party = name
-                self.names.append(name)
-                partner = next((c for c in ent.root.children if c.dep_ == "conj" and c.ent_type_ in PARTY_LABELS), None)
-                if partner is not None:
-                    other = _entity_of(partner)
-                    if other:
-                        self.pair = f"{name} and {canonical(other)}"
-        for chunk in sentence.noun_chunks:
-            if chunk.root.lemma_.lower() in INSTITUTIONS and any(t.pos_ == "PROPN" for t in chunk):
-                self.names.append(_bare(chunk))
-
-    def remember(self, actor: str, is_person: bool) -> None:
-        if " and " in actor:
-            self.pair = actor
-        elif is_person:
-            self.person = actor
-        else:
-            self.party = actor
-            self.acting_org = actor
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split()).strip(" ,;:\"'“”‘’()")
-
-
-def _bare(chunk: Span) -> str:
-    """A noun phrase without its leading determiner or possessive pronoun."""
-    tokens = [t for t in chunk if not (t.i == chunk.start and t.dep_ in ("det", "poss"))]
-    return _clean(" ".join(t.text_with_ws for t in tokens).replace("  ", " "))
-
-
-def _entity_of(token: Token) -> str | None:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end and ent.label_ in PARTY_LABELS:
-            return _clean(ent.text)
-    return None
-
-
-def _subject(verb: Token) -> Token | None:
-    """The verb's subject, inherited through "and" from the verb it is joined to, or its controller."""
-    seen = verb
-    for _ in range(4):
-        subject = next((c for c in seen.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None:
-            return subject
-        if seen.dep_ in ("conj", "xcomp", "advcl") and seen.head != seen:
-            seen = seen.head
-            continue
-        return None
-    return None
-
-
-def _phrase(token: Token) -> Span:
-    """The subject's noun phrase (its subtree, without relative clauses and appositions)."""
-    tokens = [
-        t
-        for t in token.subtree
-        if not any(a.dep_ in ("relcl", "appos", "acl") and a.head.i == token.i for a in t.ancestors)
-        and t.dep_ not in ("relcl", "appos", "acl", "punct")
-    ]
-    start = min(t.i for t in tokens) if tokens else token.i
-    end = max(t.i for t in tokens) + 1 if tokens else token.i + 1
-    return token.doc[start:end]
-
-
-def resolve_actor(subject: Token, reporter: Token | None, context: Context) -> tuple[str, bool] | None:
-    """(the actor's name, whether it is a person), or None when the subject is no party that can commit.
-    Coordinated subjects ("the city and the authority") are one actor, "A and B"."""
-    partners = [
-        c
-        for c in subject.subtree
-        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN") and (c.head == subject or c.head.head.head == subject)
-    ]
-    if partners:
-        names = [_resolve_one(s, None, context) for s in (subject, *partners)]
-        if any(n is not None for n in names):  # beside a named party, a capitalised word is a name too
-            names = [
-                n if n is not None else ((canonical(s.text), False) if s.is_title else None)
-                for n, s in zip(names, (subject, *partners), strict=True)
-            ]
-        if all(n is not None for n in names):
-            return " and ".join(n[0] for n in names if n is not None), False
-        return None
-    return _resolve_one(subject, reporter, context)
-
-
-def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tuple[str, bool] | None:
-    word = subject.lower_
-    if word in ("it", "they", "he", "she", "we", "i"):
-        # "We will ...," Esper said: the first person is the speaker wherever the attribution stands; "it"
-        # is the speaker only when named first ("X said it would"), not in "It will house ..., X said".
-        if reporter is not None and reporter != subject and (reporter.i < subject.i or word in ("we", "i")):
-            return resolve_actor(reporter, None, context)
-        if word in ("we", "i") or not context.resolving:
-            return None  # "we" is the speaker's side only when the speaker is named first
-        if word in ("he", "she"):
-            return (context.person, True) if context.person else None
-        if word == "it":
-            return (context.party, False) if context.party else None
-        group = context.pair or context.party
-        return (group, False) if group else None
-    phrase = _phrase(subject)
-    conjoined = {t.i for c in subject.children if c.dep_ in ("conj", "cc") for t in c.subtree}
-    phrase = subject.doc[phrase.start : min([phrase.end, *conjoined])] if conjoined else phrase
-    if any(t.ent_type_ in ("PERCENT", "CARDINAL", "QUANTITY", "MONEY") or t.like_num for t in phrase):
-        return None  # "42 per cent of parents", "two in five voters": a survey, not a party
-    entity = _entity_of(subject)  # the subject must be the party itself, not "Pochettino's sacking"
-    if entity is None and subject.pos_ == "PROPN":
-        entity = next((_clean(e.text) for e in phrase.ents if e.label_ in PARTY_LABELS), None)
-    if entity:
-        is_person = any(e.label_ == "PERSON" for e in phrase.ents) or subject.ent_type_ == "PERSON"
-        return canonical(entity), is_person
-    for appos in (c for c in subject.children if c.dep_ == "appos"):  # "The doctors, members of group X,"
-        inside = range(appos.left_edge.i, appos.right_edge.i + 1)
-        named = next(
-            (_clean(e.text) for e in subject.doc.ents if e.label_ in ("ORG", "GPE") and e.start in inside), None
-        )
-        if named:
-            return canonical(named), False
-    if subject.is_title and subject.pos_ in ("ADV", "X", "INTJ") and subject.dep_ in ("nsubj", "nsubjpass"):
-        return canonical(subject.text), True  # a surname the tagger took for an adverb ("Legere will hand over")
-    if subject.pos_ == "PROPN" and not subject.ent_type_:  # a name the entity recogniser did not label
-        name = [t for t in phrase if t.pos_ == "PROPN" or (t.dep_ == "compound" and t.head.pos_ == "PROPN")]
-        if name:
-            return canonical(_clean(" ".join(t.text for t in name))), False
-    lemma = subject.lemma_.lower()
-    words = {t.lower_ for t in phrase}
-    plural_parties = subject.tag_ == "NNS" and lemma in {"side", "country", "nation", "leader", "minister", "party"}
-    if (words & GROUPS and (lemma in GROUPS or "both" in words)) or plural_parties:
-        if context.pair:
-            return context.pair, False
-        return (_bare(phrase), False) if plural_parties else None
-    if lemma in PEOPLE_AT_LARGE or lemma not in INSTITUTIONS | GENERIC_ORGS:
-        return None
-    if not any(t.pos_ == "PROPN" for t in phrase) and lemma in GENERIC_ORGS and (context.acting_org or context.org):
-        return (context.acting_org or context.org or ""), False  # "the company": the one acting, else named, last
-    if not any(t.pos_ == "PROPN" for t in phrase):  # "the authority": the one named earlier
-        earlier = next((n for n in reversed(context.names) if lemma in n.lower().split()), None)
-        if earlier:
-            return canonical(earlier), False
-    return canonical(_bare(phrase)), False
+    if present & _FORMS or ("would" in present and present & _REPORTED):
+        return True
+    if present & PLAN_SUBJECTS and present & _CONTAINS:
+        return True
+    timed = bool(present & _TIMES) or any(w.isdigit() and len(w) == 4 for w in present)
+    for before, word, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):
+        if after == "to" and (word in READY | LOOKING or (word in SCHEDULED and _be(before))):
+            return True  # "is set to", "stands ready to", "is going to"
+        if timed and word.endswith("ing") and (before in ("is", "are") or before.endswith(("'s", "'re"))):
+            return True  # "is stepping down in May": a progressive with a time (the parse decides if ahead)
+    return False
 
 
 def _negated(token: Token) -> bool:
@@ -287,7 +139,18 @@ def _negated(token: Token) -> bool:
 def _refused(verb: Token) -> bool:
     """Under "refused to", "declined to", "failed to", "is yet to"?"""
     head = verb.head
-    return verb.dep_ == "xcomp" and head.lemma_ in {"refuse", "decline", "fail", "reject", "deny", "hesitate"}
+    return verb.dep_ == "xcomp" and head.lemma_ in {
+        "refuse",
+        "decline",
+        "fail",
+        "reject",
+        "deny",
+        "hesitate",
+        "reluctant",
+        "unwilling",
+        "hesitant",
+        "loath",
+    }
 
 
 def _action_tokens(head: Token, stop: set[int]) -> list[Token]:
@@ -317,46 +180,7 @@ def _text(tokens: list[Token]) -> str:
         text += token.text
         if n + 1 < len(tokens):
             text += token.whitespace_ if tokens[n + 1].i == token.i + 1 else " "
-    return _clean(text) + ("…" if cut else "")
-
-
-def _deadline(head: Token, reference: date | None) -> tuple[str | None, date | None]:
-    """A date attached to this clause, as worded ("by March 2027") and resolved."""
-    doc = head.doc
-    joined = {t.i for c in head.children if c.dep_ == "conj" for t in c.subtree}
-    clause = {t.i for t in head.subtree} - joined
-    unresolved: str | None = None
-    for ent in doc.ents:
-        if ent.label_ != "DATE" or ent.start not in clause:
-            continue
-        anchor = ent.root.head.head if ent.root.dep_ == "pobj" else ent.root.head
-        if (anchor.lemma_ in REPORTING | SEALING and anchor.tag_ in ("VBD", "VBN") and anchor.i != head.i) or (
-            ent.root.head.i == head.i and ent.root.dep_ in ("npadvmod", "tmod") and head.lemma_ in REPORTING
-        ):
-            continue  # "said on Monday", "revealed in October": when it was said, not when it is due
-        prep = ent.root.head if ent.root.dep_ == "pobj" else None
-        worded = f"{prep.text} {ent.text}" if prep is not None and prep.lower_ in DEADLINE_PREPS else ent.text
-        due = resolve_deadline(worded, reference) or resolve_deadline(ent.text, reference)
-        if due is None:
-            if prep is not None and prep.lower_ in UNTIL:  # "in nearly 25 years" is a span, not a deadline
-                unresolved = unresolved or _clean(worded)
-            continue
-        if reference is not None and due < reference:
-            continue  # a date already past is when something happened, not a deadline
-        return _clean(worded), due
-    return unresolved, None
-
-
-def _party(token: Token) -> str | None:
-    """The party a word names (an entity, an institution, a group of people), if it names one."""
-    entity = _entity_of(token)
-    if entity:
-        return canonical(entity)
-    if token.lower_ in ("other", "another") and token.head.lower_ in ("each", "one"):
-        return "each other"
-    if token.lemma_.lower() in INSTITUTIONS | HUMANS | PEOPLE_AT_LARGE:
-        return canonical(_bare(_phrase(token)))
-    return None
+    return clean(text) + ("…" if cut else "")
 
 
 def _counterparty(verbs: list[Token], actor: str) -> str | None:
@@ -364,7 +188,7 @@ def _counterparty(verbs: list[Token], actor: str) -> str | None:
         for child in verb.children:
             if child.dep_ == "dative":
                 target = next((c for c in child.children if c.dep_ == "pobj"), child)
-                named = _party(target)
+                named = party_of(target)
                 if named and named != actor:
                     return named
             if (
@@ -372,12 +196,12 @@ def _counterparty(verbs: list[Token], actor: str) -> str | None:
                 and verb.lemma_.lower() in GIVING
                 and any(c.dep_ == "prep" and c.lower_ == "with" for c in verb.children)
             ):  # "provide Vietnam's coast guard with a ship"
-                named = _party(child)
+                named = party_of(child)
                 if named and named != actor:
                     return named
             if child.dep_ == "prep" and child.lower_ in ("to", "with", "for", "into"):
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                named = _party(pobj) if pobj is not None else None
+                named = party_of(pobj) if pobj is not None else None
                 if named and named != actor:
                     return named
         for child in verb.children:
@@ -393,9 +217,9 @@ def _condition(verbs: list[Token]) -> str | None:
         for child in verb.children:
             marks = [m for m in child.children if m.dep_ == "mark" and m.lower_ in CONDITION_MARKS]
             if child.dep_ == "advcl" and marks:
-                return _clean(child.doc[min(t.i for t in child.subtree) : max(t.i for t in child.subtree) + 1].text)
+                return clean(child.doc[min(t.i for t in child.subtree) : max(t.i for t in child.subtree) + 1].text)
             if child.dep_ == "prep" and child.lower_ == "until":
-                return _clean(child.doc[child.i : max(t.i for t in child.subtree) + 1].text)
+                return clean(child.doc[child.i : max(t.i for t in child.subtree) + 1].text)
     return None
 
 
@@ -405,7 +229,7 @@ def _reporter(verb: Token) -> Token | None:
     while head.dep_ in ("conj", "xcomp"):
         head = head.head
     if head.dep_ in ("ccomp", "parataxis") and head.head.lemma_ in REPORTING:
-        return _subject(head.head)
+        return subject_of(head.head)
     return None
 
 
@@ -429,6 +253,26 @@ def _hearsay(span: Span) -> bool:
     return False
 
 
+def _wish_for_others(verb: Token) -> bool:
+    """Is a wish about someone else's act, or no act ("wants China to buy", "wants to let prices decide",
+    "wants to be able to"), or conceded background ("while China wants to buy ..., it balked")?"""
+    for child in verb.children:
+        if child.dep_ in ("dobj", "ccomp"):
+            return True
+        if child.dep_ == "xcomp" and (
+            child.lemma_.lower() in NOT_AGENTIVE
+            or (
+                child.lemma_.lower() in CAUSATIVE  # "wants to let prices decide"; "wants to help firms grow" is its own
+                and any(
+                    c.dep_ in ("ccomp", "xcomp") and any(s.dep_ == "nsubj" for s in c.children) for c in child.children
+                )
+            )
+        ):
+            return True
+    clause = verb.head if verb.dep_ == "conj" else verb
+    return any(m.dep_ == "mark" and m.lower_ in CONCESSIVE for m in clause.children)
+
+
 def _hedged(verb: Token) -> bool:
     """Hypothetical, hedged, conditional-as-question or interrogative: "could agree", "will likely",
     "whether X will agree", "what the owners will do", "had planned to"."""
@@ -440,7 +284,9 @@ def _hedged(verb: Token) -> bool:
                 return True
             if child.dep_ == "mark" and child.lower_ in QUESTION_MARKS:
                 return True
-            if child.tag_ in ("WP", "WDT", "WRB") and child.dep_ in ("dobj", "advmod", "nsubj", "attr"):
+            # "talks, which the US stands ready to support": a relative pronoun, not a question
+            wh = child.tag_ in ("WP", "WDT", "WRB") and child.dep_ in ("dobj", "advmod", "nsubj", "attr")
+            if wh and node.dep_ != "relcl":
                 return True
         if node.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ == "had" for c in node.children):
             return True  # "had planned to": a plan dropped or overtaken
@@ -471,6 +317,8 @@ def _with_joined(heads: list[Token]) -> list[Token]:
             and c.lemma_.lower() not in COMMITTING
             # "will tour ... and concludes": a fact; only a base form, or its own "will", shares the undertaking
             and (c.tag_ in ("VB", "VBG") or any(a.dep_ == "aux" and a.lower_ in FUTURE for a in c.children))
+            # "will monitor ... and could reduce": a joined verb with its own modal is not undertaken
+            and not any(a.dep_ == "aux" and a.lower_ in HYPOTHETICAL_AUX for a in c.children)
         ]
     return result
 
@@ -478,7 +326,7 @@ def _with_joined(heads: list[Token]) -> list[Token]:
 def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | None:
     """The verb's subject and the actor it names. A subject inherited through "and" from a reported clause
     is the reporter's ("pledged that construction would begin ... and promised to publish": the mayor's)."""
-    subject = _subject(verb)
+    subject = subject_of(verb)
     if subject is None:
         return None
     resolved = resolve_actor(subject, _reporter(verb), context)
@@ -488,6 +336,101 @@ def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | No
     if inherited and subject.head.dep_ == "ccomp" and subject.head.head != subject.head:
         return _actor(subject.head.head, context)
     return None
+
+
+def _antecedent(verb: Token) -> str:
+    """The noun a relative clause's object stands for ("negotiations, which the US stands ready to support":
+    the negotiations), or ""."""
+    clause = next((t for t in (verb, *verb.ancestors) if t.dep_ == "relcl"), None)
+    if clause is None or not any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") for c in clause.children):
+        return ""
+    named = _text(list(phrase_of(clause.head)))
+    return named[:1].lower() + named[1:] if clause.head.doc[clause.head.left_edge.i].pos_ == "DET" else named
+
+
+def _looking_to(verb: Token) -> list[Token]:
+    """The infinitive of "look to" (an aim: "is looking to hire 200 engineers"); not "look to the future",
+    "looking to the private sector to build" (others act), nor "were looking to" (an aim overtaken)."""
+    if verb.tag_ == "VBD" or any((c.dep_ == "aux" and c.tag_ == "VBD") or c.dep_ == "prep" for c in verb.children):
+        return []
+    return [
+        c
+        for c in verb.children
+        if c.dep_ == "xcomp" and c.pos_ == "VERB" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+    ]
+
+
+def _planned(verb: Token) -> list[Token]:
+    """What a plan's contents undertake: "the plan includes actions to raise X, reduce Y and improve Z" ->
+    raise, reduce, improve (the infinitives after "actions/measures/steps to", and the list they head)."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lemma_.lower() not in PLAN_SUBJECTS:
+        return []
+    first = [
+        a
+        for c in verb.children
+        if c.dep_ == "dobj"
+        for a in c.children
+        if a.dep_ in ("acl", "relcl") and a.tag_ == "VB"
+    ]
+    if not first:
+        return []
+    listed = [*first]
+    for start in (verb, *first):  # the parser hangs the rest of the list on the first infinitive, or the verb
+        listed += [t for t in start.subtree if t.dep_ == "conj" and t.tag_ == "VB" and t not in listed]
+    return sorted(listed, key=lambda t: t.i)
+
+
+def _plan_owner(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | None:
+    """Whose plan: its possessor ("Seoul's plan", "its plan"), else the party that acted or was named last."""
+    plan = next(c for c in verb.children if c.dep_ == "nsubj")
+    owner = next((c for c in plan.children if c.dep_ == "poss"), None)
+    if owner is not None and owner.pos_ != "PRON":
+        resolved = resolve_actor(owner, None, context)
+        return (plan, resolved) if resolved else None
+    # the party acting or named last, not the plan itself when it has a name ("the Fourth Energy Plan")
+    party = next(
+        (
+            p
+            for p in (context.acting_org, context.org, context.party, *reversed(context.names))
+            if p and not PLAN_SUBJECTS & set(p.lower().split())
+        ),
+        None,
+    )
+    return (plan, (party, False)) if party else None
+
+
+def _passive_actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | None:
+    """Who undertakes a future passive: its agent ("will be released by the ministry"), else the party that
+    announces it ("the house will be turned into a police station, the minister said"). Without either it
+    is a forecast or a schedule of no one's ("the match will be played on Sunday")."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            resolved = resolve_actor(agent, None, context) if agent is not None else None
+            return (agent, resolved) if agent is not None and resolved is not None else None
+    reporter = _reporter(verb)
+    if reporter is None or reporter.lower_ in ("it", "they", "he", "she", "we", "i"):
+        return None
+    resolved = resolve_actor(reporter, None, context)
+    return (reporter, resolved) if resolved is not None else None
+
+
+def _passive_action(verb: Token) -> str:
+    """A future passive in the active voice: "funds will be released" -> "release funds"; "the house will be
+    turned into a station" -> "turn the house into a station"."""
+    patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    drop = {c.i for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "agent")}
+    if patient is not None:
+        drop |= {t.i for t in patient.subtree}
+    rest = _action_tokens(verb, drop)
+    rest = [t for t in rest if t.i != verb.i and not any(a.dep_ == "agent" for a in [t, *t.ancestors] if a.i != verb.i)]
+    words = [("not " if _negated(verb) else "") + verb.lemma_.lower()]
+    if patient is not None:
+        named = OBJECT_CASE.get(patient.lower_) or _text(list(phrase_of(patient)))  # "she" -> "allow her to"
+        words.append(named[:1].lower() + named[1:] if patient.doc[patient.left_edge.i].pos_ == "DET" else named)
+    words.append(_text(rest))
+    return " ".join(w for w in words if w)
 
 
 def _action(verb: Token, head: Token, subject: Token, others: set[int]) -> str:
@@ -509,7 +452,8 @@ def _action(verb: Token, head: Token, subject: Token, others: set[int]) -> str:
                 return _text([t for t in tokens if (t.i not in others and t.dep_ != "aux") or t.lower_ != "to"])
         text = _text(_action_tokens(head, {t.i for t in subject.subtree} | others))
         lemma = head.lemma_.lower()
-        if lemma in COMMITTING and text.lower().startswith(head.lower_):  # "pledging support" -> "pledge support"
+        if (lemma in COMMITTING or head.tag_ == "VBG") and text.lower().startswith(head.lower_):
+            # "pledging support" -> "pledge support", "is stepping down" -> "step down"
             text = lemma + text[len(head.text) :]
         return text
     if head.dep_ == "prep":  # "committed to reducing emissions"
@@ -535,18 +479,26 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
     """Every commitment the sentence states (none for most sentences)."""
     found: list[tuple[Token, list[Token]]] = []  # (the committing verb, the heads of what is undertaken)
     claimed: set[int] = set()
+    passives: set[int] = set()  # "will be released by the ministry": the agent, or the reporter, acts
+    contents: set[int] = set()  # "the plan includes actions to raise ...": the plan's owner acts
     for token in sentence.span:
         if token.i in claimed or token.pos_ not in ("VERB", "AUX", "ADJ") or _refused(token):
             continue
-        if token.pos_ == "ADJ" and token.lower_ != "committed":
-            continue  # "promising results"
+        if (
+            token.pos_ == "ADJ"
+            and token.lower_ != "committed"
+            and not (token.lower_ in READY and token.dep_ == "acomp")
+        ):
+            continue  # "promising results"; "is ready to" commits
         if _hedged(token) or _predicted(token) or _hearsay(sentence.span):
             continue
         lemma = token.lemma_.lower()
         if _negated(token) and (lemma in COMMITTING or not _future(token)):
             continue  # "did not pledge": no undertaking; "will not release funds until ...": one
         heads: list[Token] = []
-        if lemma in COMMITTING or token.lower_ == "committed":
+        if lemma in WANTING and _wish_for_others(token):
+            continue
+        if lemma in COMMITTING or token.lower_ == "committed" or token.lower_ in READY:
             complements = [c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")]
             if lemma == "commit" or token.lower_ == "committed":
                 complements += [p for p in token.children if p.dep_ == "prep" and p.lower_ == "to"]
@@ -568,6 +520,8 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
             if generic and not complements:
                 continue  # "has promised a lot": praise, not an undertaking
             heads = _with_joined(complements) if complements else [token]
+        elif lemma == "look" and (aims := _looking_to(token)):  # "will look to ride", "is looking to hire"
+            heads = _with_joined(aims)
         elif lemma == "go" and token.tag_ == "VBG" and any(c.dep_ == "aux" for c in token.children):
             heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
         elif lemma in SEALING | {"make", "reaffirm", "renew", "reiterate", "give"}:
@@ -591,12 +545,21 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
                 and (has_content or not needs_content)
             ):
                 heads = [token]
+        elif lemma in CONTAINING and (listed := _planned(token)):
+            contents.add(token.i)
+            heads = listed
+        elif lemma not in NOT_AGENTIVE | APPEARANCES | COMMITTING and futurate(token, reference):
+            heads = _with_joined([token])
         elif token.lower_ in SCHEDULED and any(c.dep_ in ("auxpass", "aux") for c in token.children):
             heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
         elif token.pos_ == "VERB" and lemma not in NOT_AGENTIVE | APPEARANCES and _future(token):
-            if token.dep_ == "xcomp" or any(c.dep_ == "auxpass" for c in token.children):
+            if token.dep_ == "xcomp":
                 continue
-            heads = _with_joined([token])
+            if any(c.dep_ == "auxpass" for c in token.children):
+                passives.add(token.i)
+                heads = [token]
+            else:
+                heads = _with_joined([token])
         if heads:
             found.append((token, heads))
             claimed.update(h.i for h in heads)
@@ -604,8 +567,14 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
     for verb, heads in found:
         # A bare future ("it will house the offices") names its agent or its reporter; only a committing verb
         # lets "it" and "they" reach back to earlier sentences.
-        context.resolving = verb.lemma_.lower() in COMMITTING | SEALING | {"reaffirm", "renew", "reiterate", "go"}
-        named = _actor(verb, context)
+        # A wish ("they want to") and "be going to" (often a prediction: "they're going to walk away with
+        # millions") are weaker: their party must be named in the sentence, or be the reporter.
+        resolving = COMMITTING - WANTING | SEALING | {"reaffirm", "renew", "reiterate"}
+        context.resolving = verb.lemma_.lower() in resolving
+        if verb.i in contents:
+            named = _plan_owner(verb, context)
+        else:
+            named = _passive_actor(verb, context) if verb.i in passives else _actor(verb, context)
         context.resolving = True
         if named is None:
             continue
@@ -615,12 +584,14 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
             if head != verb and head.lemma_.lower() in APPEARANCES and verb.lemma_.lower() not in PROMISING:
                 continue  # "plans to attend the summit": an appearance; "vowed to meet again" is a pledge
             others = {t.i for h in heads if h != head and h.i > head.i for t in h.subtree}
-            action = _action(verb, head, subject, others)
+            action = _passive_action(verb) if verb.i in passives else _action(verb, head, subject, others)
+            if len(action.split()) < 2:
+                action = f"{action} {_antecedent(verb)}".strip()  # "talks, which X stands ready to support"
             if len(action.split()) < 2:
                 continue  # "has promised": nothing said of what
             if _negated(head) and not action.lower().startswith(("not ", "never ")):
                 action = f"not {action}"
-            deadline, due = _deadline(head, reference)
+            deadline, due = deadline_of(head, reference, REPORTING, SEALING)
             commitments.append(
                 Commitment(
                     actor=actor,

@@ -37,6 +37,7 @@ from briefer.themes import themes
 KEY_FACTS = 10  # the day's key facts at most; the rest stay in the articles' sections
 KEY_FACTS_PER_THEME = 3  # unless confirmed by more than one source
 NEAR_SAME = 0.5  # words shared (Jaccard) for a pair merged without a verdict; a candidate needs CANDIDATE
+NEAR_COPY = 0.8  # words shared (Jaccard) for a merge settled without a parse
 CANDIDATE = 0.1
 MAX_CANDIDATES = 2_000  # of each kind: a day of one huge story stays quick
 MAX_CONFLICTS = 10
@@ -57,6 +58,7 @@ class Statement:
     words: frozenset[str] = field(default_factory=frozenset)
     values: frozenset[float] = field(default_factory=frozenset)
     measures: frozenset[str] = field(default_factory=frozenset)
+    figures: tuple[tuple[float, str, bool], ...] = ()  # value, measure, disputed
     days: frozenset[str] = field(default_factory=frozenset)
     denied: bool = False
 
@@ -116,6 +118,7 @@ def statements(briefs: Sequence[ArticleBrief]) -> list[Statement]:
         s.words = words(s.text)
         s.values = frozenset(f.value for f in measured if not f.disputed)
         s.measures = frozenset(f.measure for f in measured if f.measure)
+        s.figures = tuple((f.value, f.measure, f.disputed) for f in measured)
         s.days = calendar_days(s.text)
         s.denied = (s.fact is not None and s.fact.attribution == "denied") or denies(s.text)
     return found
@@ -169,18 +172,42 @@ def prepare(briefs: Sequence[ArticleBrief]) -> Day:
 def judge_offline(day: Day) -> tuple[set[str], dict[str, str]]:
     """The merges that are one fact, and the conflicts that are real with their topic, by spaCy signatures
     (only the statements in some candidate are parsed)."""
-    needed = sorted({i for c in (*day.merges, *day.conflicts) for i in (c.first, c.second)})
+    st = day.statements
+    settled = {c.id: _settled(st[c.first], st[c.second]) for c in day.merges}
+    clashing = [c for c in day.conflicts if _may_clash(st[c.first], st[c.second])]
+    open_merges = [c for c in day.merges if settled[c.id] is None]
+    needed = sorted({i for c in (*open_merges, *clashing) for i in (c.first, c.second)})
     parsed = {
-        i: replace(sig, denied=day.statements[i].denied)  # a fact marked "denied" denies, whatever its words
-        for i, sig in zip(needed, signatures([day.statements[i].text for i in needed]), strict=True)
+        i: replace(sig, denied=st[i].denied)  # a fact marked "denied" denies, whatever its words
+        for i, sig in zip(needed, signatures([st[i].text for i in needed]), strict=True)
     }
-    same = {c.id for c in day.merges if same_fact(parsed[c.first], parsed[c.second])}
+    same = {
+        c.id for c in day.merges if settled[c.id] or (c in open_merges and same_fact(parsed[c.first], parsed[c.second]))
+    }
     real = {}
-    for c in day.conflicts:
+    for c in clashing:
         topic = conflict(parsed[c.first], parsed[c.second])
         if topic is not None:
             real[c.id] = topic
     return same, real
+
+
+def _settled(a: Statement, b: Statement) -> bool | None:
+    """A candidate merge decided without a parse: the same words, figures and stance (yes); a denial against
+    a statement, or a figure each that the other lacks (no); else None."""
+    if a.denied != b.denied or not (a.values <= b.values or b.values <= a.values):
+        return False
+    if a.values == b.values and jaccard(a.words, b.words) >= NEAR_COPY:
+        return True
+    return None
+
+
+def _may_clash(a: Statement, b: Statement) -> bool:
+    """A candidate conflict worth a parse: a measure both give with another value, or disputed by one; a
+    denial against a statement; two different days."""
+    if a.denied != b.denied or (a.days and b.days and not (a.days & b.days)):
+        return True
+    return any(x[1] == y[1] and (x[0] != y[0] or x[2] != y[2]) for x in a.figures for y in b.figures if x[1])
 
 
 def group_facts(day: Day, same: set[str]) -> list[list[int]]:

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from briefer.grounding import Grounder
 from briefer.models import Article, ArticleBrief, Attribution, Commitment, Evidence, Fact, Implication, Usage
 from briefer.nlp import Sentence, parse
+from briefer.sameness import Signature, signatures
 from briefer.sentences import Sentence as Sentence_
 from briefer.sentences import split_sentences
 
@@ -326,6 +327,16 @@ class OfflineExtractor:
                     waiting.set_result(result.result()[n])
 
         done.add_done_callback(hand_out)
+
+    async def signatures(self, texts: list[str]) -> list[Signature]:
+        """The day's statements parsed for the synthesis: split between the pool's workers, whose spaCy is
+        loaded already; in a worker thread of this process when there is no pool."""
+        if self._pool is None or len(texts) < self.processes:
+            return await asyncio.to_thread(signatures, texts)
+        size = -(-len(texts) // self.processes)
+        parts = [texts[n : n + size] for n in range(0, len(texts), size)]
+        done = await asyncio.gather(*(asyncio.wrap_future(self._pool.submit(signatures, part)) for part in parts))
+        return [signature for part in done for signature in part]
 
     async def aclose(self) -> None:
         if self._timer is not None:

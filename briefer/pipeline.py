@@ -32,6 +32,7 @@ from briefer.errors import BrieferError, FatalModelError, InputError, ModelError
 from briefer.extract import ModelExtractor
 from briefer.extractors import Extractor, open_extractor
 from briefer.models import Article, ArticleBrief, Briefing, Failure, Usage
+from briefer.offline import OfflineExtractor
 from briefer.rendering import Format, choose_format
 from briefer.sources import IngestOptions
 from briefer.sources.dedupe import Deduper
@@ -259,8 +260,14 @@ async def synthesize_day(
     are found first (in a worker thread) and the one synthesis request judges them, writes the overview and
     the themes. A failed synthesis request, or a reply that ignores the format, falls back to the offline
     synthesis and is listed under failures."""
-    if not isinstance(extractor, ModelExtractor) or not briefs:
-        return await asyncio.to_thread(synthesize.synthesize, briefs, today)
+    if not briefs:
+        return synthesize.synthesize(briefs, today)
+    if isinstance(extractor, OfflineExtractor):  # its workers parse the statements: spaCy is loaded there
+        day = await asyncio.to_thread(synthesize.prepare, briefs)
+        needed = synthesize.to_parse(day)
+        parsed = await extractor.signatures([day.statements[i].text for i in needed])
+        same, real = synthesize.judge_offline(day, dict(zip(needed, parsed, strict=True)))
+        return await asyncio.to_thread(synthesize.settle, day, same, real, today)
     progress.stage("writing the overview")
     day = await asyncio.to_thread(synthesize.prepare, briefs)
     try:

@@ -11,7 +11,7 @@ the overview written or checked in `overview.py`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -31,7 +31,7 @@ from briefer.models import (
     Theme,
     WatchItem,
 )
-from briefer.sameness import calendar_days, conflict, denies, jaccard, same_fact, signatures, words
+from briefer.sameness import Signature, calendar_days, conflict, denies, jaccard, same_fact, signatures, words
 from briefer.themes import themes
 
 KEY_FACTS = 10  # the day's key facts at most; the rest stay in the articles' sections
@@ -169,26 +169,34 @@ def prepare(briefs: Sequence[ArticleBrief]) -> Day:
     )
 
 
-def judge_offline(day: Day) -> tuple[set[str], dict[str, str]]:
-    """The merges that are one fact, and the conflicts that are real with their topic, by spaCy signatures
-    (only the statements in some candidate are parsed)."""
+def to_parse(day: Day) -> list[int]:
+    """The statements a judgement needs parsed: those of the merges not settled cheaply and of the conflicts
+    worth a look."""
     st = day.statements
-    settled = {c.id: _settled(st[c.first], st[c.second]) for c in day.merges}
+    open_merges = [c for c in day.merges if _settled(st[c.first], st[c.second]) is None]
     clashing = [c for c in day.conflicts if _may_clash(st[c.first], st[c.second])]
-    open_merges = [c for c in day.merges if settled[c.id] is None]
-    needed = sorted({i for c in (*open_merges, *clashing) for i in (c.first, c.second)})
-    parsed = {
-        i: replace(sig, denied=st[i].denied)  # a fact marked "denied" denies, whatever its words
-        for i, sig in zip(needed, signatures([st[i].text for i in needed]), strict=True)
-    }
-    same = {
-        c.id for c in day.merges if settled[c.id] or (c in open_merges and same_fact(parsed[c.first], parsed[c.second]))
-    }
+    return sorted({i for c in (*open_merges, *clashing) for i in (c.first, c.second)})
+
+
+def judge_offline(day: Day, parsed: Mapping[int, Signature] | None = None) -> tuple[set[str], dict[str, str]]:
+    """The merges that are one fact, and the conflicts that are real with their topic, by the signatures of
+    the statements `to_parse` names (parsed here unless given)."""
+    st = day.statements
+    if parsed is None:
+        needed = to_parse(day)
+        parsed = dict(zip(needed, signatures([st[i].text for i in needed]), strict=True))
+    sig = {i: replace(s, denied=st[i].denied) for i, s in parsed.items()}  # a fact marked "denied" denies
+    same = set()
+    for c in day.merges:
+        settled = _settled(st[c.first], st[c.second])
+        if settled or (settled is None and same_fact(sig[c.first], sig[c.second])):
+            same.add(c.id)
     real = {}
-    for c in clashing:
-        topic = conflict(parsed[c.first], parsed[c.second])
-        if topic is not None:
-            real[c.id] = topic
+    for c in day.conflicts:
+        if _may_clash(st[c.first], st[c.second]):
+            topic = conflict(sig[c.first], sig[c.second])
+            if topic is not None:
+                real[c.id] = topic
     return same, real
 
 

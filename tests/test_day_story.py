@@ -246,3 +246,23 @@ def test_the_overview_check_matches_whole_words_measures_years_and_days() -> Non
     kept, dropped = checked([ModelSentence(text=t, articles=["a"]) for t in sentences], [article])
     assert [s.text for s in kept] == [t for t, ok in sentences.items() if ok]
     assert len(dropped) == 4
+
+
+def test_the_offline_pool_parses_statements_as_this_process_does() -> None:
+    import asyncio
+
+    from briefer.models import Article
+    from briefer.offline import OfflineExtractor
+    from briefer.sameness import signatures
+
+    texts = [f"About {n} ships waited off Lindmar on Tuesday, officials said." for n in range(5)]
+
+    async def on_the_pool() -> list[object]:
+        extractor = OfflineExtractor(processes=2, pool_from=1)
+        try:
+            await extractor.extract(Article(id="a", title="Port", source="a.txt", text=PORT["harbour-post.txt"]))
+            return list(await extractor.signatures(texts))
+        finally:
+            await extractor.aclose()
+
+    assert asyncio.run(on_the_pool()) == signatures(texts)

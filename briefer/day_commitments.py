@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from briefer.aliases import canonical
 from briefer.figures import figures
@@ -22,19 +22,31 @@ def sourced(article: str, item: Fact | Commitment) -> list[SourcedEvidence]:
     ]
 
 
-def _actor_words(actor: str) -> frozenset[str]:
+def actor_words(actor: str) -> frozenset[str]:
+    """The words that name an actor, through the alias gazetteer ("the DPRK" is North Korea)."""
     name = canonical(actor)
     return frozenset(w for w in words(name) if w not in {"side", "government", "city"}) or frozenset({name.casefold()})
 
 
-def _same_pledge(a: Entry, b: Entry) -> bool:
-    """Same words, or some words and the same figure ("contribute 120 million euros")."""
-    overlap = jaccard(a[2], b[2])
+def same_actor(a: frozenset[str], b: frozenset[str]) -> bool:
+    """An actor named more fully ("Port Estrel harbour authority") is the same as a shorter mention ("the
+    harbour authority") when one's words hold the other's."""
+    return a <= b or b <= a
+
+
+def same_pledge(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> bool:
+    """Two actions, each with its content words: the same words, or some words and the same figure
+    ("contribute 120 million euros")."""
+    overlap = jaccard(a[1], b[1])
     if overlap >= SAME_PLEDGE:
         return True
-    figures_a = {(f.value, f.measure) for f in figures(a[1].action)}
-    figures_b = {(f.value, f.measure) for f in figures(b[1].action)}
+    figures_a = {(f.value, f.measure) for f in figures(a[0])}
+    figures_b = {(f.value, f.measure) for f in figures(b[0])}
     return overlap >= SAME_PLEDGE / 2 and bool(figures_a & figures_b)
+
+
+def _same_pledge(a: Entry, b: Entry) -> bool:
+    return same_pledge((a[1].action, a[2]), (b[1].action, b[2]))
 
 
 def _quoted(a: Entry, b: Entry) -> frozenset[tuple[str, str]]:
@@ -46,7 +58,7 @@ def _quoted(a: Entry, b: Entry) -> frozenset[tuple[str, str]]:
 
 def merge_commitments(
     briefs: Sequence[ArticleBrief],
-    judged: set[frozenset[tuple[str, str]]] = frozenset(),  # type: ignore[assignment]
+    judged: Set[frozenset[tuple[str, str]]] = frozenset(),
 ) -> list[DayCommitment]:
     """Each grounded pledge once, with its sources and each source's own deadline; grouped by actor in order
     of first appearance. Actors are one through the alias gazetteer ("DPRK" is North Korea), and an actor
@@ -58,10 +70,10 @@ def merge_commitments(
         for c in brief.commitments:
             if not c.grounded:
                 continue
-            name = _actor_words(c.actor)
+            name = actor_words(c.actor)
             # One actor when the name holds, or is held by, every name it went by: "the council" joins
             # "Tarsby council", but "Lindmar council" then does not.
-            slot = next((a for a in actors if all(n <= name or name <= n for n in a[0])), None)
+            slot = next((a for a in actors if all(same_actor(n, name) for n in a[0])), None)
             if slot is None:
                 slot = ([], [])
                 actors.append(slot)

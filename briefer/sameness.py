@@ -236,6 +236,22 @@ def calendar_days(text: str) -> frozenset[str]:
     return frozenset(" ".join(m.group(0).lower().split()) for m in _DAY_MONTH.finditer(text))
 
 
+def figure_moved(before: str, after: str) -> tuple[str, str] | None:
+    """(was, now) when two statements about one subject give one measure, introduced by one word, different
+    values ("cost 12 million euros", then "cost 14 million euros"): what changed between two days. Cheap:
+    no parse."""
+    old, new = figures(before), figures(after)
+    own = {stem(w) for f in (*old, *new) for w in (f.lead, f.measure) if w}
+    if not (words(before) & words(after)) - own:
+        return None
+    for x in old:
+        for y in new:
+            same_kind = x.measure and x.measure == y.measure and stem(x.lead) == stem(y.lead)
+            if same_kind and x.value != y.value and not (x.disputed or y.disputed):
+                return x.show(), y.show()
+    return None
+
+
 def _days(sig: Signature) -> set[str]:
     """The calendar days a statement names ("3 march")."""
     return {d for d in sig.dates if " " in d}

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, ParamSpec
@@ -193,14 +194,39 @@ EmlOpt = Annotated[
 BatchOpt = Annotated[bool, typer.Option("--batch", help="Use the Batch API: half price, results within 24 h.")]
 WaitOpt = Annotated[bool, typer.Option("--wait/--no-wait", help="Wait for the batch to finish (default: wait).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite files that are already there.")]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date", help="The briefing's date, for the ledger and deadlines (default: today).", metavar="YYYY-MM-DD"
+    ),
+]
+BriefingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--briefing", "-b", help="Run the named briefing of the configuration ([briefings.NAME]).", metavar="NAME"
+    ),
+]
+SinceLastOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--since-last/--all",
+        help="Brief only what is new since this briefing's previous run, and lead with what changed.",
+        show_default=False,
+    ),
+]
+NoHistoryOpt = Annotated[
+    bool, typer.Option("--no-history", help="Do not keep this run, nor mark commitments against the ledger.")
+]
 MaxCostOpt = Annotated[
     float | None,
     typer.Option("--max-cost", help="Refuse to start above this estimate (USD); stop spending at it.", metavar="USD"),
 ]
 
 
-def _settings(flags: Overrides | None = None, offline: bool = False, var: list[str] | None = None) -> Settings:
-    """Settings from the configuration layers, with the flags given on the command line on top."""
+def _settings(
+    flags: Overrides | None = None, offline: bool = False, var: list[str] | None = None, briefing: str | None = None
+) -> Settings:
+    """Settings from the configuration layers (with a named briefing's), the command line's flags on top."""
     from briefer.config import load_settings, parse_vars
 
     overrides: Overrides = {**(flags or {})}
@@ -208,7 +234,16 @@ def _settings(flags: Overrides | None = None, offline: bool = False, var: list[s
         overrides["provider"] = "offline"
     if var:
         overrides["vars"] = parse_vars(var) or None
-    return load_settings(overrides)
+    return load_settings(overrides, briefing=briefing)
+
+
+def _date(value: str | None, option: str = "--date") -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: '{value}' is not a date (YYYY-MM-DD)") from None
 
 
 @contextmanager
@@ -261,6 +296,12 @@ def _summary(briefing: Briefing, output: Path | None, quiet: bool) -> None:
         )
         parts.append(f"{usage.cache_hits} from the cache")
         parts.append("not priced" if usage.cost_usd is None else f"${usage.cost_usd:.4f}")
+    marks = [c.status for c in briefing.commitments if c.status]
+    if marks or briefing.overdue:
+        counts = {m: marks.count(m) for m in ("new", "reaffirmed", "changed", "overdue") if marks.count(m)}
+        if briefing.overdue:
+            counts["overdue"] = counts.get("overdue", 0) + len(briefing.overdue)
+        parts.append("commitments: " + ", ".join(f"{n} {m}" for m, n in counts.items()))
     parts.append(f"{usage.elapsed_seconds:.1f} s")
     _say(", ".join(parts) + (f" -> {output}" if output else ""))
     for failure in briefing.failures:
@@ -299,9 +340,16 @@ def run(
     cc: CcOpt = None,
     bcc: BccOpt = None,
     eml: EmlOpt = None,
+    day: DateOpt = None,
+    briefing: BriefingOpt = None,
+    since_last: SinceLastOpt = None,
+    no_history: NoHistoryOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Extract the articles and render the briefing (Markdown to stdout by default); optionally email it."""
+    """Extract the articles and render the briefing (Markdown to stdout by default); optionally email it.
+
+    Each run is kept in the history store, and its commitments marked against the ledger (new, reaffirmed,
+    changed, overdue). `--briefing NAME` runs a named briefing of the configuration: the whole daily job."""
     from briefer import pipeline
 
     settings = _settings(
@@ -318,9 +366,11 @@ def run(
             "max_cost": max_cost,
             "since": since,
             "email": _recipients(to, cc, bcc),
+            "history": False if no_history else None,
         },
         offline,
         var,
+        briefing,
     )
     request = pipeline.Request(
         sources=sources or [],
@@ -334,11 +384,14 @@ def run(
         batch=batch,
         wait=wait,
         dry_run=dry_run,
+        name=briefing,
+        day=_date(day),
+        since_last=since_last,
     )
     with _progress(not quiet) as progress:
         outcome = pipeline.run(settings, request, progress)
     if outcome.briefing is not None:
-        _summary(outcome.briefing, output, quiet)
+        _summary(outcome.briefing, outcome.output, quiet)
     if outcome.delivered:
         _say(outcome.delivered)
 
@@ -366,9 +419,12 @@ def extract(
     no_cache: NoCacheOpt = False,
     max_cost: MaxCostOpt = None,
     var: VarOpt = None,
+    day: DateOpt = None,
+    no_history: NoHistoryOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Extract the articles and save the result as JSON, without rendering (see `briefer render`)."""
+    """Extract the articles and save the result as JSON, without rendering (see `briefer render`); its
+    commitments are marked against the ledger, but the run is not kept."""
     from briefer import pipeline
 
     settings = _settings(
@@ -382,12 +438,18 @@ def extract(
             "cache": False if no_cache else None,
             "max_cost": max_cost,
             "since": since,
+            "history": False if no_history else None,
         },
         offline,
         var,
     )
     request = pipeline.Request(
-        sources=sources or [], sources_file=sources_file, stdin=_stdin(sources), output=output, stdout=sys.stdout
+        sources=sources or [],
+        sources_file=sources_file,
+        stdin=_stdin(sources),
+        output=output,
+        stdout=sys.stdout,
+        day=_date(day),
     )
     with _progress(not quiet) as progress:
         briefing = pipeline.extract(settings, request, progress)
@@ -614,6 +676,105 @@ def batch_fetch(
     with _progress(not quiet) as progress:
         briefing = pipeline.fetch_and_render(settings, batch_id, output, format, sys.stdout, wait, progress)
     _summary(briefing, output, quiet)
+
+
+commitments_app = typer.Typer(help="The commitments ledger: each pledge seen, its status.", no_args_is_help=True)
+app.add_typer(commitments_app, name="commitments")
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="The ledger as it stood on this date (default: today).", metavar="YYYY-MM-DD"),
+]
+
+
+@commitments_app.command("list")
+@handled
+def commitments_list(
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Only this actor's (aliases count).", metavar="NAME")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="Only this status: new, reaffirmed, changed, overdue, done.", metavar="STATUS"),
+    ] = None,
+    due_within: Annotated[
+        str | None, typer.Option("--due-within", help="Only those due within this span: 7d, 2w.", metavar="SPAN")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.", metavar="FORMAT")] = "table",
+    on: AsOfOpt = None,
+) -> None:
+    """List the ledger's commitments, oldest first."""
+    from briefer import history
+
+    within = history.parse_within(due_within) if due_within is not None else None
+    if format not in history.FORMATS:
+        raise UsageError(f"--format: '{format}' is not one of {', '.join(history.FORMATS)}")
+    rows = history.commitments(_settings(), _date(on), actor, status, within)
+    sys.stdout.write(history.format_rows(rows, format))
+
+
+@commitments_app.command("show")
+@handled
+def commitments_show(
+    ident: Annotated[str, typer.Argument(help="Its id (or the first letters of it).", metavar="ID")],
+    on: AsOfOpt = None,
+) -> None:
+    """A commitment's history: each day it was seen, with its quotes and sources."""
+    from briefer import history
+
+    sys.stdout.write(history.show(_settings(), ident, _date(on)))
+
+
+@commitments_app.command("export")
+@handled
+def commitments_export(
+    ics: Annotated[bool, typer.Option("--ics", help="As an iCalendar file: one event per deadline.")] = False,
+    output: OutputOpt = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor's.", metavar="NAME")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only this status.", metavar="STATUS")] = None,
+    on: AsOfOpt = None,
+) -> None:
+    """Export the ledger's deadlines as calendar events (.ics), for a calendar application."""
+    from briefer import history
+    from briefer.storage import write_atomic
+
+    if not ics:
+        raise UsageError("commitments export: name the format: --ics (for JSON or CSV, use `commitments list -f`)")
+    rows = history.commitments(_settings(), _date(on), actor, status)
+    data = history.ics(rows).decode("utf-8")
+    if output is None:
+        sys.stdout.write(data)
+    else:
+        write_atomic(data, output)
+        _say(f"{sum(1 for r in rows if r.due)} deadlines -> {output}")
+
+
+history_app = typer.Typer(help="The runs kept in the history store.", no_args_is_help=True)
+app.add_typer(history_app, name="history")
+
+
+@history_app.command("list")
+@handled
+def history_list(briefing: BriefingOpt = None) -> None:
+    """List the runs kept, newest first."""
+    from briefer import history
+
+    sys.stdout.write(history.format_runs(history.runs(_settings(), briefing)))
+
+
+@history_app.command("show")
+@handled
+def history_show(
+    day: Annotated[str, typer.Argument(help="The run's date (YYYY-MM-DD), or latest.", metavar="DATE")],
+    briefing: BriefingOpt = None,
+    output: OutputOpt = None,
+    format: FormatOpt = None,
+    templates_dir: TemplatesOpt = None,
+) -> None:
+    """Render the briefing a run kept (Markdown by default), with no model call."""
+    from briefer import history, pipeline
+
+    settings = _settings({"templates_dir": templates_dir})
+    pipeline.render_to(history.briefing(settings, day, briefing), settings, output, format, sys.stdout)
 
 
 prompts_app = typer.Typer(help="The prompt templates: list, show, copy for editing, check.", no_args_is_help=True)

@@ -24,6 +24,41 @@ PROJECT_FILE = "briefer.toml"
 USER_FILE = "config.toml"
 
 
+class NamedBriefing(BaseModel):
+    """A briefing run by name (`[briefings.NAME]`, `briefer run --briefing NAME`): the whole daily job."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[str] = Field(default_factory=list, description="Its sources (files, folders, URLs, feeds).")
+    since: str | None = Field(default=None, description="Its window: 24h, 3d, a date.")
+    title: str | None = None
+    model: str | None = None
+    templates_dir: Path | None = Field(default=None, description="The output templates it uses.")
+    output: str | None = Field(default=None, description="Where to write it; {date} becomes the briefing's date.")
+    format: Literal["md", "html", "json"] | None = None
+    to: list[str] = Field(default_factory=list, description="Email it to these addresses.")
+    cc: list[str] = Field(default_factory=list)
+    bcc: list[str] = Field(default_factory=list)
+    since_last: bool = Field(default=True, description="Lead with what changed since its previous run.")
+    notify_failures: bool = Field(default=False, description="Email a short notice when the run fails.")
+
+    @field_validator("since")
+    @classmethod
+    def _window(cls, value: str | None) -> str | None:
+        return _check_window(value)
+
+
+def _check_window(value: str | None) -> str | None:
+    if value is not None:
+        from briefer.dates import parse_since
+
+        try:
+            parse_since(value)
+        except UsageError as e:
+            raise ValueError(e.message.removeprefix("--since: ")) from None
+    return value
+
+
 class Settings(BaseModel):
     """Every setting a run uses. The API key comes only from the environment and is never printed."""
 
@@ -77,18 +112,18 @@ class Settings(BaseModel):
     sources: list[str] = Field(default_factory=list, description="Sources used when the command names none.")
     follow_links: bool = Field(default=True, description="Fetch the full article behind a feed teaser.")
     fetch_timeout: float = Field(default=20.0, gt=0, description="Seconds to wait for one page or feed.")
+    history: bool = Field(
+        default=True, description="Keep each run in the history store and mark commitments (--no-history: off)."
+    )
+    due_soon_days: int = Field(default=7, ge=0, le=366, description="The briefing's 'due soon' window, in days.")
+    briefings: dict[str, NamedBriefing] = Field(
+        default_factory=dict, description="Named briefings ([briefings.NAME]), run with --briefing NAME."
+    )
 
     @field_validator("since")
     @classmethod
     def _window(cls, value: str | None) -> str | None:
-        if value is not None:
-            from briefer.dates import parse_since
-
-            try:
-                parse_since(value)
-            except UsageError as e:
-                raise ValueError(e.message.removeprefix("--since: ")) from None
-        return value
+        return _check_window(value)
 
     def since_time(self, now: datetime | None = None) -> datetime | None:
         """The `since` window's start, or None for no window."""
@@ -124,6 +159,7 @@ class Overrides(TypedDict, total=False):
     max_output_tokens: int | None
     timeout: float | None
     max_attempts: int | None
+    history: bool | None
 
 
 # Settings a configuration file may not hold: secrets and directories come from the environment.
@@ -184,12 +220,28 @@ def _read_file(path: Path) -> dict[str, Any]:
         for key in ("to", "cc", "bcc"):
             if isinstance(email.get(key), str):
                 email[key] = [email[key]]
-    if isinstance(data.get("sources"), list):  # paths in a file are relative to that file
+    _relative_sources(data, path)
+    briefings = data.get("briefings")
+    if isinstance(briefings, dict):
+        for named in briefings.values():
+            if isinstance(named, dict):
+                _relative_sources(named, path)
+                for key in ("templates_dir", "output"):
+                    if isinstance(named.get(key), str):
+                        named[key] = str((path.parent / named[key]).expanduser())
+                for key in ("to", "cc", "bcc"):
+                    if isinstance(named.get(key), str):
+                        named[key] = [named[key]]
+    return data
+
+
+def _relative_sources(data: dict[str, Any], path: Path) -> None:
+    """Paths in a file are relative to that file."""
+    if isinstance(data.get("sources"), list):
         data["sources"] = [
             s if not isinstance(s, str) or "://" in s or s == "-" else str((path.parent / s).expanduser())
             for s in data["sources"]
         ]
-    return data
 
 
 def _describe(e: ValidationError, origin: str) -> str:
@@ -202,9 +254,11 @@ def load_settings(
     overrides: Overrides | None = None,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
+    briefing: str | None = None,
 ) -> Settings:
     """Merge the layers; `overrides` are the command-line flags (None values are ignored). `env` (the
-    process environment by default) is read here and nowhere else."""
+    process environment by default) is read here and nowhere else. A named `briefing` sets its sources,
+    window, title, model, templates and recipients above the files' own, below environment and flags."""
     env = os.environ if env is None else env
     cwd = Path.cwd() if cwd is None else cwd
     settings = Settings(dirs=Dirs.from_env(env))
@@ -240,7 +294,30 @@ def load_settings(
             else:
                 origins[key] = origin
     settings._origins = origins
+    if briefing is not None:
+        settings = _named(settings, briefing)
     return settings
+
+
+def _named(settings: Settings, name: str) -> Settings:
+    """The settings with the named briefing's own on top, where environment and flags left them alone."""
+    named = settings.briefings.get(name)
+    if named is None:
+        known = ", ".join(sorted(settings.briefings)) or "none is configured"
+        raise ConfigError(f"--briefing {name}: no [briefings.{name}] in the configuration ({known})")
+    origin = f"[briefings.{name}]"
+    update: dict[str, Any] = {}
+    for key in ("sources", "since", "title", "model", "templates_dir"):
+        value = getattr(named, key)
+        chosen = settings.origin(key)
+        if value and not (chosen.startswith("environment") or chosen == "command line"):
+            update[key] = value
+    recipients = {k: getattr(named, k) for k in ("to", "cc", "bcc") if getattr(named, k)}
+    if recipients and settings.origin("email") != "command line":
+        update["email"] = settings.email.model_copy(update=recipients)
+    updated = settings.model_copy(update=update)
+    updated._origins = {**settings._origins, **dict.fromkeys(update, origin)}
+    return updated
 
 
 def parse_vars(pairs: list[str] | None) -> dict[str, str]:

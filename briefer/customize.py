@@ -11,7 +11,9 @@ import jinja2
 
 from briefer.config import Settings, apply_prompt_settings
 from briefer.errors import BrieferError, TemplateError, UsageError
-from briefer.models import Article, Briefing, Usage
+from briefer.models import Article, Briefing, Changes, MovedFact, Usage
+from briefer.store import Entry as Kept
+from briefer.store import Sighting
 from briefer.templating import output_environment, packaged_dir, prompt_environment, render_template
 
 KINDS = ("prompts", "templates")
@@ -84,7 +86,7 @@ def sample_briefing() -> Briefing:
         published=datetime(2026, 11, 26, tzinfo=UTC),
         text=SAMPLE_TEXT,
     )
-    return build_briefing(
+    briefing = build_briefing(
         [extract_offline(article)],
         [],
         provider="offline",
@@ -92,6 +94,70 @@ def sample_briefing() -> Briefing:
         usage=Usage(),
         title="Sample briefing",
         today=date(2026, 11, 27),
+    )
+    return with_history(briefing)
+
+
+SAMPLE_EARLIER = date(2026, 11, 20)
+
+
+def sample_ledger(briefing: Briefing) -> list[Kept]:
+    """A made-up ledger a week older than the sample: the mayor's pledge with an earlier deadline, and a
+    council pledge whose deadline has since passed."""
+
+    def kept(ident: str, actor: str, action: str, deadline: str, due: date) -> Kept:
+        said = Sighting(
+            day=SAMPLE_EARLIER,
+            name="default",
+            actor=actor,
+            action=action,
+            counterparty=None,
+            deadline=deadline,
+            due=due,
+            mark="new",
+            changed=[],
+            quotes=[f"{actor} pledged to {action} {deadline}."],
+            sources=["Tarsby Times"],
+        )
+        return Kept(ident, actor, action, SAMPLE_EARLIER, sightings=[said])
+
+    entries = [kept("e5f6a7b8", "Tarsby council", "reopen the ferry pier", "by 25 November 2026", date(2026, 11, 25))]
+    if briefing.commitments:
+        first = briefing.commitments[0]
+        entries.insert(0, kept("a1b2c3d4", first.actor, first.action, "by February 2027", date(2027, 2, 28)))
+    return entries
+
+
+def with_history(briefing: Briefing) -> Briefing:
+    """The sample briefing marked against the sample ledger, with what changed since a made-up previous run:
+    every part of a briefing that remembers is there for templates to be checked against."""
+    from briefer import ledger
+
+    marked = ledger.mark(
+        briefing.commitments, sample_ledger(briefing), briefing.date, briefing.articles, previous=SAMPLE_EARLIER
+    )
+    moved = [
+        MovedFact(
+            statement=f.statement, was="10 million euros", now="12 million euros", article=a.id, previous=f.statement
+        )
+        for a in briefing.articles
+        for f in a.facts[:1]
+    ]
+    changes = Changes(
+        previous=SAMPLE_EARLIER,
+        new_articles=[a.id for a in briefing.articles],
+        skipped=2,
+        moved=moved,
+        status=marked.status,
+    )
+    return briefing.model_copy(
+        update={
+            "commitments": marked.commitments,
+            "overdue": marked.overdue,
+            "due_soon": marked.due_soon,
+            "done": marked.done,
+            "changes": changes,
+        }
     )
 
 
@@ -129,6 +195,13 @@ def check(kind: str, settings: Settings) -> list[str]:
         context = synthesis_context(variables, prepare(briefing.articles), briefing.date)
         for name in ("synthesize.system.j2", "synthesize.user.j2"):
             render_template(env, name, context)
+        from briefer import ledger
+
+        kept = sample_ledger(briefing)
+        pairs = [ledger.Pair(0, kept[0])] if briefing.commitments else []
+        ledger_context, _ = ledger.prompt_context(variables, briefing.commitments, pairs, briefing.date)
+        for name in ("ledger.system.j2", "ledger.user.j2"):
+            render_template(env, name, ledger_context)
     except TemplateError as e:
         problems.append(e.message)
     return problems

@@ -16,6 +16,7 @@ class ExitCode(IntEnum):
     BUDGET = 5  # the estimated cost is over --max-cost: nothing was spent
     DELIVERY = 6  # the email could not be delivered (the briefing was saved first)
     QUALITY = 7  # `briefer eval --min-f1`: the scores are below the bar
+    NOTHING_NEW = 8  # `--since-last` (a named briefing): no article that an earlier run did not brief
     INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM
 
 
@@ -61,6 +62,12 @@ class DeliveryError(BrieferError):
     """The SMTP server could not be reached or refused the message."""
 
     exit_code = ExitCode.DELIVERY
+
+
+class NothingNewError(BrieferError):
+    """A run that briefs only what is new found nothing new: a scheduled job should say so, not stay silent."""
+
+    exit_code = ExitCode.NOTHING_NEW
 
 
 class FatalModelError(ModelError):

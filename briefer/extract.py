@@ -28,6 +28,7 @@ from briefer.models import (
     ModelExtraction,
     ModelFact,
     ModelImplication,
+    ModelLedger,
     ModelSynthesis,
     Usage,
 )
@@ -37,11 +38,14 @@ from briefer.templating import render_template
 from briefer.tokens import count_tokens
 
 if TYPE_CHECKING:
+    from briefer.ledger import Pair
+    from briefer.models import DayCommitment
     from briefer.synthesize import Day
 
 USER_PROMPT = "extract.user.j2"
 EXTRACTION = "article_extraction"
 SYNTHESIS = "briefing_synthesis"
+LEDGER = "ledger_matches"
 # What one article's extraction is expected to cost in completion tokens, for estimates before a run.
 EXPECTED_COMPLETION_TOKENS = 700
 MAX_IMPLICATIONS = 4
@@ -356,6 +360,29 @@ class ModelExtractor:
         if self.cache is not None:
             self.cache.put(request.key, self.model, answer.model_dump_json())
         return answer
+
+    async def same_commitments(self, day: list[DayCommitment], pairs: list[Pair], today: date) -> set[tuple[int, str]]:
+        """The uncertain ledger pairs the model calls one undertaking, as (day index, ledger id); one request,
+        cached; a verdict on an id it was not shown is ignored."""
+        from briefer.ledger import prompt_context
+
+        context, shown = prompt_context(self.variables, day, pairs, today)
+        messages = [
+            {"role": "system", "content": render_template(self.prompts, "ledger.system.j2", context).strip()},
+            {"role": "user", "content": fence_articles(render_template(self.prompts, "ledger.user.j2", context))},
+        ]
+        key = self._cache_key(messages, ModelLedger)
+        answer = None
+        if self.cache is not None and (stored := self.cache.get(key)) is not None:
+            try:
+                answer = ModelLedger.model_validate_json(stored)
+            except ValueError:
+                answer = None
+        if answer is None:
+            answer = await self.llm.structured(messages, LEDGER, ModelLedger)
+            if self.cache is not None:
+                self.cache.put(key, self.model, answer.model_dump_json())
+        return {(shown[v.id].index, shown[v.id].entry.id) for v in answer.same if v.yes and v.id in shown}
 
     async def aclose(self) -> None:
         await self.llm.aclose()

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = 1
 
 Confidence = Literal["low", "medium", "high"]
+LedgerStatus = Literal["new", "reaffirmed", "changed", "overdue", "done"]
 
 
 class Strict(BaseModel):
@@ -180,6 +181,58 @@ class DayCommitment(Strict):
     deadlines: list[SourcedDeadline] = Field(
         default=[], description="Each source's own deadline, where the sources give one (empty in older briefings)."
     )
+    ledger_id: str | None = Field(default=None, description="Its id in the commitments ledger (history store).")
+    status: LedgerStatus | None = Field(
+        default=None, description="Its mark against the ledger: new, reaffirmed, changed or overdue (None: no ledger)."
+    )
+    first_seen: date | None = Field(default=None, description="The briefing date the ledger first saw it.")
+    changed: list[str] = Field(default=[], description="What changed since the ledger last saw it, in words.")
+
+
+class LedgerItem(Strict):
+    """A commitment of the ledger shown in a briefing without being reported that day: overdue, or due soon."""
+
+    id: str
+    actor: str
+    action: str
+    counterparty: str | None = None
+    deadline: str | None = None
+    due: date | None = None
+    status: LedgerStatus
+    first_seen: date
+    last_seen: date
+    quote: str = ""
+    source: str = Field(default="", description="The outlet or URL of the article last seen stating it.")
+
+
+class MovedFact(Strict):
+    """A figure that changed since the previous briefing: the same statement with another number."""
+
+    statement: str
+    was: str
+    now: str
+    article: str
+    previous: str = Field(description="The earlier statement, as worded then.")
+
+
+class StatusChange(Strict):
+    """A ledger commitment whose status changed since the previous briefing."""
+
+    id: str
+    actor: str
+    action: str
+    was: LedgerStatus | None
+    now: LedgerStatus
+
+
+class Changes(Strict):
+    """What is new since the previous run of the same briefing (`--since-last`)."""
+
+    previous: date | None = Field(description="The date of the previous run of this briefing; None: none.")
+    new_articles: list[str] = Field(default=[], description="Ids of the stories not in any earlier run.")
+    skipped: int = Field(default=0, description="Articles left out because an earlier run briefed them unchanged.")
+    moved: list[MovedFact] = []
+    status: list[StatusChange] = []
 
 
 class Theme(Strict):
@@ -254,6 +307,11 @@ class Briefing(Strict):
     articles: list[ArticleBrief] = []
     failures: list[Failure] = []
     usage: Usage = Field(default_factory=Usage)
+    name: str | None = Field(default=None, description="The named briefing this run was (--briefing).")
+    changes: Changes | None = Field(default=None, description="What changed since the last run (--since-last).")
+    overdue: list[LedgerItem] = Field(default=[], description="Ledger commitments past their deadline, not seen done.")
+    due_soon: list[LedgerItem] = Field(default=[], description="Open ledger commitments due within the next days.")
+    done: list[LedgerItem] = Field(default=[], description="Ledger commitments a fact of the day reports delivered.")
 
 
 # What the model is asked to return for one article. Offsets and grounding are computed by briefer, never
@@ -307,6 +365,12 @@ class ModelSentence(Strict):
 class ModelVerdict(Strict):
     id: str
     yes: bool
+
+
+class ModelLedger(Strict):
+    """The model's verdict on uncertain ledger matches: is today's commitment the one recorded earlier?"""
+
+    same: list[ModelVerdict]
 
 
 class ModelSynthesis(Strict):

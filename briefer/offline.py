@@ -178,7 +178,13 @@ def extract_offline_many(articles: list[Article]) -> list[ArticleBrief]:
 
 
 def _row(s: Sentence_) -> tuple[str, int, int, int]:
-    return s.text, s.start, s.end, s.index
+    """A sentence to parse, without a dateline or outlet tag in front: "VALDORA (Valdora Post) - The agency
+    will ..." would give the dateline as the subject. Its offsets move with it, so quotes stay the article's."""
+    text = clean_sentence(s.text)
+    if text == s.text or not text:
+        return s.text, s.start, s.end, s.index
+    at = s.start + s.text.index(text)
+    return text, at, at + len(text), s.index
 
 
 def _regroup(flat: list[Sentence], sizes: list[int]) -> list[list[Sentence]]:

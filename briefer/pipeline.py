@@ -1,10 +1,14 @@
-"""The run, in order and in one place: read sources -> extract -> synthesize -> build the briefing -> render
--> keep and deliver.
+"""The run, in order and in one place: recall (the history store) -> read sources -> extract -> synthesize ->
+build the briefing -> mark against the ledger -> render -> keep (the store) and deliver.
 
 Every entry point is this pipeline, whole or stopped or started at a stage: `briefer run` and `brief()` are
 all of it; `extract` stops after building the briefing (JSON); `render` and `email` start from a saved
 briefing; `--dry-run` stops after reading, with a plan; `--batch` hands the extraction to the Batch API
 (`briefer.batch`). The CLI and the Python API only adapt: they build Settings and call in here.
+
+The history store (`briefer.store`) is read before the sources and written after the output: the ledger as
+it stood before the briefing's date marks the day's commitments, `--since-last` leaves out the articles an
+earlier run of the same briefing briefed, and the run is kept only once its output is written.
 
 Reading and extraction overlap: articles go to extraction as they are read, in the order the sources are
 named, with a bounded look-ahead (`sources.stream`), so the first request leaves while later sources are
@@ -22,13 +26,21 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 import jinja2
 
 from briefer import model_day, sources, synthesize
 from briefer.config import Settings
-from briefer.errors import BrieferError, FatalModelError, InputError, ModelError, UsageError
+from briefer.errors import (
+    BrieferError,
+    DeliveryError,
+    FatalModelError,
+    InputError,
+    ModelError,
+    NothingNewError,
+    UsageError,
+)
 from briefer.extract import ModelExtractor
 from briefer.extractors import Extractor, open_extractor
 from briefer.models import Article, ArticleBrief, Briefing, Failure, Usage
@@ -37,6 +49,10 @@ from briefer.rendering import Format, choose_format
 from briefer.sources import IngestOptions
 from briefer.sources.dedupe import Deduper
 from briefer.sources.web import FetchSettings
+
+if TYPE_CHECKING:
+    from briefer.ledger import Marked
+    from briefer.store import Entry
 
 DEFAULT_TITLE = "Briefing"
 OFFLINE_IN_FLIGHT = 64
@@ -71,6 +87,9 @@ class Request:
     batch: bool = False
     wait: bool = True
     dry_run: bool = False
+    name: str | None = None  # a named briefing ([briefings.NAME]); its runs are kept under that name
+    day: date | None = None  # the briefing's date (--date); None: today
+    since_last: bool | None = None  # brief only what is new since the previous run; None: the briefing's own
 
 
 # Reading --------------------------------------------------------------------------------------------------
@@ -188,12 +207,18 @@ class Extracted:
 
     briefs: list[ArticleBrief]
     failures: list[Failure]  # reading's, then extraction's, in input order
+    skipped: int = 0  # articles an earlier run of the briefing briefed, left out (--since-last)
 
 
 async def extract_streaming(
-    settings: Settings, request: Request, extractor: Extractor, progress: Progress
+    settings: Settings,
+    request: Request,
+    extractor: Extractor,
+    progress: Progress,
+    briefed: frozenset[str] | set[str] = frozenset(),
 ) -> Extracted:
-    """Read the sources and extract each article as soon as it is read (see the module's docstring)."""
+    """Read the sources and extract each article as soon as it is read (see the module's docstring); an
+    article whose id is in `briefed` (an earlier run briefed this very text) is left out."""
     names = source_names(settings, request.sources, request.sources_file)
     options = _ingest_options(settings, request.stdin)
     since = options.since
@@ -202,6 +227,7 @@ async def extract_streaming(
     started: dict[int, asyncio.Task[ArticleBrief | Failure]] = {}
     read_failures: list[Failure] = []
     too_old = 0
+    skipped = 0
     # The model: requests in flight. Offline: articles queued for the process pool, which batches them.
     slots = asyncio.Semaphore(settings.concurrency if isinstance(extractor, ModelExtractor) else OFFLINE_IN_FLIGHT)
 
@@ -221,6 +247,9 @@ async def extract_streaming(
                 if since is not None and item.published is not None and item.published < since:
                     too_old += 1
                     continue
+                if item.id in briefed:
+                    skipped += 1
+                    continue
                 index = len(deduper.articles)
                 _, primary = deduper.add(item)
                 if not primary:
@@ -237,7 +266,18 @@ async def extract_streaming(
         raise fatal.exceptions[0] from None
     merged = deduper.merged()
     report_reading(progress, too_old, len(deduper.articles) - len(merged))
+    if skipped:
+        progress.note(f"{skipped} article{'s' if skipped != 1 else ''} already briefed by an earlier run left out")
     if not merged:
+        if skipped:
+            raise NothingNewError(
+                f"nothing new: all {skipped} articles read were briefed by an earlier run of this briefing"
+                + (
+                    f" ({len(read_failures)} sources failed: {read_failures[0].source}: {read_failures[0].error})"
+                    if read_failures
+                    else ""
+                )
+            )
         raise no_article(read_failures)
     briefs: list[ArticleBrief] = []
     failures = list(read_failures)
@@ -247,7 +287,7 @@ async def extract_streaming(
             failures.append(result)
         else:
             briefs.append(result.model_copy(update={"duplicates": article.duplicates}))
-    return Extracted(briefs, failures)
+    return Extracted(briefs, failures, skipped)
 
 
 # Synthesis and the briefing -------------------------------------------------------------------------------
@@ -295,7 +335,7 @@ def build_briefing(
     since: datetime | None = None,
 ) -> Briefing:
     now = datetime.now(UTC)
-    day = today or now.date()
+    day = today or datetime.now().date()
     synthesis = synthesis or synthesize.synthesize(briefs, day)
     return Briefing(
         title=title or DEFAULT_TITLE,
@@ -327,12 +367,14 @@ async def finish_briefing(
     *,
     title: str | None = None,
     spent: Callable[[], float | None] | None = None,
+    today: date | None = None,
 ) -> Briefing:
-    """Synthesize the day and build the Briefing (ModelError when no article could be extracted)."""
+    """Synthesize the day and build the Briefing (ModelError when no article could be extracted); `today` is
+    the briefing's date (the wall clock's by default)."""
     if not extracted.briefs:
         first = extracted.failures[0] if extracted.failures else Failure(source="-", error="nothing to extract")
         raise ModelError(f"no article could be extracted ({first.source}: {first.error})")
-    today = datetime.now(UTC).date()
+    today = today or datetime.now().date()
     failures = list(extracted.failures)
     day = await synthesize_day(extracted.briefs, extractor, today, failures, progress)
     usage = extractor.usage.model_copy(
@@ -355,15 +397,23 @@ async def finish_briefing(
 
 
 def brief(settings: Settings, request: Request, progress: Progress | None = None) -> Briefing:
-    """Read, extract and synthesize: the Briefing of the request's sources.
+    """Read, extract, synthesize and mark against the ledger: the Briefing of the request's sources (not
+    kept in the history store: `run` does that).
 
     Raises InputError when no source gives an article, ModelError when none could be extracted. With
     --max-cost and a model, everything is read first, since the estimate needs every article.
     """
-    progress = progress or Progress()
-    started = time.perf_counter()
+    return _brief(settings, request, progress or Progress(), recall(settings, request))[0]
 
-    async def go() -> Briefing:
+
+def _brief(
+    settings: Settings, request: Request, progress: Progress, memory: Memory | None
+) -> tuple[Briefing, Marked | None]:
+    """The briefing, and with a `memory` of the store, marked against the ledger (what to keep of it too)."""
+    started = time.perf_counter()
+    briefed: set[str] = memory.briefed if memory is not None else set()
+
+    async def go() -> tuple[Briefing, Marked | None]:
         async with open_extractor(settings) as extractor:
             if isinstance(extractor, ModelExtractor):
                 extractor.llm.prepare()  # the client's import overlaps the reading of the sources
@@ -372,16 +422,114 @@ def brief(settings: Settings, request: Request, progress: Progress | None = None
                 report_reading(progress, everything.too_old, everything.merged)
                 if not everything.articles:
                     raise no_article(everything.failures)
-                extractor.check_budget(everything.articles, settings.max_cost)
+                fresh = [a for a in everything.articles if a.id not in briefed]
+                if not fresh:
+                    raise NothingNewError("nothing new: every article read was briefed by an earlier run")
+                extractor.check_budget(fresh, settings.max_cost)
                 briefs, failures = await extract_all(
-                    everything.articles, extractor, settings.concurrency, progress, settings.max_cost
+                    fresh, extractor, settings.concurrency, progress, settings.max_cost
                 )
-                extracted = Extracted(briefs, [*everything.failures, *failures])
+                extracted = Extracted(briefs, [*everything.failures, *failures], len(everything.articles) - len(fresh))
             else:
-                extracted = await extract_streaming(settings, request, extractor, progress)
-            return await finish_briefing(extracted, extractor, settings, progress, started)
+                extracted = await extract_streaming(settings, request, extractor, progress, briefed)
+            today = memory.today if memory is not None else request.day
+            briefing = await finish_briefing(extracted, extractor, settings, progress, started, today=today)
+            briefing = briefing.model_copy(update={"name": request.name})
+            if memory is None:
+                return briefing, None
+            return await remember(briefing, memory, extractor, settings, extracted.skipped)
 
     return asyncio.run(go())
+
+
+# The history store: recall before the run, mark, keep after it ------------------------------------------
+
+
+@dataclass
+class Memory:
+    """What the history store knew before the run: the ledger before the briefing's date, the briefing's
+    previous run, and (with --since-last) the articles already briefed."""
+
+    path: Path
+    name: str
+    today: date
+    since_last: bool
+    entries: list[Entry]
+    previous: tuple[date, Briefing] | None
+    briefed: set[str]
+
+
+def recall(settings: Settings, request: Request) -> Memory | None:
+    """Read the history store for this run (None when history is off)."""
+    since_last = bool(request.since_last)
+    if not settings.history:
+        if since_last:
+            raise UsageError("--since-last needs the history store: drop --no-history (or history = false)")
+        return None
+    from briefer.store import DEFAULT_NAME, open_store, store_path
+
+    name = request.name or DEFAULT_NAME
+    today = request.day or datetime.now().date()
+    path = store_path(settings.dirs.data)
+    if not path.exists():  # nothing kept yet: the store is made when the first run is kept
+        return Memory(path, name, today, since_last, entries=[], previous=None, briefed=set())
+    with open_store(path) as store:
+        return Memory(
+            path=path,
+            name=name,
+            today=today,
+            since_last=since_last,
+            entries=store.ledger(before=today),
+            previous=store.previous(name, today),
+            briefed=store.briefed(name, today) if since_last else set(),
+        )
+
+
+async def remember(
+    briefing: Briefing, memory: Memory, extractor: Extractor | None, settings: Settings, skipped: int
+) -> tuple[Briefing, Marked]:
+    """Mark the day's commitments against the ledger (a model judges the uncertain pairs in one request),
+    list what is overdue, due soon or done, and with --since-last what changed since the previous run."""
+    from briefer import ledger
+
+    failures = list(briefing.failures)
+    judged: set[tuple[int, str]] = set()
+    pairs = ledger.uncertain(briefing.commitments, memory.entries)
+    if pairs and isinstance(extractor, ModelExtractor):
+        try:
+            judged = await extractor.same_commitments(briefing.commitments, pairs, memory.today)
+        except FatalModelError:
+            raise
+        except ModelError as e:
+            failures.append(Failure(source="ledger", error=f"{e.message} (uncertain matches kept apart)"))
+    previous = memory.previous[0] if memory.previous else None
+    marked = ledger.mark(
+        briefing.commitments,
+        memory.entries,
+        memory.today,
+        briefing.articles,
+        judged,
+        previous=previous,
+        soon=settings.due_soon_days,
+    )
+    update: dict[str, object] = {
+        "commitments": marked.commitments,
+        "overdue": marked.overdue,
+        "due_soon": marked.due_soon,
+        "done": marked.done,
+        "failures": failures,
+    }
+    if memory.since_last:
+        update["changes"] = ledger.changes(briefing.articles, memory.previous, skipped, marked.status)
+    return briefing.model_copy(update=update), marked
+
+
+def keep_run(memory: Memory, briefing: Briefing, marked: Marked | None) -> None:
+    """Keep the run in the history store: its briefing, articles and the sightings of its commitments."""
+    from briefer.store import open_store
+
+    with open_store(memory.path) as store:
+        store.save(briefing, memory.name, marked.sightings if marked else [], marked.delivered if marked else [])
 
 
 # Rendering, keeping, delivering ---------------------------------------------------------------------------
@@ -434,11 +582,66 @@ class Outcome:
 
     briefing: Briefing | None = None
     delivered: str | None = None  # what became of the email
+    output: Path | None = None  # the file written (None: standard output)
+
+
+def named(settings: Settings, request: Request) -> Request:
+    """The request with a named briefing's output, format, recipients and --since-last filled in where the
+    command line left them."""
+    if request.name is None:
+        return request
+    config = settings.briefings.get(request.name)
+    if config is None:
+        raise UsageError(f"--briefing {request.name}: no [briefings.{request.name}] in the configuration")
+    day = request.day or datetime.now().date()
+    update: dict[str, object] = {}
+    if request.output is None and config.output and request.stdout is not None:
+        update["output"] = Path(config.output.replace("{date}", day.isoformat()))
+    if request.fmt is None and config.format:
+        update["fmt"] = config.format
+    if config.to or config.cc or config.bcc:
+        update["email"] = True
+    if request.since_last is None:
+        update["since_last"] = config.since_last
+    from dataclasses import replace
+
+    return replace(request, **update)  # type: ignore[arg-type]
 
 
 def run(settings: Settings, request: Request, progress: Progress | None = None) -> Outcome:
-    """The whole run: read -> extract -> synthesize -> build -> render -> write -> keep and deliver."""
+    """The whole run: recall -> read -> extract -> synthesize -> build -> mark -> render -> write -> keep and
+    deliver. A named briefing that fails emails a short notice when it is configured to."""
     progress = progress or Progress()
+    request = named(settings, request)
+    try:
+        return _run(settings, request, progress)
+    except BrieferError as e:
+        config = settings.briefings.get(request.name or "")
+        if config is not None and config.notify_failures and not isinstance(e, DeliveryError) and not request.dry_run:
+            progress.note(notify_failure(settings, request, e))
+        raise
+
+
+def notify_failure(settings: Settings, request: Request, error: BrieferError) -> str:
+    """Email a short notice that the named briefing failed; the line to tell the user (never raises)."""
+    import html
+
+    from briefer.mailer import build_message, send
+
+    day = (request.day or datetime.now().date()).isoformat()
+    subject = f"briefer: the {request.name} briefing of {day} failed"
+    text = (
+        f"The {request.name} briefing of {day} did not go out.\n\n{error.message}\n\n"
+        f"(exit code {int(error.exit_code)}; run `briefer run --briefing {request.name}` to see it again)\n"
+    )
+    try:
+        send(build_message(subject, text, f"<pre>{html.escape(text)}</pre>", settings.email), settings.email)
+    except BrieferError as failed:
+        return f"the failure notice could not be emailed either: {failed.message}"
+    return "failure notice emailed"
+
+
+def _run(settings: Settings, request: Request, progress: Progress) -> Outcome:
     fmt = choose_format(request.output, request.fmt)
     if request.dry_run:
         from briefer.plan import plan
@@ -448,18 +651,27 @@ def run(settings: Settings, request: Request, progress: Progress | None = None) 
             raise no_article(everything.failures)
         emit(plan(settings, everything.articles).describe(), None, request.stdout)
         return Outcome()
+    memory = recall(settings, request)
+    marked = None
     if request.batch:
-        briefing = batch_run(settings, request, progress)
-        if briefing is None:
+        if memory is not None and memory.since_last:
+            raise UsageError("--since-last cannot be combined with --batch")
+        fetched = batch_run(settings, request, progress)
+        if fetched is None:
             return Outcome()
+        briefing = fetched.model_copy(update={"date": memory.today} if memory else {})
+        if memory is not None:  # the batch's extractor is closed: uncertain matches stay apart
+            briefing, marked = asyncio.run(remember(briefing, memory, None, settings, 0))
     else:
-        briefing = brief(settings, request, progress)
+        briefing, marked = _brief(settings, request, progress, memory)
     env = templates(settings)
     emit(render(briefing, fmt, settings, env), request.output, request.stdout)
+    if memory is not None:
+        keep_run(memory, briefing, marked)
     delivered = None
     if request.email or request.eml is not None:
         delivered = deliver(briefing, settings, request, env, progress)
-    return Outcome(briefing, delivered)
+    return Outcome(briefing, delivered, request.output)
 
 
 def rerender(settings: Settings, saved: Path, output: Path | None, fmt: str | None, stdout: TextIO | None) -> None:
@@ -474,6 +686,13 @@ def rerender(settings: Settings, saved: Path, output: Path | None, fmt: str | No
     emit(render(load_briefing(saved), chosen, settings), output, stdout)
 
 
+def render_to(
+    briefing: Briefing, settings: Settings, output: Path | None, fmt: str | None, stdout: TextIO | None
+) -> None:
+    """A briefing (one the history store kept) rendered and written, with no model call."""
+    emit(render(briefing, choose_format(output, fmt), settings), output, stdout)
+
+
 def email_saved(settings: Settings, saved: Path, eml: Path | None) -> str:
     """Email a saved briefing (.json rendered again; .html and .md as they are); the line to tell the user."""
     from briefer import deliver as delivery
@@ -483,7 +702,8 @@ def email_saved(settings: Settings, saved: Path, eml: Path | None) -> str:
 
 
 def extract(settings: Settings, request: Request, progress: Progress | None = None) -> Briefing:
-    """The run stopped after building the briefing: its JSON, not rendered (`briefer render` does that)."""
+    """The run stopped after building and marking the briefing: its JSON, not rendered (`briefer render` does
+    that), and not kept in the history store (only a run that renders is)."""
     if request.fmt not in (None, "json") or (
         request.output is not None and choose_format(request.output, None) != "json"
     ):
@@ -491,7 +711,7 @@ def extract(settings: Settings, request: Request, progress: Progress | None = No
             f"{request.output or request.fmt}: extract writes JSON only (name a .json file); "
             "`briefer run` writes Markdown and HTML"
         )
-    briefing = brief(settings, request, progress)
+    briefing, _ = _brief(settings, request, progress or Progress(), recall(settings, request))
     emit(briefing.model_dump_json(indent=2) + "\n", request.output, request.stdout)
     return briefing
 

@@ -72,6 +72,7 @@ class DayView:
     articles: list[int]
     publications: int  # how many different sources report it: two articles of one paper count once
     status: str = ""
+    status_note: str = ""  # beside the status: "since 2026-12-01", "deadline 2027-03-31 -> 2027-06-30"
 
 
 @dataclass
@@ -103,12 +104,21 @@ def _plain(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def commitment_status(commitment: DayCommitment, today: date) -> str:
-    """The status shown: overdue when its date has passed, reaffirmed when its wording says so, else ""."""
+def commitment_status(commitment: DayCommitment, today: date) -> tuple[str, str]:
+    """The status shown, and a note beside it. Marked against the ledger: new, reaffirmed (since when it was
+    first seen), changed (what changed) or overdue. Without a ledger: overdue when its date has passed,
+    reaffirmed when its wording says so, else ""."""
+    if commitment.status is not None:
+        note = ""
+        if commitment.status == "changed":
+            note = "; ".join(commitment.changed)
+        elif commitment.status in ("reaffirmed", "overdue") and commitment.first_seen:
+            note = f"since {commitment.first_seen.isoformat()}"
+        return commitment.status, note
     if commitment.due and commitment.due < today:
-        return "overdue"
+        return "overdue", ""
     action = commitment.action.lower()
-    return "reaffirmed" if "reaffirm" in action or "reiterat" in action else ""
+    return ("reaffirmed" if "reaffirm" in action or "reiterat" in action else ""), ""
 
 
 def commitment_columns(views: list[DayView]) -> list[str]:
@@ -142,13 +152,15 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
                 cited[(e.article, _span(e))] = counter  # type: ignore[index]
                 quotes[e.article].setdefault(counter, []).append(e)
             known = [by_id[a] for a in item.sources if a in by_id]
+            status = commitment_status(item, briefing.date) if isinstance(item, DayCommitment) else ("", "")
             views.append(
                 DayView(
                     item=item,
                     citation=counter,
                     articles=[v.number for v in known],
                     publications=len({v.brief.source for v in known}),
-                    status=commitment_status(item, briefing.date) if isinstance(item, DayCommitment) else "",
+                    status=status[0],
+                    status_note=status[1],
                 )
             )
         return views

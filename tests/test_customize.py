@@ -59,7 +59,7 @@ def test_user_directory_overrides_and_list_shows_where_each_file_comes_from(isol
 
 def test_init_copies_the_defaults_and_never_overwrites_without_force(isolated: Path) -> None:
     first = runner.invoke(app, ["prompts", "init", str(isolated / "p")])
-    assert first.exit_code == 0 and "copied 4 files" in first.stdout
+    assert first.exit_code == 0 and "copied 6 files" in first.stdout
     assert (isolated / "p" / "extract.system.j2").read_text() == (REPO / "prompts" / "extract.system.j2").read_text()
     (isolated / "p" / "extract.system.j2").write_text("mine", encoding="utf-8")
     again = runner.invoke(app, ["prompts", "init", str(isolated / "p")])

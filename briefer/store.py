@@ -1,0 +1,345 @@
+"""The history store: each run's briefing, its articles, and the commitments ledger, in one SQLite file.
+
+It lives in the user data directory (`history.sqlite3`; `BRIEFER_HOME` or `BRIEFER_DATA_DIR` move it). Its
+schema is versioned with SQLite's `user_version`: opening an older file applies the missing migrations in
+order, each in one transaction, so a store survives upgrades; a file written by a newer briefer is refused
+rather than damaged.
+
+A run is kept per briefing name and date: running the same briefing again on the same date replaces that
+day's run, so re-running a day gives the same ledger marks. The ledger's commitments are shared by every
+briefing of the store (a pledge is a pledge whichever briefing saw it); each sighting records the run, the
+wording, deadline, quotes and sources of that day.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from briefer.errors import InputError, UsageError
+from briefer.models import Briefing, LedgerStatus
+
+STORE_FILE = "history.sqlite3"
+DEFAULT_NAME = "default"
+
+# Each entry moves the schema up one version; never edit one that has shipped, add the next.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: runs, the articles each briefed, the ledger's commitments and every sighting of one.
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        date TEXT NOT NULL,
+        generated_at TEXT NOT NULL,
+        briefing TEXT NOT NULL,
+        UNIQUE (name, date)
+    );
+    CREATE TABLE run_articles (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL,
+        url TEXT,
+        title TEXT NOT NULL
+    );
+    CREATE TABLE commitments (
+        id TEXT PRIMARY KEY,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        first_seen TEXT NOT NULL
+    );
+    CREATE TABLE sightings (
+        commitment_id TEXT NOT NULL REFERENCES commitments (id),
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        counterparty TEXT,
+        deadline TEXT,
+        due TEXT,
+        mark TEXT NOT NULL,
+        changed TEXT NOT NULL,
+        quotes TEXT NOT NULL,
+        sources TEXT NOT NULL
+    );
+    """,
+    # 2: delivery (a later fact reports the commitment done), and lookups by commitment and by article.
+    """
+    ALTER TABLE commitments ADD COLUMN done_on TEXT;
+    ALTER TABLE commitments ADD COLUMN done_quote TEXT;
+    CREATE INDEX sightings_by_commitment ON sightings (commitment_id, date);
+    CREATE INDEX run_articles_by_article ON run_articles (article_id);
+    """,
+)
+VERSION = len(MIGRATIONS)
+
+
+class StoreError(InputError):
+    """The history store cannot be opened or read."""
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One day's statement of a ledger commitment."""
+
+    day: date
+    name: str  # the briefing that saw it
+    actor: str
+    action: str
+    counterparty: str | None
+    deadline: str | None
+    due: date | None
+    mark: LedgerStatus
+    changed: list[str]
+    quotes: list[str]
+    sources: list[str]  # outlets or URLs
+
+
+@dataclass
+class Entry:
+    """A commitment of the ledger with its sightings, oldest first."""
+
+    id: str
+    actor: str
+    action: str
+    first_seen: date
+    done_on: date | None = None
+    done_quote: str | None = None
+    sightings: list[Sighting] = field(default_factory=list)
+
+    @property
+    def last(self) -> Sighting:
+        return self.sightings[-1]
+
+    @property
+    def due(self) -> date | None:
+        """The deadline as last stated (an earlier sighting's when the last gave none)."""
+        return next((s.due for s in reversed(self.sightings) if s.due), None)
+
+    @property
+    def deadline(self) -> str | None:
+        return next((s.deadline for s in reversed(self.sightings) if s.deadline), None)
+
+    def status(self, on: date) -> LedgerStatus:
+        """Its status on a day: done once a fact reported it delivered, overdue once its deadline passed,
+        else the mark of its last sighting."""
+        if self.done_on is not None and self.done_on <= on:
+            return "done"
+        due = self.due
+        if due is not None and due < on:
+            return "overdue"
+        return self.last.mark
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    name: str
+    date: date
+    generated_at: str
+    articles: int
+    commitments: int
+
+
+@dataclass(frozen=True)
+class NewSighting:
+    """What a run records of one commitment of its day."""
+
+    id: str
+    first_seen: date
+    actor: str
+    action: str
+    counterparty: str | None
+    deadline: str | None
+    due: date | None
+    mark: LedgerStatus
+    changed: Sequence[str]
+    quotes: Sequence[str]
+    sources: Sequence[str]
+
+
+def store_path(data_dir: Path) -> Path:
+    return data_dir / STORE_FILE
+
+
+class Store:
+    """An open history store (use `open_store`)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.db = connection
+        self.path = path
+
+    # Reading ------------------------------------------------------------------------------------------------
+
+    def previous(self, name: str, before: date) -> tuple[date, Briefing] | None:
+        """The latest run of the briefing `name` dated before `before`, with its briefing."""
+        row = self.db.execute(
+            "SELECT date, briefing FROM runs WHERE name = ? AND date < ? ORDER BY date DESC LIMIT 1",
+            (name, before.isoformat()),
+        ).fetchone()
+        if row is None:
+            return None
+        return date.fromisoformat(row[0]), self._briefing(row[1], f"the run of {row[0]}")
+
+    def briefed(self, name: str, before: date) -> set[str]:
+        """Ids of the articles earlier runs of the briefing `name` briefed (an id is its text's hash, so an
+        article that changed has another)."""
+        rows = self.db.execute(
+            "SELECT DISTINCT a.article_id FROM run_articles a JOIN runs r ON r.id = a.run_id "
+            "WHERE r.name = ? AND r.date < ?",
+            (name, before.isoformat()),
+        )
+        return {row[0] for row in rows}
+
+    def ledger(self, before: date | None = None, through: date | None = None) -> list[Entry]:
+        """Every commitment of the ledger with its sightings dated before `before` (or up to and including
+        `through`), in the order first seen; commitments with no such sighting are left out."""
+        where, value = ("s.date < ?", before) if before is not None else ("s.date <= ?", through or date.max)
+        entries: dict[str, Entry] = {}
+        rows = self.db.execute(
+            "SELECT c.id, c.actor, c.action, c.first_seen, c.done_on, c.done_quote, s.date, r.name, s.actor, "
+            "s.action, s.counterparty, s.deadline, s.due, s.mark, s.changed, s.quotes, s.sources "
+            "FROM commitments c JOIN sightings s ON s.commitment_id = c.id JOIN runs r ON r.id = s.run_id "
+            f"WHERE {where} ORDER BY c.first_seen, c.id, s.date, r.name",
+            (value.isoformat(),),
+        )
+        for row in rows:
+            entry = entries.get(row[0])
+            if entry is None:
+                done_on = date.fromisoformat(row[4]) if row[4] else None
+                if done_on is not None and done_on >= (before or date.max):
+                    done_on = None  # delivered later than the day asked about
+                entry = entries[row[0]] = Entry(
+                    row[0], row[1], row[2], date.fromisoformat(row[3]), done_on, row[5] if done_on else None
+                )
+            entry.sightings.append(
+                Sighting(
+                    day=date.fromisoformat(row[6]),
+                    name=row[7],
+                    actor=row[8],
+                    action=row[9],
+                    counterparty=row[10],
+                    deadline=row[11],
+                    due=date.fromisoformat(row[12]) if row[12] else None,
+                    mark=row[13],
+                    changed=json.loads(row[14]),
+                    quotes=json.loads(row[15]),
+                    sources=json.loads(row[16]),
+                )
+            )
+        return list(entries.values())
+
+    def runs(self, name: str | None = None) -> list[StoredRun]:
+        """The runs kept, newest first."""
+        query = (
+            "SELECT r.name, r.date, r.generated_at, "
+            "(SELECT COUNT(*) FROM run_articles a WHERE a.run_id = r.id), "
+            "(SELECT COUNT(*) FROM sightings s WHERE s.run_id = r.id) FROM runs r"
+        )
+        rows = self.db.execute(
+            query + (" WHERE r.name = ?" if name else "") + " ORDER BY r.date DESC, r.name", ((name,) if name else ())
+        )
+        return [StoredRun(row[0], date.fromisoformat(row[1]), row[2], row[3], row[4]) for row in rows]
+
+    def briefing(self, day: date, name: str) -> Briefing | None:
+        row = self.db.execute(
+            "SELECT briefing FROM runs WHERE name = ? AND date = ?", (name, day.isoformat())
+        ).fetchone()
+        return None if row is None else self._briefing(row[0], f"the run of {day.isoformat()}")
+
+    def _briefing(self, text: str, what: str) -> Briefing:
+        try:
+            return Briefing.model_validate_json(text)
+        except ValidationError as e:
+            raise StoreError(
+                f"{self.path}: {what} is not a briefing this version can read ({e.errors()[0]['msg']})"
+            ) from None
+
+    # Writing ------------------------------------------------------------------------------------------------
+
+    def save(
+        self, briefing: Briefing, name: str, sightings: Sequence[NewSighting], done: Sequence[tuple[str, str]]
+    ) -> None:
+        """Keep a run (replacing an earlier run of the same briefing and date), its articles, the sightings
+        of its commitments and the commitments it reports done (id, quote); all or nothing."""
+        day = briefing.date.isoformat()
+        with self.db:
+            old = self.db.execute("SELECT id FROM runs WHERE name = ? AND date = ?", (name, day)).fetchone()
+            if old is not None:
+                self.db.execute("DELETE FROM runs WHERE id = ?", (old[0],))  # its articles and sightings too
+                self.db.execute("UPDATE commitments SET done_on = NULL, done_quote = NULL WHERE done_on = ?", (day,))
+            run = self.db.execute(
+                "INSERT INTO runs (name, date, generated_at, briefing) VALUES (?, ?, ?, ?)",
+                (name, day, briefing.generated_at.isoformat(), briefing.model_dump_json()),
+            ).lastrowid
+            self.db.executemany(
+                "INSERT INTO run_articles (run_id, article_id, url, title) VALUES (?, ?, ?, ?)",
+                [(run, a.id, a.url, a.title) for a in briefing.articles],
+            )
+            for s in sightings:
+                self.db.execute(
+                    "INSERT INTO commitments (id, actor, action, first_seen) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (id) DO NOTHING",
+                    (s.id, s.actor, s.action, s.first_seen.isoformat()),
+                )
+                self.db.execute(
+                    "INSERT INTO sightings (commitment_id, run_id, date, actor, action, counterparty, deadline, due, "
+                    "mark, changed, quotes, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        s.id,
+                        run,
+                        day,
+                        s.actor,
+                        s.action,
+                        s.counterparty,
+                        s.deadline,
+                        s.due.isoformat() if s.due else None,
+                        s.mark,
+                        json.dumps(list(s.changed)),
+                        json.dumps(list(s.quotes), ensure_ascii=False),
+                        json.dumps(list(s.sources), ensure_ascii=False),
+                    ),
+                )
+            self.db.executemany(
+                "UPDATE commitments SET done_on = ?, done_quote = ? WHERE id = ? AND done_on IS NULL",
+                [(day, quote, cid) for cid, quote in done],
+            )
+            # A commitment no run sees any more (its only day was replaced) leaves the ledger.
+            self.db.execute("DELETE FROM commitments WHERE id NOT IN (SELECT commitment_id FROM sightings)")
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > VERSION:
+        raise StoreError(
+            f"{path}: the history store was written by a newer briefer (schema {version}, this one knows "
+            f"{VERSION}); upgrade briefer, or set BRIEFER_DATA_DIR to use another store"
+        )
+    for number in range(version, VERSION):
+        db.executescript(f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+
+
+@contextmanager
+def open_store(path: Path, create: bool = True) -> Iterator[Store]:
+    """The store at `path`, migrated to the current schema (created when `create`, else a UsageError when
+    there is none yet); closed when the block ends."""
+    if not path.exists():
+        if not create:
+            raise UsageError(f"{path}: no history yet: `briefer run` keeps each briefing there")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = sqlite3.connect(path, timeout=30)
+    except sqlite3.Error as e:
+        raise StoreError(f"{path}: cannot open the history store: {e}") from None
+    with closing(connection) as db:
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")
+            _migrate(db, path)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path}: not a briefer history store ({e})") from None
+        yield Store(db, path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -98,16 +98,14 @@ def sample_briefing() -> Briefing:
     return with_history(briefing)
 
 
-SAMPLE_EARLIER = date(2026, 11, 20)
-
-
 def sample_ledger(briefing: Briefing) -> list[Kept]:
-    """A made-up ledger a week older than the sample: the mayor's pledge with an earlier deadline, and a
+    """A made-up ledger a week older than the briefing: its first pledge with an earlier deadline, and a
     council pledge whose deadline has since passed."""
+    earlier = briefing.date - timedelta(days=7)
 
     def kept(ident: str, actor: str, action: str, deadline: str, due: date) -> Kept:
         said = Sighting(
-            day=SAMPLE_EARLIER,
+            day=earlier,
             name="default",
             actor=actor,
             action=action,
@@ -119,12 +117,14 @@ def sample_ledger(briefing: Briefing) -> list[Kept]:
             quotes=[f"{actor} pledged to {action} {deadline}."],
             sources=["Tarsby Times"],
         )
-        return Kept(ident, actor, action, SAMPLE_EARLIER, sightings=[said])
+        return Kept(ident, actor, action, earlier, sightings=[said])
 
-    entries = [kept("e5f6a7b8", "Tarsby council", "reopen the ferry pier", "by 25 November 2026", date(2026, 11, 25))]
+    passed = briefing.date - timedelta(days=2)
+    entries = [kept("e5f6a7b8", "Tarsby council", "reopen the ferry pier", f"by {passed:%-d %B %Y}", passed)]
     if briefing.commitments:
         first = briefing.commitments[0]
-        entries.insert(0, kept("a1b2c3d4", first.actor, first.action, "by February 2027", date(2027, 2, 28)))
+        before = (first.due or briefing.date) - timedelta(days=30)
+        entries.insert(0, kept("a1b2c3d4", first.actor, first.action, f"by {before:%-d %B %Y}", before))
     return entries
 
 
@@ -133,18 +133,17 @@ def with_history(briefing: Briefing) -> Briefing:
     every part of a briefing that remembers is there for templates to be checked against."""
     from briefer import ledger
 
+    earlier = briefing.date - timedelta(days=7)
     marked = ledger.mark(
-        briefing.commitments, sample_ledger(briefing), briefing.date, briefing.articles, previous=SAMPLE_EARLIER
+        briefing.commitments, sample_ledger(briefing), briefing.date, briefing.articles, previous=earlier
     )
     moved = [
-        MovedFact(
-            statement=f.statement, was="10 million euros", now="12 million euros", article=a.id, previous=f.statement
-        )
-        for a in briefing.articles
+        MovedFact(statement=f.statement, was="10 million euros", now="12 million euros", article=a.id, previous="")
+        for a in briefing.articles[:1]
         for f in a.facts[:1]
     ]
     changes = Changes(
-        previous=SAMPLE_EARLIER,
+        previous=earlier,
         new_articles=[a.id for a in briefing.articles],
         skipped=2,
         moved=moved,

@@ -95,9 +95,22 @@ def is_synthesis(body: dict[str, Any]) -> bool:
     return "editor of a daily news briefing" in str(messages[0].get("content", ""))
 
 
+def is_ledger(body: dict[str, Any]) -> bool:
+    """Is this the ledger's request (uncertain matches of today's commitments against earlier ones)?"""
+    messages = body.get("messages") or [{}]
+    return "keep a ledger of public commitments" in str(messages[0].get("content", ""))
+
+
+def ledger_for(body: dict[str, Any]) -> dict[str, Any]:
+    """Every pair shown is the same undertaking, and one verdict on an id that was not shown."""
+    user = str((body.get("messages") or [{}])[-1].get("content", ""))
+    shown = re.findall(r"^\[(p\d+)\] today:", user, re.M)
+    return {"same": [{"id": i, "yes": True} for i in shown] + [{"id": "p999", "yes": True}]}
+
+
 def extractions_by(responder: Callable[[dict[str, Any]], Reply]) -> Callable[[dict[str, Any]], Reply]:
     """`responder` for the articles' extractions; the day's synthesis answered as usual."""
-    return lambda body: default_responder(body) if is_synthesis(body) else responder(body)
+    return lambda body: default_responder(body) if is_synthesis(body) or is_ledger(body) else responder(body)
 
 
 def synthesis_for(body: dict[str, Any]) -> dict[str, Any] | None:
@@ -134,6 +147,8 @@ def fill_extra_fields(data: dict[str, Any], body: dict[str, Any]) -> dict[str, A
 
 
 def default_responder(body: dict[str, Any]) -> Reply:
+    if is_ledger(body):
+        return Reply(body=completion(json.dumps(ledger_for(body))))
     synthesis = synthesis_for(body)
     if synthesis is not None:
         return Reply(body=completion(json.dumps(synthesis)))

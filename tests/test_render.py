@@ -332,3 +332,44 @@ def test_corpus_briefing_names_outlets_not_the_input_file(corpus: Path, tmp_path
         text = Path(name).read_text(encoding="utf-8")
         assert str(tmp_path) not in text and "thirty.jsonl" not in text
         assert "dailymail.co.uk" in text
+
+
+def remembering_briefing() -> Briefing:
+    """The fixed briefing marked against a made-up ledger, with what changed since a made-up previous run."""
+    from briefer.customize import with_history
+
+    return with_history(fixed_briefing())
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_golden_with_the_ledger(fmt: Format) -> None:
+    rendered = render(remembering_briefing(), fmt, env())
+    golden = GOLDEN / f"briefing-ledger.{fmt}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(rendered, encoding="utf-8")
+    assert rendered == golden.read_text(encoding="utf-8")
+    assert "Since the last briefing" in rendered and "Overdue" in rendered and "changed" in rendered
+
+
+def test_ledger_sections_escape_their_text() -> None:
+    from briefer.models import Changes, LedgerItem, StatusChange
+
+    evil = "<script>alert(1)</script> [x](javascript:alert(1))"
+    item = LedgerItem(
+        id="abc", actor=evil, action=evil, status="overdue", first_seen=date(2026, 3, 1), last_seen=date(2026, 3, 1)
+    )
+    briefing = fixed_briefing().model_copy(
+        update={
+            "overdue": [item],
+            "due_soon": [item],
+            "done": [item.model_copy(update={"quote": evil})],
+            "changes": Changes(
+                previous=date(2026, 3, 1),
+                status=[StatusChange(id="abc", actor=evil, action=evil, was="new", now="overdue")],
+            ),
+        }
+    )
+    html = render(briefing, "html", env())
+    assert "<script>" not in html and "&lt;script&gt;" in html and 'href="javascript' not in html
+    md = render(briefing, "md", env())
+    assert "<script>" not in md and not re.search(r"(?<!\\)\]\(javascript", md)

@@ -233,6 +233,18 @@ STARTER = """\
 # language = "French"
 # audience = "the board"
 
+# history = true               # keep each run and mark commitments against the ledger (--no-history)
+# due_soon_days = 7
+
+# [briefings.morning]          # briefer run --briefing morning: the whole daily job (cron, systemd timer)
+# sources = ["https://example.org/world.rss"]
+# since = "24h"
+# title = "Morning briefing"
+# output = "~/briefings/morning-{{date}}.html"
+# to = ["me@example.org"]
+# since_last = true            # brief only what is new since its last run, and lead with what changed
+# notify_failures = true       # email a short notice when the run fails (nothing new, sources down)
+
 # [prices."llama3.1"]          # USD per million tokens
 # input = 0
 # output = 0
@@ -269,6 +281,14 @@ def effective(settings: Settings) -> list[tuple[str, str, str]]:
             ) + (", password=****" if value.password is not None else "")
         elif key == "prices":
             shown = ", ".join(f"{m}: {p.input}/{p.output}" for m, p in value.items()) or "{}"
+        elif key == "briefings":
+            shown = (
+                "; ".join(
+                    f"{name}: " + ", ".join(f"{k}={v}" for k, v in b.model_dump(exclude_defaults=True).items())
+                    for name, b in value.items()
+                )
+                or "{}"
+            )
         else:
             shown = "" if value is None else str(value)
         rows.append((key, shown, settings.origin(key)))

@@ -30,12 +30,13 @@ from briefer.models import (
     MovedFact,
     StatusChange,
 )
-from briefer.sameness import SAME_SUBJECT, figure_moved, jaccard, words
+from briefer.sameness import SAME_SUBJECT, Signature, figure_moved, jaccard, objects_agree, same_fact, words
 from briefer.store import Entry, NewSighting
 
 DUE_SOON_DAYS = 7
 DELIVERED_SHARE = 0.75  # of the action's words a fact must hold to report the commitment done
 ROOT = 5  # letters two words share to count as one ("dredge", "dredged")
+CHECK_OBJECTS = True  # offline: a pair whose actions act on different things is not one pledge (bench/ledger.py)
 
 
 def ledger_id(actor: str, action: str, first_seen: date) -> str:
@@ -157,6 +158,40 @@ def prompt_context(
     return context, shown
 
 
+def offline_texts(day: Sequence[DayCommitment], entries: Sequence[Entry]) -> list[str]:
+    """What the offline judge parses: the actions of one actor's pairs, and the sentences of those the cheap
+    rule leaves open but that share a word."""
+    texts: list[str] = []
+    for c in day:
+        for overlap, entry, same in _candidates(c, entries):
+            texts += [c.action, entry.last.action]
+            if not same and overlap > 0 and c.evidence and entry.last.quotes:
+                texts += [c.evidence[0].quote, entry.last.quotes[0]]
+    return list(dict.fromkeys(texts))
+
+
+def offline_verdicts(
+    day: Sequence[DayCommitment], entries: Sequence[Entry], signed: Mapping[str, Signature]
+) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+    """Offline, from the parsed texts (`offline_texts`): the open pairs whose sentences state one fact
+    (`sameness.same_fact`), and the pairs the cheap rule took whose actions act on different things
+    ("open two new schools", "open two new clinics"): (judged the same, vetoed)."""
+    judged: set[tuple[int, str]] = set()
+    vetoed: set[tuple[int, str]] = set()
+    for i, c in enumerate(day):
+        for overlap, entry, same in _candidates(c, entries):
+            mine, theirs = signed.get(c.action), signed.get(entry.last.action)
+            if CHECK_OBJECTS and mine is not None and theirs is not None and not objects_agree(mine, theirs):
+                vetoed.add((i, entry.id))
+                continue
+            if same or overlap == 0 or not c.evidence or not entry.last.quotes:
+                continue
+            a, b = signed.get(c.evidence[0].quote), signed.get(entry.last.quotes[0])
+            if a is not None and b is not None and same_fact(a, b):
+                judged.add((i, entry.id))
+    return judged, vetoed
+
+
 def _root(word: str) -> str:
     return word[:ROOT]
 
@@ -206,9 +241,11 @@ def mark(
     judged: Set[tuple[int, str]] = frozenset(),
     previous: date | None = None,
     soon: int = DUE_SOON_DAYS,
+    vetoed: Set[tuple[int, str]] = frozenset(),
 ) -> Marked:
     """Mark the day's commitments against the ledger `entries` (seen before `today`); `judged` holds the
-    uncertain pairs (day index, ledger id) a model confirmed; `previous` is the date of the briefing's
+    uncertain pairs (day index, ledger id) a model (or the offline judge) confirmed, `vetoed` those the cheap
+    rule took that act on different things; `previous` is the date of the briefing's
     previous run, for the status changes since then; `soon` is the "due soon" window in days."""
     sources = outlets(briefs)
     marked: list[DayCommitment] = []
@@ -216,7 +253,7 @@ def mark(
     seen: dict[str, Entry] = {}
     for i, c in enumerate(day):
         found = _candidates(c, entries)
-        entry = next((e for _, e, same in found if same and e.id not in seen), None)
+        entry = next((e for _, e, same in found if same and e.id not in seen and (i, e.id) not in vetoed), None)
         if entry is None:
             entry = next((e for _, e, _ in found if (i, e.id) in judged and e.id not in seen), None)
         status: LedgerStatus

@@ -494,14 +494,19 @@ async def remember(
 
     failures = list(briefing.failures)
     judged: set[tuple[int, str]] = set()
-    pairs = ledger.uncertain(briefing.commitments, memory.entries)
-    if pairs and isinstance(extractor, ModelExtractor):
+    vetoed: set[tuple[int, str]] = set()
+    if isinstance(extractor, ModelExtractor):
+        pairs = ledger.uncertain(briefing.commitments, memory.entries)
         try:
-            judged = await extractor.same_commitments(briefing.commitments, pairs, memory.today)
+            judged = await extractor.same_commitments(briefing.commitments, pairs, memory.today) if pairs else set()
         except FatalModelError:
             raise
         except ModelError as e:
             failures.append(Failure(source="ledger", error=f"{e.message} (uncertain matches kept apart)"))
+    elif isinstance(extractor, OfflineExtractor):  # the texts' signatures, parsed on the extractor's pool
+        texts = ledger.offline_texts(briefing.commitments, memory.entries)
+        signed = dict(zip(texts, await extractor.signatures(texts), strict=True)) if texts else {}
+        judged, vetoed = ledger.offline_verdicts(briefing.commitments, memory.entries, signed)
     previous = memory.previous[0] if memory.previous else None
     marked = ledger.mark(
         briefing.commitments,
@@ -511,6 +516,7 @@ async def remember(
         judged,
         previous=previous,
         soon=settings.due_soon_days,
+        vetoed=vetoed,
     )
     update: dict[str, object] = {
         "commitments": marked.commitments,

@@ -92,6 +92,7 @@ class Signature:
     figures: tuple[Figure, ...]
     denied: bool
     stems: frozenset[str]  # the cheap words, for matching a figure's lead word
+    objects: frozenset[str] = frozenset()  # what is acted on: the lemmas of direct objects and passive subjects
 
     def values(self) -> frozenset[float]:
         """The values it states (not the ones it disputes)."""
@@ -165,7 +166,22 @@ def _signature(doc: Doc) -> Signature:
         figures=tuple(figures(doc.text)),
         denied=denies(doc.text),
         stems=words(doc.text),
+        objects=frozenset(
+            t.lemma_.lower() for t in doc if t.dep_ in _OBJECT_DEPS and t.pos_ in ("NOUN", "PROPN") and t.is_alpha
+        ),
     )
+
+
+_OBJECT_DEPS = {"dobj", "obj", "nsubjpass"}
+
+
+def objects_agree(a: Signature, b: Signature) -> bool:
+    """Whether two undertakings act on the same thing: a direct object of one is among the other's words
+    ("lodge an appeal", "file an appeal"), or one names none; "open two schools" and "open two clinics" do
+    not."""
+    if not a.objects or not b.objects:
+        return True
+    return bool(a.objects & (b.lemmas | b.names | b.objects)) or bool(b.objects & (a.lemmas | a.names | a.objects))
 
 
 def _names_agree(a: Signature, b: Signature) -> bool:

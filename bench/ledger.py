@@ -97,9 +97,8 @@ def matching(events: Path) -> dict[str, int]:
                 carried = any(i == ident for i, _ in partners)
                 totals["labelled pledges carried over"] += carried
                 if not carried:
-                    print(
-                        f"  missed ({s['name']}): {c.actor}: {c.action}  /  {partners[0][1].actor}: {partners[0][1].action}"
-                    )
+                    other = partners[0][1]
+                    print(f"  missed ({s['name']}): {c.actor}: {c.action}  /  {other.actor}: {other.action}")
         statuses = Counter(c.status for c in day2.commitments)
         for status, n in statuses.items():
             totals[f"day-2 {status}"] += n

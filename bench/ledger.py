@@ -105,6 +105,64 @@ def matching(events: Path) -> dict[str, int]:
     return dict(totals)
 
 
+def day_pairs(folder: Path, check_objects: bool) -> Counter[str]:
+    """The day-pair set (`bench/ledger_days/labels.json`, written blind): each story's day 1 then day 2, offline,
+    in a store of its own; each labelled day-2 pledge that was extracted is scored against its label."""
+    from briefer import ledger
+    from briefer.models import Briefing
+
+    ledger.CHECK_OBJECTS = check_objects
+    labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    totals: Counter[str] = Counter()
+    for story in labels["stories"]:
+        base = folder / story["name"]
+        with tempfile.TemporaryDirectory() as tmp:
+            home = Path(tmp)
+            _run(home, [str(base / "day1")], DAY1, home / "d1.json")
+            _run(home, [str(base / "day2")], DAY2, home / "d2.json")
+            day1 = Briefing.model_validate_json((home / "d1.json").read_text())
+            day2 = Briefing.model_validate_json((home / "d2.json").read_text())
+
+        def ids(b: Briefing, labelled: list[dict[str, str]]) -> dict[int, str | None]:
+            """Labelled pledge (by position) -> the ledger id of the commitment whose quote is its sentence."""
+            found: dict[int, str | None] = {}
+            for n, item in enumerate(labelled):
+                want = _norm(item["sentence"])
+                for c in b.commitments:
+                    if any(_norm(e.quote) in want or want in _norm(e.quote) for e in c.evidence if e.quote):
+                        found[n] = c.ledger_id
+            return found
+
+        first = ids(day1, story["day1"])
+        second = ids(day2, story["day2"])
+        id_of = {story["day1"][n]["id"]: ident for n, ident in first.items()}
+        day1_ids = set(first.values())
+        totals["day-1 pledges labelled"] += len(story["day1"])
+        totals["day-1 pledges extracted"] += len(first)
+        totals["day-2 pledges labelled"] += len(story["day2"])
+        totals["day-2 pledges extracted"] += len(second)
+        for n, item in enumerate(story["day2"]):
+            if n not in second:
+                continue
+            carried = second[n] in day1_ids
+            totals["carried over (all)"] += carried
+            target = id_of.get(item.get("same_as") or "")
+            if item["label"] in ("reaffirmed", "changed") and target is not None:
+                totals["restatements both days extracted"] += 1
+                totals["restatements carried over"] += second[n] == target
+                if second[n] == target:
+                    status = next(c.status for c in day2.commitments if c.ledger_id == target)
+                    totals["restatements carried, mark right"] += status == item["label"]
+            right = target is not None and second[n] == target
+            totals["carried over wrongly"] += carried and not right
+            if item.get("kind") == "trap" and carried:
+                totals["traps carried over (wrong)"] += 1
+            if item.get("kind") == "trap":
+                totals["traps extracted"] += 1
+    ledger.CHECK_OBJECTS = True
+    return totals
+
+
 def scale(corpus: Path, rounds: int) -> None:
     from briefer import ledger, pipeline
     from briefer.config import load_settings
@@ -186,6 +244,12 @@ def main() -> None:
     print("event sets, day 1 = each set's first article, day 2 = the rest:")
     for key, value in sorted(totals.items()):
         print(f"  {key}: {value}")
+    days = HERE / "ledger_days"
+    if (days / "labels.json").exists():
+        runs = {flag: day_pairs(days, flag) for flag in (True, False)}
+        print("day pairs (bench/ledger_days), offline: with the objects check | without")
+        for key in sorted(set(runs[True]) | set(runs[False])):
+            print(f"  {key}: {runs[True][key]} | {runs[False][key]}")
     if not args.skip_corpus and (args.corpus / "news-text").is_dir():
         scale(args.corpus, args.rounds)
 

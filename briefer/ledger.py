@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from briefer.aliases import canonical
+from briefer.dates import resolve_deadline
 from briefer.day_commitments import SAME_PLEDGE, actor_words, same_actor, same_pledge
 from briefer.models import (
     ArticleBrief,
@@ -55,15 +56,32 @@ def _changes(c: DayCommitment, entry: Entry) -> list[str]:
     before = entry.due
     if c.due and before and c.due != before:
         said.append(f"deadline {_date(before)} → {_date(c.due)}")
-    elif c.due and not before:
+    elif c.due and not before and not entry.deadline:  # a deadline worded before counts as given
         said.append(f"deadline set: {_date(c.due)}")
-    moved = figure_moved(entry.last.action, c.action)
+    moved = _figure_change(entry.last.action, c.action)
     if moved:
         said.append(f"{moved[0]} → {moved[1]}")
     was = entry.last.counterparty
     if c.counterparty and was and not same_actor(actor_words(c.counterparty), actor_words(was)):
         said.append(f"to {was} → to {c.counterparty}")
     return said
+
+
+def _figure_change(before: str, after: str) -> tuple[str, str] | None:
+    """(was, now) when one undertaking's figure of one measure has another value ("hire 120 teachers", then
+    "recruit 150 teachers"); a figure the new wording disputes ("rather than the 20-bed") is the old one."""
+    from briefer.figures import figures
+
+    old = [f for f in figures(before) if not f.disputed and f.measure]
+    new = [f for f in figures(after) if not f.disputed and f.measure]
+    kept = {(f.value, f.measure) for f in new}
+    for x in old:
+        if (x.value, x.measure) in kept:
+            continue
+        for y in new:
+            if y.measure == x.measure and y.value != x.value:
+                return x.show(), y.show()
+    return None
 
 
 def _quotes(c: DayCommitment) -> list[str]:
@@ -196,23 +214,40 @@ def _root(word: str) -> str:
     return word[:ROOT]
 
 
-def delivered(entry: Entry, briefs: Sequence[ArticleBrief], day: Sequence[DayCommitment]) -> str | None:
+class Reports:
+    """The day's grounded facts, each with its words, indexed by word: where to look for a sign of delivery."""
+
+    def __init__(self, briefs: Sequence[ArticleBrief], day: Sequence[DayCommitment]) -> None:
+        pledged = {e.quote for c in day for e in c.evidence}
+        self.facts: list[tuple[str, frozenset[str], frozenset[str]]] = []  # quote, words, roots
+        self.index: dict[str, list[int]] = {}
+        for brief in briefs:
+            for fact in brief.facts:
+                if not fact.grounded or not fact.evidence or fact.evidence[0].quote in pledged:
+                    continue
+                said = words(fact.statement) | words(canonical(fact.statement))
+                for w in said:
+                    self.index.setdefault(w, []).append(len(self.facts))
+                self.facts.append((fact.evidence[0].quote, said, frozenset(_root(w) for w in said)))
+
+    def naming(self, name: frozenset[str]) -> list[int]:
+        """The facts whose words hold every word of `name`, in order."""
+        postings = [set(self.index.get(w, ())) for w in name]
+        return sorted(set.intersection(*postings)) if postings else []
+
+
+def delivered(entry: Entry, briefs: Sequence[ArticleBrief] | Reports, day: Sequence[DayCommitment]) -> str | None:
     """The quote of a fact of the day that reports a ledger commitment done: it names the actor and holds most
     of the action's words (by their first letters, so "dredge" finds "dredged"); a sentence the day also
     states a commitment with does not count."""
+    reports = briefs if isinstance(briefs, Reports) else Reports(briefs, day)
     action = {_root(w) for w in words(entry.last.action)}
-    name = actor_words(entry.actor)
     if len(action) < 2:
         return None
-    pledged = {e.quote for c in day for e in c.evidence}
-    for brief in briefs:
-        for fact in brief.facts:
-            if not fact.grounded or not fact.evidence or fact.evidence[0].quote in pledged:
-                continue
-            said = words(fact.statement) | words(canonical(fact.statement))
-            roots = {_root(w) for w in said}
-            if name <= said and len(action & roots) >= DELIVERED_SHARE * len(action):
-                return fact.evidence[0].quote
+    for n in reports.naming(actor_words(entry.actor)):
+        quote, _, roots = reports.facts[n]
+        if len(action & roots) >= DELIVERED_SHARE * len(action):
+            return quote
     return None
 
 
@@ -252,6 +287,8 @@ def mark(
     sightings: list[NewSighting] = []
     seen: dict[str, Entry] = {}
     for i, c in enumerate(day):
+        if c.due is None and c.deadline:  # an undated article: its deadline against the briefing's date
+            c = c.model_copy(update={"due": resolve_deadline(c.deadline, today)})
         found = _candidates(c, entries)
         entry = next((e for _, e, same in found if same and e.id not in seen and (i, e.id) not in vetoed), None)
         if entry is None:
@@ -283,10 +320,11 @@ def mark(
             )
         )
     result = Marked(marked, sightings)
+    reports = Reports(briefs, day)
     for entry in entries:
         if entry.id in seen or entry.status(today) == "done":
             continue
-        quote = delivered(entry, briefs, day)
+        quote = delivered(entry, reports, day)
         if quote is not None:
             result.delivered.append((entry.id, quote))
             result.done.append(_item(entry, "done").model_copy(update={"quote": quote}))
@@ -337,18 +375,24 @@ def _status_changes(result: Marked, entries: Sequence[Entry], previous: date) ->
 # What changed since the previous run ------------------------------------------------------------------------
 
 
+COMMON = 0.05  # a word in more than this share of the previous run's facts is no clue to a subject
+
+
 def moved_facts(today: Sequence[ArticleBrief], before: Briefing) -> list[MovedFact]:
     """Facts of today that give another figure for what a fact of the previous run stated: the same subject
     (a quarter of the content words shared) and one measure, introduced by one word, with another value."""
     from briefer.figures import figures
 
-    earlier: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    earlier: list[tuple[str, frozenset[str]]] = []
+    index: dict[str, list[int]] = {}
     for brief in before.articles:
         for fact in brief.facts:
             if fact.grounded and figures(fact.statement):
                 said = words(fact.statement)
                 for w in said:
-                    earlier.setdefault(w, []).append((fact.statement, said))
+                    index.setdefault(w, []).append(len(earlier))
+                earlier.append((fact.statement, said))
+    common = max(10, int(COMMON * len(earlier)))
     moved: list[MovedFact] = []
     told: set[str] = set()
     for brief in today:
@@ -356,15 +400,25 @@ def moved_facts(today: Sequence[ArticleBrief], before: Briefing) -> list[MovedFa
             if not fact.grounded or fact.statement in told or not figures(fact.statement):
                 continue
             said = words(fact.statement)
-            candidates = {statement: w for word in said for statement, w in earlier.get(word, [])}
-            for statement, theirs in sorted(candidates.items(), key=lambda kv: -jaccard(said, kv[1])):
-                if jaccard(said, theirs) < SAME_SUBJECT:
+            shared: dict[int, int] = {}
+            for w in said:
+                postings = index.get(w, ())
+                if len(postings) <= common:
+                    for n in postings:
+                        shared[n] = shared.get(n, 0) + 1
+            ranked = sorted((jaccard(said, earlier[n][1]), n) for n, count in shared.items() if count >= 2)
+            for overlap, n in reversed(ranked):
+                if overlap < SAME_SUBJECT:
                     break
-                change = figure_moved(statement, fact.statement)
+                change = figure_moved(earlier[n][0], fact.statement)
                 if change:
                     moved.append(
                         MovedFact(
-                            statement=fact.statement, was=change[0], now=change[1], article=brief.id, previous=statement
+                            statement=fact.statement,
+                            was=change[0],
+                            now=change[1],
+                            article=brief.id,
+                            previous=earlier[n][0],
                         )
                     )
                     told.add(fact.statement)

@@ -176,9 +176,11 @@ _OBJECT_DEPS = {"dobj", "obj", "nsubjpass"}
 
 
 def objects_agree(a: Signature, b: Signature) -> bool:
-    """Whether two undertakings act on the same thing: a direct object of one is among the other's words
-    ("lodge an appeal", "file an appeal"), or one names none; "open two schools" and "open two clinics" do
-    not."""
+    """Whether two undertakings act on the same thing: the names they give agree ("trees in Tamsel Park" and
+    "trees in Ardwin Park" do not), and a direct object of one is among the other's words ("lodge an appeal",
+    "file an appeal"), or one names none; "open two schools" and "open two clinics" do not."""
+    if not _names_agree(a, b):
+        return False
     if not a.objects or not b.objects:
         return True
     return bool(a.objects & (b.lemmas | b.names | b.objects)) or bool(b.objects & (a.lemmas | a.names | a.objects))

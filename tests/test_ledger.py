@@ -433,3 +433,17 @@ def test_a_scheduled_run_whose_email_did_not_go_out_exits_6_and_keeps_the_run(is
     assert Path("out/morning-2026-12-01.md").exists()
     listing = runner.invoke(app, ["history", "list"], env=env).stdout
     assert DAY1 in listing  # the run was kept before the email was tried
+
+
+def test_an_article_briefed_before_is_briefed_again_when_its_text_changed(isolated: Path) -> None:
+    two_days()
+    (isolated / "day3").mkdir()
+    original = (DAYS / "day2" / "fisheries-quota.txt").read_text()
+    (isolated / "day3" / "fisheries-quota.txt").write_text(original.replace("by a fifth", "by a quarter"))
+    (isolated / "day3" / "breakwater-delay.txt").write_text((DAYS / "day2" / "breakwater-delay.txt").read_text())
+    result = run("day3", "--date", "2026-12-03", "--since-last", "-q", "-o", "day3.json")
+    assert result.exit_code == 0, result.output
+    day3 = Briefing.model_validate_json(Path("day3.json").read_text())
+    assert [a.title for a in day3.articles] == ["Fisheries agency to publish new quota plan"]
+    assert day3.changes is not None and day3.changes.skipped == 1
+    assert by_actor(day3)["national fisheries agency"].status == "reaffirmed"

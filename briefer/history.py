@@ -10,34 +10,21 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict
-
 from briefer.aliases import canonical
 from briefer.config import Settings
 from briefer.errors import UsageError
-from briefer.models import Briefing, LedgerStatus
+from briefer.models import Briefing, LedgerItem, LedgerStatus
 from briefer.store import DEFAULT_NAME, Entry, StoredRun, open_store, store_path
 
 FORMATS = ("table", "json", "csv")
 
 
-class Row(BaseModel):
-    """A ledger commitment as `briefer commitments list` prints it."""
+class Row(LedgerItem):
+    """A ledger commitment as `briefer commitments list` prints it: as a briefing lists it, with how many days
+    it was seen on and every source that stated it."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    actor: str
-    action: str
-    counterparty: str | None
-    deadline: str | None
-    due: date | None
-    status: LedgerStatus
-    first_seen: date
-    last_seen: date
     times_seen: int
     sources: list[str]
-    quote: str
 
 
 def parse_within(value: str) -> timedelta:
@@ -50,20 +37,12 @@ def parse_within(value: str) -> timedelta:
 
 
 def _row(entry: Entry, on: date) -> Row:
-    last = entry.last
+    from briefer.ledger import item
+
     return Row(
-        id=entry.id,
-        actor=last.actor,
-        action=last.action,
-        counterparty=last.counterparty,
-        deadline=entry.deadline,
-        due=entry.due,
-        status=entry.status(on),
-        first_seen=entry.first_seen,
-        last_seen=last.day,
+        **item(entry, entry.status(on)).model_dump(),
         times_seen=len({s.day for s in entry.sightings}),
         sources=list(dict.fromkeys(src for s in entry.sightings for src in s.sources)),
-        quote=last.quotes[0] if last.quotes else "",
     )
 
 
@@ -103,7 +82,7 @@ def format_rows(rows: Sequence[Row], fmt: str) -> str:
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        fields = [f for f in Row.model_fields if f != "quote"]
+        fields = [f for f in Row.model_fields if f not in ("quote", "source")]
         writer.writerow(fields)
         for r in rows:
             data = r.model_dump(mode="json")

@@ -251,7 +251,8 @@ def delivered(entry: Entry, briefs: Sequence[ArticleBrief] | Reports, day: Seque
     return None
 
 
-def _item(entry: Entry, status: LedgerStatus) -> LedgerItem:
+def item(entry: Entry, status: LedgerStatus) -> LedgerItem:
+    """A ledger commitment as a briefing lists it, as last stated."""
     last = entry.last
     return LedgerItem(
         id=entry.id,
@@ -327,11 +328,11 @@ def mark(
         quote = delivered(entry, reports, day)
         if quote is not None:
             result.delivered.append((entry.id, quote))
-            result.done.append(_item(entry, "done").model_copy(update={"quote": quote}))
+            result.done.append(item(entry, "done").model_copy(update={"quote": quote}))
         elif entry.status(today) == "overdue":
-            result.overdue.append(_item(entry, "overdue"))
+            result.overdue.append(item(entry, "overdue"))
         elif entry.due is not None and entry.due <= today + timedelta(days=soon):
-            result.due_soon.append(_item(entry, entry.status(today)))
+            result.due_soon.append(item(entry, entry.status(today)))
     for c in marked:
         if c.due is not None and today <= c.due <= today + timedelta(days=soon) and c.ledger_id:
             result.due_soon.append(

@@ -241,6 +241,8 @@ def _date(value: str | None, option: str = "--date") -> date | None:
     if value is None:
         return None
     try:
+        if len(value) != 10 or value[4] != "-" or value[7] != "-":
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{option}: '{value}' is not a date (YYYY-MM-DD)") from None
@@ -297,10 +299,12 @@ def _summary(briefing: Briefing, output: Path | None, quiet: bool) -> None:
         parts.append(f"{usage.cache_hits} from the cache")
         parts.append("not priced" if usage.cost_usd is None else f"${usage.cost_usd:.4f}")
     marks = [c.status for c in briefing.commitments if c.status]
-    if marks or briefing.overdue:
+    if marks or briefing.overdue or briefing.done:
         counts = {m: marks.count(m) for m in ("new", "reaffirmed", "changed", "overdue") if marks.count(m)}
         if briefing.overdue:
             counts["overdue"] = counts.get("overdue", 0) + len(briefing.overdue)
+        if briefing.done:
+            counts["done"] = len(briefing.done)
         parts.append("commitments: " + ", ".join(f"{n} {m}" for m, n in counts.items()))
     parts.append(f"{usage.elapsed_seconds:.1f} s")
     _say(", ".join(parts) + (f" -> {output}" if output else ""))

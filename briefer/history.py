@@ -75,6 +75,13 @@ def commitments(
     return rows
 
 
+def _cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: article text starting with = + - @ is prefixed with '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def format_rows(rows: Sequence[Row], fmt: str) -> str:
     """The rows as an aligned table, JSON (a list of objects) or CSV."""
     if fmt == "json":
@@ -86,7 +93,7 @@ def format_rows(rows: Sequence[Row], fmt: str) -> str:
         writer.writerow(fields)
         for r in rows:
             data = r.model_dump(mode="json")
-            writer.writerow(["; ".join(data[f]) if f == "sources" else data[f] for f in fields])
+            writer.writerow([_cell("; ".join(data[f]) if f == "sources" else data[f]) for f in fields])
         return out.getvalue()
     if fmt != "table":
         raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
@@ -104,10 +111,16 @@ def format_rows(rows: Sequence[Row], fmt: str) -> str:
 
 
 def show(settings: Settings, ident: str, on: date | None = None) -> str:
-    """A commitment's history, sighting by sighting, with its quotes and sources."""
+    """A commitment's history up to `on` (today by default), sighting by sighting, with quotes and sources."""
     on = on or datetime.now().date()
-    matches = [e for e in _entries(settings, date.max) if e.id.startswith(ident.strip().lower())]
+    key = ident.strip().lower()
+    if not key:
+        raise UsageError("commitments show: name a commitment's id (`briefer commitments list` shows them)")
+    matches = [e for e in _entries(settings, on) if e.id.startswith(key)]
     if not matches:
+        later = [e for e in _entries(settings, date.max) if e.id.startswith(key)]
+        if later:
+            raise UsageError(f"{ident}: first seen {later[0].first_seen.isoformat()}, after {on.isoformat()}")
         raise UsageError(f"{ident}: no such commitment in the ledger (`briefer commitments list` shows the ids)")
     if len(matches) > 1:
         raise UsageError(f"{ident}: more than one commitment starts so ({', '.join(e.id for e in matches[:5])})")

@@ -14,6 +14,7 @@ Every date comes from the briefing, never the clock.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -214,6 +215,16 @@ def _root(word: str) -> str:
     return word[:ROOT]
 
 
+# A sentence that says a thing was not done, is not done yet, is put off or is still only promised reports no
+# delivery ("did not reopen the bridge", "has yet to reopen", "will reopen", "postponed the reopening").
+_UNDONE = re.compile(
+    r"\b(?:not|never|no longer|yet to|fail(?:s|ed)? to|still|delay(?:s|ed)?|postpone[sd]?|put off|will|would|"
+    r"shall|plans?|intends?|aims?|expects?|hopes?|promise[sd]?|pledge[sd]?|vow(?:s|ed)?|commit(?:s|ted)? to)\b"
+    r"|n[’']t\b",
+    re.IGNORECASE,
+)
+
+
 class Reports:
     """The day's grounded facts, each with its words, indexed by word: where to look for a sign of delivery."""
 
@@ -224,6 +235,8 @@ class Reports:
         for brief in briefs:
             for fact in brief.facts:
                 if not fact.grounded or not fact.evidence or fact.evidence[0].quote in pledged:
+                    continue
+                if _UNDONE.search(fact.statement):
                     continue
                 said = words(fact.statement) | words(canonical(fact.statement))
                 for w in said:
@@ -239,7 +252,8 @@ class Reports:
 def delivered(entry: Entry, briefs: Sequence[ArticleBrief] | Reports, day: Sequence[DayCommitment]) -> str | None:
     """The quote of a fact of the day that reports a ledger commitment done: it names the actor and holds most
     of the action's words (by their first letters, so "dredge" finds "dredged"); a sentence the day also
-    states a commitment with does not count."""
+    states a commitment with does not count, nor one that says it was not done, not yet, put off or still
+    only promised."""
     reports = briefs if isinstance(briefs, Reports) else Reports(briefs, day)
     action = {_root(w) for w in words(entry.last.action)}
     if len(action) < 2:

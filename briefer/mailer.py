@@ -99,6 +99,19 @@ def build_message(subject: str, text: str, html: str, cfg: EmailSettings) -> Ema
     return message
 
 
+def check(cfg: EmailSettings, sending: bool = True) -> None:
+    """The ConfigError a message or its delivery would meet, raised before any work is done: no sender, no
+    recipient, a bad address, and (when `sending`) no SMTP server."""
+    if sending and not cfg.host:
+        raise ConfigError("email: no SMTP server; set [email] host, or BRIEFER_SMTP_HOST")
+    if not cfg.sender:
+        raise ConfigError("email: no sender; set [email] from, or BRIEFER_SMTP_FROM")
+    parse_addresses([cfg.sender], "email.from")
+    listed = [parse_addresses(getattr(cfg, key), f"email.{key}") for key in ("to", "cc", "bcc")]
+    if not any(listed):
+        raise ConfigError("email: no recipients; use --to, or set [email] to, or BRIEFER_SMTP_TO")
+
+
 def recipients(cfg: EmailSettings) -> list[str]:
     return [a.addr_spec for a in parse_addresses([*cfg.to, *cfg.cc, *cfg.bcc], "email recipients")]
 

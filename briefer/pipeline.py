@@ -105,10 +105,18 @@ def source_names(settings: Settings, names: Sequence[str], sources_file: Path | 
     return chosen
 
 
-def _ingest_options(settings: Settings, stdin: BinaryIO | None) -> IngestOptions:
+def clock(day: date | None) -> datetime | None:
+    """ "Now" for a briefing dated `day`: the end of that day when it is not today (the `since` window of a
+    day run again with --date ends there), else None for the clock."""
+    if day is None or day == datetime.now().date():
+        return None
+    return datetime.combine(day, datetime.max.time()).astimezone()
+
+
+def _ingest_options(settings: Settings, stdin: BinaryIO | None, day: date | None = None) -> IngestOptions:
     return IngestOptions(
         follow=settings.follow_links,
-        since=settings.since_time(),
+        since=settings.since_time(clock(day)),
         fetch=FetchSettings(timeout=settings.fetch_timeout),
         stdin=stdin,
     )
@@ -132,7 +140,7 @@ class Read:
 def read(settings: Settings, request: Request) -> Read:
     """Read everything first (the dry run, `ingest` and the Batch API need every article before acting)."""
     names = source_names(settings, request.sources, request.sources_file)
-    ingested = sources.ingest(names, _ingest_options(settings, request.stdin))
+    ingested = sources.ingest(names, _ingest_options(settings, request.stdin, request.day))
     return Read(ingested.articles, ingested.failures, ingested.too_old, ingested.merged)
 
 
@@ -220,7 +228,7 @@ async def extract_streaming(
     """Read the sources and extract each article as soon as it is read (see the module's docstring); an
     article whose id is in `briefed` (an earlier run briefed this very text) is left out."""
     names = source_names(settings, request.sources, request.sources_file)
-    options = _ingest_options(settings, request.stdin)
+    options = _ingest_options(settings, request.stdin, request.day)
     since = options.since
     options.since = None  # applied here, as articles arrive
     deduper = Deduper()
@@ -392,7 +400,7 @@ async def finish_briefing(
         title=title or settings.title,
         today=today,
         synthesis=day,
-        since=settings.since_time(),
+        since=settings.since_time(clock(today)),
     )
 
 
@@ -530,12 +538,35 @@ async def remember(
     return briefing.model_copy(update=update), marked
 
 
-def keep_run(memory: Memory, briefing: Briefing, marked: Marked | None) -> None:
-    """Keep the run in the history store: its briefing, articles and the sightings of its commitments."""
+def keep_run(
+    memory: Memory,
+    briefing: Briefing,
+    marked: Marked | None,
+    output: Path | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Keep the run in the history store: its briefing, articles and the sightings of its commitments. Runs
+    dated later were marked without this day: say which, to run again."""
+    from briefer.store import StoreError, open_store
+
+    try:
+        with open_store(memory.path) as store:
+            store.save(briefing, memory.name, marked.sightings if marked else [], marked.delivered if marked else [])
+            later = store.later(memory.name, memory.today)
+    except StoreError as e:
+        written = f"the briefing is written to {output}, " if output else ""
+        raise StoreError(f"{e.message}; {written}but this run was not kept") from None
+    if later and progress is not None:
+        days = ", ".join(d.isoformat() for d in later[:5])
+        progress.note(f"runs dated after {memory.today.isoformat()} ({days}) were marked without it: run them again")
+
+
+def forget_delivery(memory: Memory) -> None:
+    """The run's email did not go out: the next run briefs its articles again."""
     from briefer.store import open_store
 
     with open_store(memory.path) as store:
-        store.save(briefing, memory.name, marked.sightings if marked else [], marked.delivered if marked else [])
+        store.undelivered(memory.name, memory.today)
 
 
 # Rendering, keeping, delivering ---------------------------------------------------------------------------
@@ -649,6 +680,10 @@ def notify_failure(settings: Settings, request: Request, error: BrieferError) ->
 
 def _run(settings: Settings, request: Request, progress: Progress) -> Outcome:
     fmt = choose_format(request.output, request.fmt)
+    if (request.email or request.eml is not None) and not request.dry_run:
+        from briefer.mailer import check
+
+        check(settings.email, sending=request.eml is None)  # a broken [email] fails now, not after the work
     if request.dry_run:
         from briefer.plan import plan
 
@@ -665,7 +700,7 @@ def _run(settings: Settings, request: Request, progress: Progress) -> Outcome:
         fetched = batch_run(settings, request, progress)
         if fetched is None:
             return Outcome()
-        briefing = fetched.model_copy(update={"date": memory.today} if memory else {})
+        briefing = fetched
         if memory is not None:  # the batch's extractor is closed: uncertain matches stay apart
             briefing, marked = asyncio.run(remember(briefing, memory, None, settings, 0))
     else:
@@ -673,10 +708,15 @@ def _run(settings: Settings, request: Request, progress: Progress) -> Outcome:
     env = templates(settings)
     emit(render(briefing, fmt, settings, env), request.output, request.stdout)
     if memory is not None:
-        keep_run(memory, briefing, marked)
+        keep_run(memory, briefing, marked, request.output, progress)
     delivered = None
     if request.email or request.eml is not None:
-        delivered = deliver(briefing, settings, request, env, progress)
+        try:
+            delivered = deliver(briefing, settings, request, env, progress)
+        except BrieferError:
+            if memory is not None and request.eml is None:
+                forget_delivery(memory)  # not sent: the next run briefs these articles again
+            raise
     return Outcome(briefing, delivered, request.output)
 
 
@@ -761,14 +801,21 @@ def batch_run(settings: Settings, request: Request, progress: Progress) -> Brief
         progress.note(f"resume with: {resume}")
         return None
     try:
-        return fetch_batch(settings, batch_id, wait=True, progress=progress)
+        return fetch_batch(settings, batch_id, wait=True, progress=progress, today=request.day)
     except KeyboardInterrupt:
         progress.note(f"stopped waiting; the batch goes on. Resume with: {resume}")
         raise
 
 
-def fetch_batch(settings: Settings, batch_id: str, wait: bool = False, progress: Progress | None = None) -> Briefing:
-    """The briefing of a finished batch (waiting for it first when `wait`)."""
+def fetch_batch(
+    settings: Settings,
+    batch_id: str,
+    wait: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> Briefing:
+    """The briefing of a finished batch (waiting for it first when `wait`), dated `today` (the clock's by
+    default). A batch fetched later with `briefer batch fetch` is not kept in the history store."""
     from briefer import batch
 
     progress = progress or Progress()
@@ -785,6 +832,7 @@ def fetch_batch(settings: Settings, batch_id: str, wait: bool = False, progress:
                 started,
                 title=collected.title,
                 spent=collected.spent,
+                today=today,
             )
 
     return asyncio.run(go())

@@ -27,6 +27,7 @@ from briefer.errors import InputError, UsageError
 from briefer.models import Briefing, LedgerStatus
 
 STORE_FILE = "history.sqlite3"
+LOCK_TIMEOUT = 30.0  # seconds to wait for another briefer writing to the store
 DEFAULT_NAME = "default"
 
 # Each entry moves the schema up one version; never edit one that has shipped, add the next.
@@ -74,6 +75,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE commitments ADD COLUMN done_quote TEXT;
     CREATE INDEX sightings_by_commitment ON sightings (commitment_id, date);
     CREATE INDEX run_articles_by_article ON run_articles (article_id);
+    """,
+    # 3: which run reported a commitment done (re-running another briefing's day keeps it), and runs whose
+    # email did not go out (their articles are not counted as briefed).
+    """
+    ALTER TABLE commitments ADD COLUMN done_run INTEGER;
+    ALTER TABLE runs ADD COLUMN undelivered INTEGER NOT NULL DEFAULT 0;
     """,
 )
 VERSION = len(MIGRATIONS)
@@ -186,11 +193,11 @@ class Store:
         return date.fromisoformat(row[0]), self._briefing(row[1], f"the run of {row[0]}")
 
     def briefed(self, name: str, before: date) -> set[str]:
-        """Ids of the articles earlier runs of the briefing `name` briefed (an id is its text's hash, so an
-        article that changed has another)."""
+        """Ids of the articles earlier runs of the briefing `name` briefed and delivered (an id is its text's
+        hash, so an article that changed has another)."""
         rows = self.db.execute(
             "SELECT DISTINCT a.article_id FROM run_articles a JOIN runs r ON r.id = a.run_id "
-            "WHERE r.name = ? AND r.date < ?",
+            "WHERE r.name = ? AND r.date < ? AND r.undelivered = 0",
             (name, before.isoformat()),
         )
         return {row[0] for row in rows}
@@ -211,7 +218,7 @@ class Store:
             entry = entries.get(row[0])
             if entry is None:
                 done_on = date.fromisoformat(row[4]) if row[4] else None
-                if done_on is not None and done_on >= (before or date.max):
+                if done_on is not None and (done_on >= before if before is not None else done_on > value):
                     done_on = None  # delivered later than the day asked about
                 entry = entries[row[0]] = Entry(
                     row[0], row[1], row[2], date.fromisoformat(row[3]), done_on, row[5] if done_on else None
@@ -261,17 +268,42 @@ class Store:
 
     # Writing ------------------------------------------------------------------------------------------------
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction holding the write lock from its start: all or nothing."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def undelivered(self, name: str, day: date) -> None:
+        """The run's email did not go out: its articles are not counted as briefed, so the next run sends them."""
+        with self._transaction():
+            self.db.execute("UPDATE runs SET undelivered = 1 WHERE name = ? AND date = ?", (name, day.isoformat()))
+
+    def later(self, name: str, day: date) -> list[date]:
+        """Dates of runs after `day` (of any briefing): marked without what `day` adds."""
+        rows = self.db.execute("SELECT DISTINCT date FROM runs WHERE date > ? ORDER BY date", (day.isoformat(),))
+        return [date.fromisoformat(row[0]) for row in rows]
+
     def save(
         self, briefing: Briefing, name: str, sightings: Sequence[NewSighting], done: Sequence[tuple[str, str]]
     ) -> None:
         """Keep a run (replacing an earlier run of the same briefing and date), its articles, the sightings
         of its commitments and the commitments it reports done (id, quote); all or nothing."""
         day = briefing.date.isoformat()
-        with self.db:
+        with self._transaction():
             old = self.db.execute("SELECT id FROM runs WHERE name = ? AND date = ?", (name, day)).fetchone()
             if old is not None:
+                self.db.execute(
+                    "UPDATE commitments SET done_on = NULL, done_quote = NULL, done_run = NULL "
+                    "WHERE done_run = ? OR (done_run IS NULL AND done_on = ?)",
+                    (old[0], day),
+                )
                 self.db.execute("DELETE FROM runs WHERE id = ?", (old[0],))  # its articles and sightings too
-                self.db.execute("UPDATE commitments SET done_on = NULL, done_quote = NULL WHERE done_on = ?", (day,))
             run = self.db.execute(
                 "INSERT INTO runs (name, date, generated_at, briefing) VALUES (?, ?, ?, ?)",
                 (name, day, briefing.generated_at.isoformat(), briefing.model_dump_json()),
@@ -305,22 +337,38 @@ class Store:
                     ),
                 )
             self.db.executemany(
-                "UPDATE commitments SET done_on = ?, done_quote = ? WHERE id = ? AND done_on IS NULL",
-                [(day, quote, cid) for cid, quote in done],
+                "UPDATE commitments SET done_on = ?, done_quote = ?, done_run = ? WHERE id = ? AND done_on IS NULL",
+                [(day, quote, run, cid) for cid, quote in done],
             )
             # A commitment no run sees any more (its only day was replaced) leaves the ledger.
             self.db.execute("DELETE FROM commitments WHERE id NOT IN (SELECT commitment_id FROM sightings)")
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > VERSION:
-        raise StoreError(
-            f"{path}: the history store was written by a newer briefer (schema {version}, this one knows "
-            f"{VERSION}); upgrade briefer, or set BRIEFER_DATA_DIR to use another store"
-        )
-    for number in range(version, VERSION):
-        db.executescript(f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+    """Apply the missing migrations, each in one transaction that holds the write lock from its start, so two
+    processes opening a new store at once do not both apply one."""
+    if db.execute("PRAGMA user_version").fetchone()[0] == VERSION:
+        return  # up to date: no write lock needed (another briefer may be writing)
+    while True:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > VERSION:
+                raise StoreError(
+                    f"{path}: the history store was written by a newer briefer (schema {version}, this one "
+                    f"knows {VERSION}); upgrade briefer, or set BRIEFER_DATA_DIR to use another store"
+                )
+            if version == VERSION:
+                db.execute("COMMIT")
+                return
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
 
 @contextmanager
@@ -332,7 +380,7 @@ def open_store(path: Path, create: bool = True) -> Iterator[Store]:
             raise UsageError(f"{path}: no history yet: `briefer run` keeps each briefing there")
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        connection = sqlite3.connect(path, timeout=30)
+        connection = sqlite3.connect(path, timeout=LOCK_TIMEOUT, isolation_level=None)  # transactions are explicit
     except sqlite3.Error as e:
         raise StoreError(f"{path}: cannot open the history store: {e}") from None
     with closing(connection) as db:
@@ -340,6 +388,18 @@ def open_store(path: Path, create: bool = True) -> Iterator[Store]:
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA journal_mode = WAL")
             _migrate(db, path)
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{path}: cannot use the history store ({_why(e)})") from None
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{path}: not a briefer history store ({e})") from None
-        yield Store(db, path)
+        try:
+            yield Store(db, path)
+        except sqlite3.Error as e:
+            raise StoreError(f"{path}: the history store failed ({_why(e)})") from None
+
+
+def _why(e: sqlite3.Error) -> str:
+    text = str(e)
+    if "locked" in text:
+        return f"{text}: another briefer is using it; try again when it has finished"
+    return text

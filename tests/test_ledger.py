@@ -229,9 +229,10 @@ def test_an_older_store_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     db.commit()
     db.close()
     with open_store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 2
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 3
         columns = {row[1] for row in store.db.execute("PRAGMA table_info(commitments)")}
-        assert {"done_on", "done_quote"} <= columns
+        assert {"done_on", "done_quote", "done_run"} <= columns
+        assert "undelivered" in {row[1] for row in store.db.execute("PRAGMA table_info(runs)")}
         [entry] = store.ledger(through=date(2026, 12, 1))
         assert entry.status(date(2026, 12, 1)) == "overdue" and entry.last.quotes == ["It will open the terminal."]
         assert store.previous("default", date(2026, 12, 1)) is not None
@@ -317,7 +318,14 @@ def test_an_unrelated_fact_is_no_sign_of_delivery() -> None:
     entry = kept("k", "Meran council", "reopen the old bridge", due=date(2026, 11, 20))
     from briefer.models import ArticleBrief, Evidence, Fact
 
-    for said in ("Meran council debated the budget on Monday.", "Tarsby council reopened the old bridge."):
+    for said in (
+        "Meran council debated the budget on Monday.",
+        "Tarsby council reopened the old bridge.",
+        "Meran council did not reopen the old bridge, which remains closed.",
+        "Meran council has yet to reopen the old bridge.",
+        "Meran council postponed plans to reopen the old bridge until spring.",
+        "Meran council will reopen the old bridge next week.",
+    ):
         fact = Fact(statement=said, evidence=[Evidence(quote=said, start=0, end=len(said))], grounded=True)
         brief = ArticleBrief(id="a1", title="t", source="s", summary=said, facts=[fact])
         assert ledger.delivered(entry, [brief], []) is None
@@ -447,3 +455,113 @@ def test_an_article_briefed_before_is_briefed_again_when_its_text_changed(isolat
     assert [a.title for a in day3.articles] == ["Fisheries agency to publish new quota plan"]
     assert day3.changes is not None and day3.changes.skipped == 1
     assert by_actor(day3)["national fisheries agency"].status == "reaffirmed"
+
+
+# What a newcomer's review found ------------------------------------------------------------------------------
+
+
+def test_a_locked_or_broken_store_is_a_one_line_error(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import briefer.store
+
+    two_days()
+    path = store_path(isolated.parent / "briefer-home" / "data")
+    monkeypatch.setattr(briefer.store, "LOCK_TIMEOUT", 0.2)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run(str(DAYS / "day2"), "--date", "2026-12-03", "-o", "locked.md")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == ExitCode.INPUT, result.output
+    assert "another briefer is using it" in result.stderr and "locked.md, but this run was not kept" in result.stderr
+    assert Path("locked.md").exists() and "Traceback" not in result.output
+    empty = isolated / "empty.sqlite3"
+    sqlite3.connect(empty).execute(f"PRAGMA user_version = {VERSION}").connection.close()
+    with pytest.raises(StoreError, match="no such table"), open_store(empty) as store:
+        store.ledger(through=TODAY)
+
+
+def test_rerunning_one_briefing_keeps_the_delivery_another_reported(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    said = Briefing.model_validate_json(
+        '{"title": "t", "date": "2026-12-01", "generated_at": "2026-12-01T07:00:00Z", "provider": "offline"}'
+    )
+    from briefer.store import NewSighting
+
+    pledge = NewSighting(
+        "k1", date(2026, 11, 1), "Meran council", "reopen the bridge", None, None, None, "new", [], ["q"], ["s"]
+    )
+    with open_store(path) as store:
+        store.save(said.model_copy(update={"date": date(2026, 11, 1)}), "a", [pledge], [])
+        store.save(said, "a", [], [("k1", "Meran council reopened the bridge.")])
+        store.save(said, "b", [], [])
+        store.save(said, "b", [], [])  # b's day run again
+        [entry] = store.ledger(through=date(2026, 12, 1))
+        assert entry.done_on == date(2026, 12, 1) and entry.status(date(2026, 12, 1)) == "done"
+        store.save(said, "a", [], [])  # a's day run again, without the report
+        [entry] = store.ledger(through=date(2026, 12, 1))
+        assert entry.done_on is None
+
+
+def test_rebuilding_an_earlier_day_says_which_later_runs_to_run_again(isolated: Path) -> None:
+    assert run(str(DAYS / "day2"), "--date", DAY2, "-q", "-o", "d2.md").exit_code == 0
+    result = run(str(DAYS / "day1"), "--date", DAY1, "-o", "d1.md")
+    assert result.exit_code == 0, result.output
+    assert "runs dated after 2026-12-01 (2026-12-02) were marked without it: run them again" in result.stderr
+
+
+def test_the_since_window_ends_on_the_briefing_date(isolated: Path) -> None:
+    lines = [
+        {
+            "title": "Fresh",
+            "text": "Tarsby council said it will open the new ferry terminal by March 2027.",
+            "published": "2026-11-30T12:00:00+00:00",
+            "source": "Herald",
+        },
+        {
+            "title": "Stale",
+            "text": "Meran council said it will repair the old pier by June 2027.",
+            "published": "2026-11-20T12:00:00+00:00",
+            "source": "Gazette",
+        },
+    ]
+    Path("a.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    result = run("a.jsonl", "--since", "2d", "--date", DAY1, "-q", "-o", "b.json")
+    assert result.exit_code == 0, result.output
+    assert [a.title for a in Briefing.model_validate_json(Path("b.json").read_text()).articles] == ["Fresh"]
+
+
+def test_show_gives_the_ledger_as_it_stood_on_a_date(isolated: Path) -> None:
+    day1, _ = two_days()
+    ident = by_actor(day1)["Port Estrel harbour authority"].ledger_id or ""
+    then = runner.invoke(app, ["commitments", "show", ident, "--date", DAY1]).stdout
+    assert "status: new on 2026-12-01" in then and "last seen 2026-12-01" in then and "2026-12-02" not in then
+    new = by_actor(Briefing.model_validate_json(Path("day2.json").read_text()))["national fisheries agency"]
+    early = runner.invoke(app, ["commitments", "show", new.ledger_id or "", "--date", DAY1])
+    assert early.exit_code == ExitCode.USAGE and "first seen 2026-12-02, after 2026-12-01" in early.stderr
+
+
+def test_an_email_that_did_not_go_out_leaves_its_articles_for_the_next_run(isolated: Path) -> None:
+    down = named_config(free_port(), str(DAYS / "day1"), notify=False)
+    assert run("--briefing", "morning", "--date", DAY1, "-q", env=down).exit_code == ExitCode.DELIVERY
+    again = run("--briefing", "morning", "--date", DAY2, "-q", "--eml", "m.eml", env=down)
+    assert again.exit_code == 0, again.output  # not "nothing new": day 1's briefing never went out
+    assert "Tarsby council" in Path("m.eml").read_text()
+
+
+def test_a_broken_email_setting_fails_before_any_work(isolated: Path) -> None:
+    Path("briefer.toml").write_text('[briefings.morning]\nsources = ["nowhere"]\nto = ["desk@example.org"]\n')
+    result = run("--briefing", "morning", env={"BRIEFER_SMTP_HOST": "127.0.0.1"})
+    assert result.exit_code == ExitCode.USAGE and "email: no sender" in result.stderr
+    assert "no readable article" not in result.stderr  # it stopped before reading
+
+
+def test_strict_dates_and_safe_csv(isolated: Path) -> None:
+    assert run(str(DAYS / "day1"), "--date", "2026-W49").exit_code == ExitCode.USAGE
+    assert run(str(DAYS / "day1"), "--date", "20261201").exit_code == ExitCode.USAGE
+    (isolated / "evil").mkdir()
+    (isolated / "evil" / "a.txt").write_text("Evil\n=HYPERLINK council said it will open the terminal by May 2027.\n")
+    assert run("evil", "--date", DAY1, "-q", "-o", "e.json").exit_code == 0
+    csv = runner.invoke(app, ["commitments", "list", "-f", "csv", "--date", DAY1]).stdout
+    assert "\n=" not in csv and ",=" not in csv

@@ -93,6 +93,7 @@ class Signature:
     denied: bool
     stems: frozenset[str]  # the cheap words, for matching a figure's lead word
     objects: frozenset[str] = frozenset()  # what is acted on: the lemmas of direct objects and passive subjects
+    entities: frozenset[str] = frozenset()  # whole names, as one string each ("tamsel park"), speakers aside
 
     def values(self) -> frozenset[float]:
         """The values it states (not the ones it disputes)."""
@@ -125,12 +126,14 @@ def _signature(doc: Doc) -> Signature:
     people: set[str] = set()
     dates: set[str] = set()
     in_name: set[int] = set()
+    entities: set[str] = set()
     for ent in doc.ents:
         if ent.label_ in _NAME_LABELS:
             in_name.update(range(ent.start, ent.end))
             if _speaker(ent.root):
                 continue
             whole = canonical(ent.text.removesuffix("'s").removesuffix("’s")).casefold()
+            entities.add(" ".join(w for w in whole.split() if w not in STOP))
             if whole != ent.text.casefold():
                 names.add(whole)  # the gazetteer's one name: "DPRK" and "North Korea" agree
             names.update(t.lower_ for t in ent if not t.is_stop and t.is_alpha)
@@ -169,17 +172,26 @@ def _signature(doc: Doc) -> Signature:
         objects=frozenset(
             t.lemma_.lower() for t in doc if t.dep_ in _OBJECT_DEPS and t.pos_ in ("NOUN", "PROPN") and t.is_alpha
         ),
+        entities=frozenset(e for e in entities if e),
     )
 
 
 _OBJECT_DEPS = {"dobj", "obj", "nsubjpass"}
 
 
+def _entities_agree(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two sets of whole names agree when either is empty or a name of one is, or holds, a name of the other
+    ("Kelderby General" and "Kelderby General Hospital"; not "Tamsel Park" and "Ardwin Park")."""
+    if not a or not b:
+        return True
+    return any(x == y or f" {x} " in f" {y} " or f" {y} " in f" {x} " for x in a for y in b)
+
+
 def objects_agree(a: Signature, b: Signature) -> bool:
     """Whether two undertakings act on the same thing: the names they give agree ("trees in Tamsel Park" and
     "trees in Ardwin Park" do not), and a direct object of one is among the other's words ("lodge an appeal",
     "file an appeal"), or one names none; "open two schools" and "open two clinics" do not."""
-    if not _names_agree(a, b):
+    if not _names_agree(a, b) or not _entities_agree(a.entities, b.entities):
         return False
     if not a.objects or not b.objects:
         return True

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 from briefer.aliases import canonical
 from briefer.dates import resolve_deadline
-from briefer.day_commitments import SAME_PLEDGE, actor_words, same_actor, same_pledge
+from briefer.day_commitments import actor_words, same_actor, same_pledge
 from briefer.models import (
     ArticleBrief,
     Briefing,
@@ -140,15 +140,20 @@ def _candidates(c: DayCommitment, entries: Sequence[Entry]) -> list[tuple[float,
     return found
 
 
+MODEL_PAIRS = 80  # at most this many uncertain pairs go to the model, those sharing most words first
+
+
 def uncertain(day: Sequence[DayCommitment], entries: Sequence[Entry]) -> list[Pair]:
-    """Pairs the cheap rule leaves open: one actor, no sure match, and at least a third of the words shared."""
-    pairs: list[Pair] = []
+    """Pairs the cheap rule leaves open, for the model: one actor, no sure match, and a word shared ("lodge an
+    appeal within 14 days", "file an appeal within two weeks"); at most MODEL_PAIRS, closest first."""
+    scored: list[tuple[float, int, Pair]] = []
     for i, c in enumerate(day):
         found = _candidates(c, entries)
         if any(same for _, _, same in found):
             continue
-        pairs.extend(Pair(i, entry) for overlap, entry, _ in found if overlap >= SAME_PLEDGE * 2 / 3)
-    return pairs
+        scored.extend((overlap, i, Pair(i, entry)) for overlap, entry, _ in found if overlap > 0)
+    scored.sort(key=lambda s: (-s[0], s[1], s[2].entry.id))
+    return [pair for _, _, pair in scored[:MODEL_PAIRS]]
 
 
 def prompt_context(

@@ -164,8 +164,9 @@ def day_pairs(folder: Path, check_objects: bool) -> Counter[str]:
 
 
 def scale(corpus: Path, rounds: int) -> None:
-    from briefer import ledger, pipeline
+    from briefer import ledger
     from briefer.config import load_settings
+    from briefer.memory import recall
     from briefer.models import Briefing
     from briefer.store import open_store
 
@@ -201,7 +202,7 @@ def scale(corpus: Path, rounds: int) -> None:
             update={"commitments": [c.model_copy(update={"status": None}) for c in day2.commitments]}
         )
         started = time.perf_counter()
-        memory = pipeline.recall(settings, pipeline.Request(day=DAY2, since_last=True))
+        memory = recall(settings, None, DAY2, True)
         recalled = time.perf_counter()
         assert memory is not None
         marked = ledger.mark(plain.commitments, memory.entries, DAY2, plain.articles, previous=DAY1)

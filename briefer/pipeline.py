@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 import jinja2
 
-from briefer import model_day, sources, synthesize
+from briefer import memory, model_day, sources, synthesize
 from briefer.config import Settings
 from briefer.errors import (
     BrieferError,
@@ -52,7 +52,7 @@ from briefer.sources.web import FetchSettings
 
 if TYPE_CHECKING:
     from briefer.ledger import Marked
-    from briefer.store import Entry
+    from briefer.memory import Memory
 
 DEFAULT_TITLE = "Briefing"
 OFFLINE_IN_FLIGHT = 64
@@ -411,15 +411,15 @@ def brief(settings: Settings, request: Request, progress: Progress | None = None
     Raises InputError when no source gives an article, ModelError when none could be extracted. With
     --max-cost and a model, everything is read first, since the estimate needs every article.
     """
-    return _brief(settings, request, progress or Progress(), recall(settings, request))[0]
+    return _brief(settings, request, progress or Progress(), _recall(settings, request))[0]
 
 
 def _brief(
-    settings: Settings, request: Request, progress: Progress, memory: Memory | None
+    settings: Settings, request: Request, progress: Progress, recalled: Memory | None
 ) -> tuple[Briefing, Marked | None]:
-    """The briefing, and with a `memory` of the store, marked against the ledger (what to keep of it too)."""
+    """The briefing, and with a `recalled` of the store, marked against the ledger (what to keep of it too)."""
     started = time.perf_counter()
-    briefed: set[str] = memory.briefed if memory is not None else set()
+    briefed: set[str] = recalled.briefed if recalled is not None else set()
 
     async def go() -> tuple[Briefing, Marked | None]:
         async with open_extractor(settings) as extractor:
@@ -440,133 +440,14 @@ def _brief(
                 extracted = Extracted(briefs, [*everything.failures, *failures], len(everything.articles) - len(fresh))
             else:
                 extracted = await extract_streaming(settings, request, extractor, progress, briefed)
-            today = memory.today if memory is not None else request.day
+            today = recalled.today if recalled is not None else request.day
             briefing = await finish_briefing(extracted, extractor, settings, progress, started, today=today)
             briefing = briefing.model_copy(update={"name": request.name})
-            if memory is None:
+            if recalled is None:
                 return briefing, None
-            return await remember(briefing, memory, extractor, settings, extracted.skipped)
+            return await memory.remember(briefing, recalled, extractor, settings, extracted.skipped)
 
     return asyncio.run(go())
-
-
-# The history store: recall before the run, mark, keep after it ------------------------------------------
-
-
-@dataclass
-class Memory:
-    """What the history store knew before the run: the ledger before the briefing's date, the briefing's
-    previous run, and (with --since-last) the articles already briefed."""
-
-    path: Path
-    name: str
-    today: date
-    since_last: bool
-    entries: list[Entry]
-    previous: tuple[date, Briefing] | None
-    briefed: set[str]
-
-
-def recall(settings: Settings, request: Request) -> Memory | None:
-    """Read the history store for this run (None when history is off)."""
-    since_last = bool(request.since_last)
-    if not settings.history:
-        if since_last:
-            raise UsageError("--since-last needs the history store: drop --no-history (or history = false)")
-        return None
-    from briefer.store import DEFAULT_NAME, open_store, store_path
-
-    name = request.name or DEFAULT_NAME
-    today = request.day or datetime.now().date()
-    path = store_path(settings.dirs.data)
-    if not path.exists():  # nothing kept yet: the store is made when the first run is kept
-        return Memory(path, name, today, since_last, entries=[], previous=None, briefed=set())
-    with open_store(path) as store:
-        return Memory(
-            path=path,
-            name=name,
-            today=today,
-            since_last=since_last,
-            entries=store.ledger(before=today),
-            previous=store.previous(name, today),
-            briefed=store.briefed(name, today) if since_last else set(),
-        )
-
-
-async def remember(
-    briefing: Briefing, memory: Memory, extractor: Extractor | None, settings: Settings, skipped: int
-) -> tuple[Briefing, Marked]:
-    """Mark the day's commitments against the ledger (a model judges the uncertain pairs in one request),
-    list what is overdue, due soon or done, and with --since-last what changed since the previous run."""
-    from briefer import ledger
-
-    failures = list(briefing.failures)
-    judged: set[tuple[int, str]] = set()
-    vetoed: set[tuple[int, str]] = set()
-    if isinstance(extractor, ModelExtractor):
-        pairs = ledger.uncertain(briefing.commitments, memory.entries)
-        try:
-            judged = await extractor.same_commitments(briefing.commitments, pairs, memory.today) if pairs else set()
-        except FatalModelError:
-            raise
-        except ModelError as e:
-            failures.append(Failure(source="ledger", error=f"{e.message} (uncertain matches kept apart)"))
-    elif isinstance(extractor, OfflineExtractor):  # the texts' signatures, parsed on the extractor's pool
-        texts = ledger.offline_texts(briefing.commitments, memory.entries)
-        signed = dict(zip(texts, await extractor.signatures(texts), strict=True)) if texts else {}
-        judged, vetoed = ledger.offline_verdicts(briefing.commitments, memory.entries, signed)
-    previous = memory.previous[0] if memory.previous else None
-    marked = ledger.mark(
-        briefing.commitments,
-        memory.entries,
-        memory.today,
-        briefing.articles,
-        judged,
-        previous=previous,
-        soon=settings.due_soon_days,
-        vetoed=vetoed,
-    )
-    update: dict[str, object] = {
-        "commitments": marked.commitments,
-        "overdue": marked.overdue,
-        "due_soon": marked.due_soon,
-        "done": marked.done,
-        "failures": failures,
-    }
-    if memory.since_last:
-        update["changes"] = ledger.changes(briefing.articles, memory.previous, skipped, marked.status)
-    return briefing.model_copy(update=update), marked
-
-
-def keep_run(
-    memory: Memory,
-    briefing: Briefing,
-    marked: Marked | None,
-    output: Path | None = None,
-    progress: Progress | None = None,
-) -> None:
-    """Keep the run in the history store: its briefing, articles and the sightings of its commitments. Runs
-    dated later were marked without this day: say which, to run again."""
-    from briefer.store import StoreError, open_store
-
-    try:
-        with open_store(memory.path) as store:
-            store.save(briefing, memory.name, marked.sightings if marked else [], marked.delivered if marked else [])
-            later = store.later(memory.name, memory.today)
-    except StoreError as e:
-        written = f"the briefing is written to {output}, " if output else ""
-        raise StoreError(f"{e.message}; {written}but this run was not kept") from None
-    if later and progress is not None:
-        days = ", ".join(d.isoformat() for d in later[:5])
-        progress.note(f"runs dated after {memory.today.isoformat()} ({days}) were marked without it: run them again")
-
-
-def forget_delivery(memory: Memory) -> None:
-    """The run's email did not go out: the next run briefs its articles again."""
-    from briefer.store import open_store
-
-    with open_store(memory.path) as store:
-        store.undelivered(memory.name, memory.today)
 
 
 # Rendering, keeping, delivering ---------------------------------------------------------------------------
@@ -655,27 +536,12 @@ def run(settings: Settings, request: Request, progress: Progress | None = None) 
     except BrieferError as e:
         config = settings.briefings.get(request.name or "")
         if config is not None and config.notify_failures and not isinstance(e, DeliveryError) and not request.dry_run:
-            progress.note(notify_failure(settings, request, e))
+            progress.note(memory.notify_failure(settings, request.name or "", request.day, e))
         raise
 
 
-def notify_failure(settings: Settings, request: Request, error: BrieferError) -> str:
-    """Email a short notice that the named briefing failed; the line to tell the user (never raises)."""
-    import html
-
-    from briefer.mailer import build_message, send
-
-    day = (request.day or datetime.now().date()).isoformat()
-    subject = f"briefer: the {request.name} briefing of {day} failed"
-    text = (
-        f"The {request.name} briefing of {day} did not go out.\n\n{error.message}\n\n"
-        f"(exit code {int(error.exit_code)}; run `briefer run --briefing {request.name}` to see it again)\n"
-    )
-    try:
-        send(build_message(subject, text, f"<pre>{html.escape(text)}</pre>", settings.email), settings.email)
-    except BrieferError as failed:
-        return f"the failure notice could not be emailed either: {failed.message}"
-    return "failure notice emailed"
+def _recall(settings: Settings, request: Request) -> Memory | None:
+    return memory.recall(settings, request.name, request.day, bool(request.since_last))
 
 
 def _run(settings: Settings, request: Request, progress: Progress) -> Outcome:
@@ -692,30 +558,30 @@ def _run(settings: Settings, request: Request, progress: Progress) -> Outcome:
             raise no_article(everything.failures)
         emit(plan(settings, everything.articles).describe(), None, request.stdout)
         return Outcome()
-    memory = recall(settings, request)
+    recalled = _recall(settings, request)
     marked = None
     if request.batch:
-        if memory is not None and memory.since_last:
+        if recalled is not None and recalled.since_last:
             raise UsageError("--since-last cannot be combined with --batch")
         fetched = batch_run(settings, request, progress)
         if fetched is None:
             return Outcome()
         briefing = fetched
-        if memory is not None:  # the batch's extractor is closed: uncertain matches stay apart
-            briefing, marked = asyncio.run(remember(briefing, memory, None, settings, 0))
+        if recalled is not None:  # the batch's extractor is closed: uncertain matches stay apart
+            briefing, marked = asyncio.run(memory.remember(briefing, recalled, None, settings, 0))
     else:
-        briefing, marked = _brief(settings, request, progress, memory)
+        briefing, marked = _brief(settings, request, progress, recalled)
     env = templates(settings)
     emit(render(briefing, fmt, settings, env), request.output, request.stdout)
-    if memory is not None:
-        keep_run(memory, briefing, marked, request.output, progress)
+    if recalled is not None:
+        memory.keep_run(recalled, briefing, marked, request.output, progress.note)
     delivered = None
     if request.email or request.eml is not None:
         try:
             delivered = deliver(briefing, settings, request, env, progress)
         except BrieferError:
-            if memory is not None and request.eml is None:
-                forget_delivery(memory)  # not sent: the next run briefs these articles again
+            if recalled is not None and request.eml is None:
+                memory.forget_delivery(recalled)  # not sent: the next run briefs these articles again
             raise
     return Outcome(briefing, delivered, request.output)
 
@@ -757,7 +623,7 @@ def extract(settings: Settings, request: Request, progress: Progress | None = No
             f"{request.output or request.fmt}: extract writes JSON only (name a .json file); "
             "`briefer run` writes Markdown and HTML"
         )
-    briefing, _ = _brief(settings, request, progress or Progress(), recall(settings, request))
+    briefing, _ = _brief(settings, request, progress or Progress(), _recall(settings, request))
     emit(briefing.model_dump_json(indent=2) + "\n", request.output, request.stdout)
     return briefing
 

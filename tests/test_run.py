@@ -22,7 +22,20 @@ from tests.fake_openai import FakeOpenAI, Reply, default_responder
 from tests.fake_web import FakeWeb, page
 
 runner = CliRunner()
-STAGES = {"sources", "extract", "llm", "offline", "synthesize", "rendering", "deliver", "mailer", "batch"}
+STAGES = {
+    "sources",
+    "extract",
+    "llm",
+    "offline",
+    "synthesize",
+    "rendering",
+    "deliver",
+    "mailer",
+    "batch",
+    "memory",
+    "ledger",
+    "store",
+}
 
 
 def comparable(data: dict[str, Any]) -> dict[str, Any]:

@@ -290,6 +290,9 @@ def _hedged(verb: Token) -> bool:
                 return True
         if node.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ == "had" for c in node.children):
             return True  # "had planned to": a plan dropped or overtaken
+        auxes = {c.lower_ for c in node.children if c.dep_ == "aux"}
+        if node.tag_ == "VBN" and "have" in auxes and auxes & FUTURE:
+            return True  # "will have sustained": the future perfect foretells a state, it undertakes nothing
     return False
 
 
@@ -327,8 +330,10 @@ def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | No
     """The verb's subject and the actor it names. A subject inherited through "and" from a reported clause
     is the reporter's ("pledged that construction would begin ... and promised to publish": the mayor's)."""
     subject = subject_of(verb)
-    if subject is None:
+    if subject is None or _indefinite(subject) or _expletive(subject):
         return None
+    if any(c.dep_ == "nsubj" and _indefinite(c) for c in subject.head.children):
+        return None  # "South Dakota, no one's going to take your slogan": the name is only addressed
     resolved = resolve_actor(subject, _reporter(verb), context)
     if resolved is not None:
         return subject, resolved
@@ -336,6 +341,26 @@ def _actor(verb: Token, context: Context) -> tuple[Token, tuple[str, bool]] | No
     if inherited and subject.head.dep_ == "ccomp" and subject.head.head != subject.head:
         return _actor(subject.head.head, context)
     return None
+
+
+INDEFINITE = frozenset(
+    "someone somebody anyone anybody everyone everybody nobody something anything everything nothing".split()
+)
+
+
+def _indefinite(subject: Token) -> bool:
+    """ "Someone's going to uncover your login", "no one's going to take your slogan": nobody's undertaking."""
+    return subject.lower_ in INDEFINITE or (subject.lower_ == "one" and any(c.lower_ == "no" for c in subject.children))
+
+
+def _expletive(subject: Token) -> bool:
+    """ "It's guaranteed that someone will ...": "it" stands for the clause, not a party."""
+    verb = subject.head
+    return (
+        subject.lower_ == "it"
+        and any(c.dep_ == "auxpass" for c in verb.children)
+        and any(c.dep_ == "ccomp" for c in verb.children)
+    )
 
 
 def _antecedent(verb: Token) -> str:

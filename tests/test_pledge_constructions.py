@@ -214,3 +214,31 @@ def test_a_generic_noun_names_the_party_with_that_word_in_its_name() -> None:
         "Its chief said the airline will resume its expansion in 2027."
     )
     assert [c.actor for c in commitments(text)] == ["Harrow Airline"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the future perfect foretells a state
+        "Tarsby Council said that by the spring the Kessing mayor will have lost most of his support.",
+        # an indefinite subject is nobody's undertaking, and a name only addressed is not its subject
+        "Nordlake Energy warned that someone is going to copy its battery design.",
+        "Relax, Tarsby, nobody is going to close your harbour.",
+        "Don't worry, Valdora, no one's going to move the festival.",
+        # "it" standing for the clause of a passive
+        "Halvard Foods warned investors that it is guaranteed that prices will rise next year.",
+    ],
+)
+def test_foretold_states_indefinite_subjects_and_expletive_it_stay_out(sentence: str) -> None:
+    assert commitments(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor"),
+    [
+        ("Tarsby and Meran have agreed to share the cost of the new ferry.", "Tarsby and Meran"),  # perfect, no will
+        ("Nordlake Energy has pledged to open the plant by 2028.", "Nordlake Energy"),
+    ],
+)
+def test_near_misses_of_those_still_commit(sentence: str, actor: str) -> None:
+    assert [c.actor for c in commitments(sentence)] == [actor]

@@ -114,11 +114,11 @@ def test_server_errors_are_retried_with_backoff(fake: FakeOpenAI) -> None:
 
 
 def test_a_hang_past_the_timeout_is_retried(fake: FakeOpenAI) -> None:
-    fake.push(lambda body: Reply(delay=2.0, body=completion("{}")))
+    fake.push(lambda body: Reply(delay=8.0, body=completion("{}")))
     started = time.perf_counter()
     brief, _ = extract(fake, timeout=0.5)
     assert brief.facts and len(fake.requests) == 2
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 6.0  # the hang was not waited out (8 s), whatever the machine's load
 
 
 def test_retries_are_bounded_and_end_in_a_model_error(fake: FakeOpenAI) -> None:

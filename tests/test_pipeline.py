@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import random
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -65,12 +64,26 @@ def test_every_article_survives_an_endpoint_failing_30_percent(fake: FakeOpenAI)
 
 
 def test_articles_are_extracted_concurrently(fake: FakeOpenAI) -> None:
-    import openai  # noqa: F401  (the client library's first import is start-up, not concurrency: take it out)
+    """Counted at the server, not timed: each request is held until four are in flight at once (one at a time,
+    none would ever see another and the most in flight would be 1)."""
+    lock = threading.Lock()
+    state = {"now": 0, "most": 0}
+    together = threading.Event()
 
-    fake.responder = lambda body: Reply(delay=0.3, body=default_responder(body).body)
-    started = time.perf_counter()
+    def held(body: dict[str, Any]) -> Reply:
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+            if state["now"] >= 4:
+                together.set()
+        together.wait(timeout=5)
+        with lock:
+            state["now"] -= 1
+        return default_responder(body)
+
+    fake.responder = held
     briefs, _, _ = run(articles(8), model(fake, concurrency=8))
-    assert len(briefs) == 8 and time.perf_counter() - started < 1.5  # one at a time would take 2.4 s
+    assert len(briefs) == 8 and state["most"] >= 4
 
 
 def test_a_fatal_error_stops_the_run(fake: FakeOpenAI) -> None:

@@ -17,6 +17,8 @@ lint:
 
 bench:
 	$(BIN)/python bench/offline_quality.py
+	$(BIN)/python -m bench.day_story
+	$(BIN)/python -m bench.ledger
 
 clean:
 	rm -rf dist build .pytest_cache .mypy_cache .ruff_cache

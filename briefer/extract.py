@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 from pydantic import BaseModel
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from briefer.models import DayCommitment
     from briefer.synthesize import Day
 
+Answer = TypeVar("Answer", bound=BaseModel)
 USER_PROMPT = "extract.user.j2"
 EXTRACTION = "article_extraction"
 SYNTHESIS = "briefing_synthesis"
@@ -340,26 +341,32 @@ class ModelExtractor:
         """The article's brief from the model's extraction of its parts."""
         return to_brief(article, merge_extractions(parts), translated="language" in self.variables)
 
+    async def _ask_cached(self, prompt: str, context: Mapping[str, Any], name: str, output: type[Answer]) -> Answer:
+        """One request over the day (not an article): the prompts `{prompt}.system.j2` and `{prompt}.user.j2`
+        rendered with `context`, the data fenced, the validated answer cached like an extraction."""
+        messages = [
+            {"role": "system", "content": render_template(self.prompts, f"{prompt}.system.j2", context).strip()},
+            {"role": "user", "content": fence_articles(render_template(self.prompts, f"{prompt}.user.j2", context))},
+        ]
+        key = self._cache_key(messages, output)
+        if self.cache is not None and (stored := self.cache.get(key)) is not None:
+            try:
+                return output.model_validate_json(stored)
+            except ValueError:
+                pass
+        answer = await self.llm.structured(messages, name, output)
+        if self.cache is not None:
+            self.cache.put(key, self.model, answer.model_dump_json())
+        return answer
+
     async def synthesize(self, day: Day, today: date) -> ModelSynthesis:
         """The model's overview, themes, watch list and verdicts on the day's candidate merges and conflicts
         (cached like an extraction). At most SHOWN_CANDIDATES of each kind are shown; the rest stay unjudged."""
         from briefer.model_day import synthesis_context
 
-        context = synthesis_context(self.variables, day, today)
-        messages = [
-            {"role": "system", "content": render_template(self.prompts, "synthesize.system.j2", context).strip()},
-            {"role": "user", "content": fence_articles(render_template(self.prompts, "synthesize.user.j2", context))},
-        ]
-        request = Request(messages=messages, key=self._cache_key(messages, ModelSynthesis))
-        if self.cache is not None and (stored := self.cache.get(request.key)) is not None:
-            try:
-                return ModelSynthesis.model_validate_json(stored)
-            except ValueError:
-                pass
-        answer = await self.llm.structured(messages, SYNTHESIS, ModelSynthesis)
-        if self.cache is not None:
-            self.cache.put(request.key, self.model, answer.model_dump_json())
-        return answer
+        return await self._ask_cached(
+            "synthesize", synthesis_context(self.variables, day, today), SYNTHESIS, ModelSynthesis
+        )
 
     async def same_commitments(self, day: list[DayCommitment], pairs: list[Pair], today: date) -> set[tuple[int, str]]:
         """The uncertain ledger pairs the model calls one undertaking, as (day index, ledger id); one request,
@@ -367,21 +374,7 @@ class ModelExtractor:
         from briefer.ledger import prompt_context
 
         context, shown = prompt_context(self.variables, day, pairs, today)
-        messages = [
-            {"role": "system", "content": render_template(self.prompts, "ledger.system.j2", context).strip()},
-            {"role": "user", "content": fence_articles(render_template(self.prompts, "ledger.user.j2", context))},
-        ]
-        key = self._cache_key(messages, ModelLedger)
-        answer = None
-        if self.cache is not None and (stored := self.cache.get(key)) is not None:
-            try:
-                answer = ModelLedger.model_validate_json(stored)
-            except ValueError:
-                answer = None
-        if answer is None:
-            answer = await self.llm.structured(messages, LEDGER, ModelLedger)
-            if self.cache is not None:
-                self.cache.put(key, self.model, answer.model_dump_json())
+        answer = await self._ask_cached("ledger", context, LEDGER, ModelLedger)
         return {(shown[v.id].index, shown[v.id].entry.id) for v in answer.same if v.yes and v.id in shown}
 
     async def aclose(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence, Set
 
 from briefer.aliases import canonical
@@ -22,6 +23,7 @@ def sourced(article: str, item: Fact | Commitment) -> list[SourcedEvidence]:
     ]
 
 
+@functools.lru_cache(maxsize=4096)
 def actor_words(actor: str) -> frozenset[str]:
     """The words that name an actor, through the alias gazetteer ("the DPRK" is North Korea)."""
     name = canonical(actor)

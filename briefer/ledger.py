@@ -47,18 +47,14 @@ def ledger_id(actor: str, action: str, first_seen: date) -> str:
     return hashlib.sha1(key.encode()).hexdigest()[:8]
 
 
-def _date(day: date | None) -> str:
-    return day.isoformat() if day else "none"
-
-
 def _changes(c: DayCommitment, entry: Entry) -> list[str]:
     """What moved between the ledger's last statement of a commitment and today's, in words."""
     said: list[str] = []
     before = entry.due
     if c.due and before and c.due != before:
-        said.append(f"deadline {_date(before)} → {_date(c.due)}")
+        said.append(f"deadline {before.isoformat()} → {c.due.isoformat()}")
     elif c.due and not before and not entry.deadline:  # a deadline worded before counts as given
-        said.append(f"deadline set: {_date(c.due)}")
+        said.append(f"deadline set: {c.due.isoformat()}")
     moved = _figure_change(entry.last.action, c.action)
     if moved:
         said.append(f"{moved[0]} → {moved[1]}")
@@ -183,13 +179,15 @@ def prompt_context(
 
 
 def offline_texts(day: Sequence[DayCommitment], entries: Sequence[Entry]) -> list[str]:
-    """What the offline judge parses: the actions of one actor's pairs, and the sentences of those the cheap
-    rule leaves open but that share a word."""
+    """What the offline judge parses: the actions of one actor's pairs that share a word, and the sentences of
+    those the cheap rule leaves open."""
     texts: list[str] = []
     for c in day:
         for overlap, entry, same in _candidates(c, entries):
+            if overlap == 0:
+                continue  # no word shared: never the same pledge, nothing to judge or veto
             texts += [c.action, entry.last.action]
-            if not same and overlap > 0 and c.evidence and entry.last.quotes:
+            if not same and c.evidence and entry.last.quotes:
                 texts += [c.evidence[0].quote, entry.last.quotes[0]]
     return list(dict.fromkeys(texts))
 

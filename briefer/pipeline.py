@@ -23,7 +23,7 @@ import asyncio
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from contextlib import aclosing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
@@ -512,18 +512,16 @@ def named(settings: Settings, request: Request) -> Request:
     if config is None:
         raise UsageError(f"--briefing {request.name}: no [briefings.{request.name}] in the configuration")
     day = request.day or datetime.now().date()
-    update: dict[str, object] = {}
-    if request.output is None and config.output and request.stdout is not None:
-        update["output"] = Path(config.output.replace("{date}", day.isoformat()))
-    if request.fmt is None and config.format:
-        update["fmt"] = config.format
-    if config.to or config.cc or config.bcc:
-        update["email"] = True
-    if request.since_last is None:
-        update["since_last"] = config.since_last
-    from dataclasses import replace
-
-    return replace(request, **update)  # type: ignore[arg-type]
+    output = request.output
+    if output is None and config.output and request.stdout is not None:
+        output = Path(config.output.replace("{date}", day.isoformat()))
+    return replace(
+        request,
+        output=output,
+        fmt=request.fmt or config.format,
+        email=request.email or bool(config.to or config.cc or config.bcc),
+        since_last=config.since_last if request.since_last is None else request.since_last,
+    )
 
 
 def run(settings: Settings, request: Request, progress: Progress | None = None) -> Outcome:

@@ -315,6 +315,13 @@ def _named(settings: Settings, name: str) -> Settings:
     recipients = {k: getattr(named, k) for k in ("to", "cc", "bcc") if getattr(named, k)}
     if recipients and settings.origin("email") != "command line":
         update["email"] = settings.email.model_copy(update=recipients)
+    return _layered(settings, update, origin)
+
+
+def _layered(settings: Settings, update: dict[str, Any], origin: str) -> Settings:
+    """The settings with `update` on top, each key's origin recorded as `origin`."""
+    if not update:
+        return settings
     updated = settings.model_copy(update=update)
     updated._origins = {**settings._origins, **dict.fromkeys(update, origin)}
     return updated
@@ -347,9 +354,4 @@ def apply_prompt_settings(
         update["temperature"] = temperature
     if max_output_tokens is not None and not settings.explicit("max_output_tokens"):
         update["max_output_tokens"] = max_output_tokens
-    if not update:
-        return settings
-    updated = settings.model_copy(update=update)
-    origin = f"prompt front matter ({file})" if file else "prompt front matter"
-    updated._origins = {**settings._origins, **dict.fromkeys(update, origin)}
-    return updated
+    return _layered(settings, update, f"prompt front matter ({file})" if file else "prompt front matter")

@@ -82,6 +82,14 @@ def _cell(value: object) -> object:
     return value
 
 
+def _aligned(table: list[list[str]]) -> str:
+    """Rows of cells as plain-text columns, two spaces apart."""
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    return "".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() + "\n" for line in table
+    )
+
+
 def format_rows(rows: Sequence[Row], fmt: str) -> str:
     """The rows as an aligned table, JSON (a list of objects) or CSV."""
     if fmt == "json":
@@ -104,10 +112,7 @@ def format_rows(rows: Sequence[Row], fmt: str) -> str:
         action = r.action if len(r.action) <= 60 else r.action[:59] + "…"
         due = r.due.isoformat() if r.due else (r.deadline or "–")
         table.append([r.id, r.status, due, r.actor, action, r.first_seen.isoformat(), r.last_seen.isoformat()])
-    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-    return "".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() + "\n" for line in table
-    )
+    return _aligned(table)
 
 
 def show(settings: Settings, ident: str, on: date | None = None) -> str:
@@ -192,10 +197,7 @@ def format_runs(kept: Sequence[StoredRun]) -> str:
         return "no runs kept\n"
     table = [["DATE", "BRIEFING", "ARTICLES", "COMMITMENTS", "GENERATED"]]
     table += [[r.date.isoformat(), r.name, str(r.articles), str(r.commitments), r.generated_at[:19]] for r in kept]
-    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-    return "".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() + "\n" for line in table
-    )
+    return _aligned(table)
 
 
 def briefing(settings: Settings, day: str, name: str | None = None) -> Briefing:

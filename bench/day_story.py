@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 
 import briefer
-from briefer import synthesize
+from briefer.day import synthesize
 from briefer.models import ArticleBrief
 
 HERE = Path(__file__).resolve().parent

@@ -16,8 +16,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from briefer import evaluate
 from briefer.config import load_settings
+from briefer.evaluation import evaluate
 from briefer.models import Article
 from briefer.sources.html import extract_page
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from briefer.config import Settings
-from briefer.extractors import open_extractor
+from briefer.extraction.extractors import open_extractor
+from briefer.extraction.stream import extract_all
 from briefer.models import Article
-from briefer.pipeline import extract_all
 from briefer.sources.files import article_id
 from tests.fake_openai import FakeOpenAI, Reply, article_text, completion, default_responder, error, extraction_for
 

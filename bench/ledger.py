@@ -108,7 +108,7 @@ def matching(events: Path) -> dict[str, int]:
 def day_pairs(folder: Path, check_objects: bool) -> Counter[str]:
     """The day-pair set (`bench/ledger_days/labels.json`, written blind): each story's day 1 then day 2, offline,
     in a store of its own; each labelled day-2 pledge that was extracted is scored against its label."""
-    from briefer import ledger
+    from briefer.memory import ledger
     from briefer.models import Briefing
 
     ledger.CHECK_OBJECTS = check_objects
@@ -164,11 +164,11 @@ def day_pairs(folder: Path, check_objects: bool) -> Counter[str]:
 
 
 def scale(corpus: Path, rounds: int) -> None:
-    from briefer import ledger
     from briefer.config import load_settings
-    from briefer.memory import recall
+    from briefer.memory import ledger
+    from briefer.memory.stage import recall
+    from briefer.memory.store import open_store
     from briefer.models import Briefing
-    from briefer.store import open_store
 
     lines = (corpus / "news-text" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from briefer.models import Article
-from briefer.nlp import pipeline
-from briefer.offline import extract_offline
+from briefer.offline.extractor import extract_offline
+from briefer.offline.nlp import pipeline
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "news-text" / "articles.jsonl"
 

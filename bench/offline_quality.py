@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 from briefer.config import Settings
-from briefer.extractors import open_extractor
+from briefer.extraction.extractors import open_extractor
+from briefer.extraction.stream import extract_all
 from briefer.models import Article, ArticleBrief, Failure
-from briefer.offline import extract_offline
-from briefer.pipeline import extract_all
-from briefer.sentences import split_sentences
+from briefer.offline.extractor import extract_offline
+from briefer.offline.sentences import split_sentences
 from briefer.sources import ingest
 from briefer.sources.files import article_id
 

@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefer import support
-from briefer.extract import to_brief
-from briefer.grounding import Grounder
+from briefer.evidence import support
+from briefer.evidence.grounding import Grounder
+from briefer.extraction.extract import to_brief
 from briefer.models import Article, Evidence, ModelExtraction
-from briefer.offline import extract_offline
+from briefer.offline.extractor import extract_offline
 from briefer.sources import ingest
 from tests.fake_openai import extraction_for
 

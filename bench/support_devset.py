@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from briefer import evaluate
 from briefer.config import load_settings
-from briefer.scoring import score_article
+from briefer.evaluation import evaluate
+from briefer.evaluation.scoring import score_article
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -24,15 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from briefer.config import Settings
-from briefer.extract import extraction_messages
-from briefer.extractors import open_extractor
-from briefer.llm import inline_schema
+from briefer.extraction.extract import extraction_messages
+from briefer.extraction.extractors import open_extractor
+from briefer.extraction.stream import extract_all
+from briefer.model.client import inline_schema
+from briefer.model.tokens import count_tokens, exact
 from briefer.models import Article, ModelExtraction
+from briefer.output.templating import prompt_environment
 from briefer.paths import Dirs
-from briefer.pipeline import extract_all
 from briefer.sources.files import article_id
-from briefer.templating import prompt_environment
-from briefer.tokens import count_tokens, exact
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "news-text" / "articles.jsonl"
 

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from briefer.config import Overrides, Settings
     from briefer.models import Briefing
 
-__version__ = "0.1.0"
+from briefer.version import __version__
+
 __all__ = ["__version__", "brief", "render", "settings"]
 
 

@@ -16,9 +16,8 @@ from typing import Any, Literal, TypedDict
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, field_validator
 
 from briefer.errors import ConfigError, UsageError
-from briefer.mailer import EmailSettings
 from briefer.paths import Dirs
-from briefer.pricing import Price
+from briefer.sections import EmailSettings, Price
 
 PROJECT_FILE = "briefer.toml"
 USER_FILE = "config.toml"

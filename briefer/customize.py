@@ -11,10 +11,10 @@ import jinja2
 
 from briefer.config import Settings, apply_prompt_settings
 from briefer.errors import BrieferError, TemplateError, UsageError
+from briefer.memory.store import Entry as Kept
+from briefer.memory.store import Sighting
 from briefer.models import Article, Briefing, Changes, MovedFact, Usage
-from briefer.store import Entry as Kept
-from briefer.store import Sighting
-from briefer.templating import output_environment, packaged_dir, prompt_environment, render_template
+from briefer.output.templating import output_environment, packaged_dir, prompt_environment, render_template
 
 KINDS = ("prompts", "templates")
 SAMPLE_TEXT = (
@@ -75,8 +75,8 @@ def init(kind: str, target: Path | None, force: bool, settings: Settings) -> tup
 
 def sample_briefing() -> Briefing:
     """A briefing of a made-up article, extracted offline: what `check` renders every template against."""
-    from briefer.offline import extract_offline
-    from briefer.pipeline import build_briefing
+    from briefer.day.stage import build_briefing
+    from briefer.offline.extractor import extract_offline
 
     article = Article(
         id="sample",
@@ -131,7 +131,7 @@ def sample_ledger(briefing: Briefing) -> list[Kept]:
 def with_history(briefing: Briefing) -> Briefing:
     """The sample briefing marked against the sample ledger, with what changed since a made-up previous run:
     every part of a briefing that remembers is there for templates to be checked against."""
-    from briefer import ledger
+    from briefer.memory import ledger
 
     earlier = briefing.date - timedelta(days=7)
     marked = ledger.mark(
@@ -162,7 +162,7 @@ def with_history(briefing: Briefing) -> Briefing:
 
 def check(kind: str, settings: Settings) -> list[str]:
     """Render every template of `kind` against the sample; one line per problem (none: all is well)."""
-    from briefer.rendering import render
+    from briefer.output.rendering import render
 
     env = environment(kind, settings)
     problems: list[str] = []
@@ -181,10 +181,10 @@ def check(kind: str, settings: Settings) -> list[str]:
             except jinja2.TemplateSyntaxError as e:
                 problems.append(f"{e.filename or name}:{e.lineno}: syntax error: {e.message}")
         return sorted(set(problems))
-    from briefer.extract import extraction_messages
-    from briefer.model_day import synthesis_context
-    from briefer.prompts import read_meta
-    from briefer.synthesize import prepare
+    from briefer.day.model_day import synthesis_context
+    from briefer.day.synthesize import prepare
+    from briefer.extraction.extract import extraction_messages
+    from briefer.extraction.prompts import read_meta
 
     try:
         meta = read_meta(env)
@@ -194,7 +194,7 @@ def check(kind: str, settings: Settings) -> list[str]:
         context = synthesis_context(variables, prepare(briefing.articles), briefing.date)
         for name in ("synthesize.system.j2", "synthesize.user.j2"):
             render_template(env, name, context)
-        from briefer import ledger
+        from briefer.memory import ledger
 
         kept = sample_ledger(briefing)
         pairs = [ledger.Pair(0, kept[0])] if briefing.commitments else []
@@ -261,7 +261,7 @@ def init_config(path: Path, force: bool, place: str) -> Path:
 
 def with_prompt_settings(settings: Settings) -> Settings:
     """The settings with the extraction prompt's front matter applied, as a run with a model applies it."""
-    from briefer.prompts import read_meta
+    from briefer.extraction.prompts import read_meta
 
     meta = read_meta(environment("prompts", settings))
     return apply_prompt_settings(settings, meta.model, meta.temperature, meta.max_output_tokens, file=meta.file)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import briefer.cli
+from briefer.cli.app import State
 from tests.fake_openai import FakeOpenAI
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,7 +41,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-    monkeypatch.setattr(briefer.cli, "RERAISE_UNEXPECTED", True)
+    monkeypatch.setattr(State, "reraise_unexpected", True)
     yield work
     written = sorted(str(p.relative_to(user_home)) for p in user_home.rglob("*"))
     assert written == [], f"the test wrote into HOME: {written}"

@@ -21,11 +21,12 @@ from typer.testing import CliRunner
 from briefer.cli import app
 from briefer.config import Settings
 from briefer.errors import ExitCode
-from briefer.extract import merge_extractions, split_text
-from briefer.limiter import AdaptiveLimit
+from briefer.extraction.extract import merge_extractions, split_text
+from briefer.model.limiter import AdaptiveLimit
+from briefer.model.pricing import cost, price_for
+from briefer.model.tokens import count_tokens
 from briefer.models import Article, ModelExtraction
-from briefer.pricing import Price, cost, price_for
-from briefer.tokens import count_tokens
+from briefer.sections import Price
 from tests.conftest import REPO
 from tests.fake_openai import FakeOpenAI, Reply, default_responder, error
 
@@ -354,9 +355,9 @@ def test_batch_results_that_fail_are_listed(fake: FakeOpenAI, isolated: Path) ->
 
 
 def test_fixed_prompt_overhead_is_under_800_tokens() -> None:
-    from briefer.extract import extraction_messages
-    from briefer.llm import inline_schema
-    from briefer.templating import prompt_environment
+    from briefer.extraction.extract import extraction_messages
+    from briefer.model.client import inline_schema
+    from briefer.output.templating import prompt_environment
 
     empty = Article(id="x", title="", source="", text="")
     messages = extraction_messages(prompt_environment(None, Path("/nonexistent")), empty)

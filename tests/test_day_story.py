@@ -198,9 +198,9 @@ def test_a_briefing_saved_before_these_fields_still_renders(isolated: Path) -> N
 def test_the_models_themes_keep_known_ids_once_and_send_singletons_to_other_stories() -> None:
     from datetime import date
 
-    from briefer.model_day import apply_model
+    from briefer.day.model_day import apply_model
+    from briefer.day.synthesize import prepare
     from briefer.models import ArticleBrief, ModelSynthesis, ModelTheme
-    from briefer.synthesize import prepare
 
     briefs = [
         ArticleBrief(
@@ -227,8 +227,8 @@ def test_the_models_themes_keep_known_ids_once_and_send_singletons_to_other_stor
 
 
 def test_the_overview_check_matches_whole_words_measures_years_and_days() -> None:
+    from briefer.day.overview import checked
     from briefer.models import ArticleBrief, ModelSentence
-    from briefer.overview import checked
 
     article = ArticleBrief(
         id="a",
@@ -251,9 +251,9 @@ def test_the_overview_check_matches_whole_words_measures_years_and_days() -> Non
 def test_the_offline_pool_parses_statements_as_this_process_does() -> None:
     import asyncio
 
+    from briefer.day.sameness import signatures
     from briefer.models import Article
-    from briefer.offline import OfflineExtractor
-    from briefer.sameness import signatures
+    from briefer.offline.extractor import OfflineExtractor
 
     texts = [f"About {n} ships waited off Lindmar on Tuesday, officials said." for n in range(5)]
 
@@ -261,7 +261,7 @@ def test_the_offline_pool_parses_statements_as_this_process_does() -> None:
         extractor = OfflineExtractor(processes=2, pool_from=1)
         try:
             await extractor.extract(Article(id="a", title="Port", source="a.txt", text=PORT["harbour-post.txt"]))
-            return list(await extractor.signatures(texts))
+            return list(await extractor.parse_many(signatures, texts))
         finally:
             await extractor.aclose()
 

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from briefer.cli import app
 from briefer.errors import ExitCode
-from briefer.grounding import Grounder
+from briefer.evaluation.scoring import Label, Totals, same_party, score_article
+from briefer.evidence.grounding import Grounder
 from briefer.models import ArticleBrief, Commitment, Evidence, Fact
-from briefer.scoring import Label, Totals, same_party, score_article
 from tests.fake_openai import FakeOpenAI
 
 runner = CliRunner()

@@ -1,4 +1,4 @@
-from briefer.grounding import Grounder
+from briefer.evidence.grounding import Grounder
 
 TEXT = (
     "The council said on Monday that it “will not   raise” taxes.\n"

@@ -15,11 +15,11 @@ import pytest
 from icalendar import Calendar
 from typer.testing import CliRunner
 
-from briefer import ledger
 from briefer.cli import app
 from briefer.errors import ExitCode
+from briefer.memory import ledger
+from briefer.memory.store import MIGRATIONS, VERSION, Entry, Sighting, StoreError, open_store, store_path
 from briefer.models import Briefing, DayCommitment, SourcedEvidence
-from briefer.store import MIGRATIONS, VERSION, Entry, Sighting, StoreError, open_store, store_path
 from tests.conftest import REPO
 from tests.fake_openai import FakeOpenAI, is_ledger
 from tests.test_email import Inbox, free_port, smtp, smtp_env, start  # noqa: F401  (smtp is a fixture)
@@ -461,11 +461,11 @@ def test_an_article_briefed_before_is_briefed_again_when_its_text_changed(isolat
 
 
 def test_a_locked_or_broken_store_is_a_one_line_error(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import briefer.store
+    import briefer.memory.store
 
     two_days()
     path = store_path(isolated.parent / "briefer-home" / "data")
-    monkeypatch.setattr(briefer.store, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(briefer.memory.store, "LOCK_TIMEOUT", 0.2)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -487,7 +487,7 @@ def test_rerunning_one_briefing_keeps_the_delivery_another_reported(tmp_path: Pa
     said = Briefing.model_validate_json(
         '{"title": "t", "date": "2026-12-01", "generated_at": "2026-12-01T07:00:00Z", "provider": "offline"}'
     )
-    from briefer.store import NewSighting
+    from briefer.memory.store import NewSighting
 
     pledge = NewSighting(
         "k1", date(2026, 11, 1), "Meran council", "reopen the bridge", None, None, None, "new", [], ["q"], ["s"]

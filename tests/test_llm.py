@@ -11,10 +11,10 @@ import pytest
 
 from briefer.config import Settings
 from briefer.errors import FatalModelError, ModelError
-from briefer.extract import ModelExtractor
-from briefer.llm import LLM, Mode, inline_schema
+from briefer.extraction.extract import ModelExtractor
+from briefer.model.client import LLM, Mode, inline_schema
 from briefer.models import Article, ArticleBrief, ModelExtraction
-from briefer.templating import prompt_environment
+from briefer.output.templating import prompt_environment
 from tests.fake_openai import FakeOpenAI, Reply, completion, error
 
 TEXT = (

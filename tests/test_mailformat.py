@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from briefer.mailformat import (
+from briefer.output.mailformat import (
     custom_properties,
     html_heading,
     html_text,

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 import briefer
 from briefer.cli import app
 from briefer.errors import ExitCode
-from briefer.pipeline import Progress
-from briefer.pricing import price_for
+from briefer.model.pricing import price_for
+from briefer.progress import Progress
 from tests.conftest import EXAMPLES
 from tests.fake_openai import FakeOpenAI
 

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from briefer.models import Article
-from briefer.offline import extract_offline
-from briefer.sentences import split_sentences
+from briefer.offline.extractor import extract_offline
+from briefer.offline.sentences import split_sentences
 from briefer.sources import ingest
 from tests.conftest import EXAMPLES
 

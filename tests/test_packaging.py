@@ -35,6 +35,6 @@ def test_wheel_ships_prompts_and_templates(tmp_path: Path) -> None:
         "briefer/templates/briefing.md.j2",
         "briefer/templates/briefing.html.j2",
         "briefer/templates/briefing.css",
-        "briefer/cli.py",
+        "briefer/cli/app.py",
     ):
         assert name in names, name

@@ -11,10 +11,10 @@ import pytest
 
 from briefer.config import Settings
 from briefer.errors import FatalModelError
-from briefer.extractors import OFFLINE_POOL_MIN_ARTICLES, open_extractor
+from briefer.extraction.extractors import OFFLINE_POOL_MIN_ARTICLES, open_extractor
+from briefer.extraction.stream import extract_all
 from briefer.models import Article, ArticleBrief, Failure
-from briefer.offline import extract_offline
-from briefer.pipeline import extract_all
+from briefer.offline.extractor import extract_offline
 from tests.fake_openai import FakeOpenAI, Reply, completion, default_responder, error
 
 

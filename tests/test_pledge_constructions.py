@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from briefer.models import Article, Commitment
-from briefer.offline import extract_offline
+from briefer.offline.extractor import extract_offline
 
 PUBLISHED = datetime(2026, 3, 2, tzinfo=UTC)
 

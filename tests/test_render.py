@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from briefer.day.synthesize import synthesize
 from briefer.models import (
     ArticleBrief,
     Briefing,
@@ -25,9 +26,8 @@ from briefer.models import (
     Theme,
     Usage,
 )
-from briefer.rendering import Format, choose_format, render
-from briefer.synthesize import synthesize
-from briefer.templating import hide_path, outlet, output_environment
+from briefer.output.rendering import Format, choose_format, render
+from briefer.output.templating import hide_path, outlet, output_environment
 
 GOLDEN = Path(__file__).parent / "golden"
 REPO = Path(__file__).resolve().parent.parent

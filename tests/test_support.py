@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefer.grounding import Grounder, supported
-from briefer.support import sentence_bounds
+from briefer.evidence.grounding import Grounder, supported
+from briefer.evidence.support import sentence_bounds
 
 HARBOUR = (
     "Tarsby, 3 March. The Arland government on Monday approved a €1.1bn plan to rebuild the Tarsby harbour "

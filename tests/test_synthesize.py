@@ -12,15 +12,15 @@ from typing import Any
 from typer.testing import CliRunner
 
 from briefer.cli import app
-from briefer.figures import figures
+from briefer.day.figures import figures
+from briefer.day.sameness import conflict, same_fact, signatures
+from briefer.day.stage import build_briefing
+from briefer.day.synthesize import merge_commitments, synthesize
+from briefer.day.themes import themes
 from briefer.models import ArticleBrief, Briefing, Commitment, Evidence, Fact, Usage
-from briefer.offline import attribution
-from briefer.pipeline import build_briefing
-from briefer.rendering import build_views, render
-from briefer.sameness import conflict, same_fact, signatures
-from briefer.synthesize import merge_commitments, synthesize
-from briefer.templating import output_environment
-from briefer.themes import themes
+from briefer.offline.extractor import attribution
+from briefer.output.rendering import build_views, render
+from briefer.output.templating import output_environment
 from tests.conftest import EXAMPLES
 from tests.fake_openai import FakeOpenAI, Reply, completion, default_responder
 
@@ -410,7 +410,7 @@ def test_a_story_every_article_tells_is_one_theme() -> None:
 
 LABELS = """
 from briefer.models import ArticleBrief
-from briefer.themes import label
+from briefer.day.themes import label
 a = ArticleBrief(id="a", title="t", source="a", summary="the harbour reopened after storm closure dredging.")
 b = ArticleBrief(id="b", title="t", source="b", summary="after the storm closure the harbour dredging resumed.")
 print(label([a, b]))

@@ -148,8 +148,8 @@ def test_invented_quotes_are_never_shown_as_grounded(fake: FakeOpenAI, isolated:
         assert "secretly sold" not in rendered and "shell company" not in rendered
     from briefer.config import load_settings
     from briefer.models import Briefing
-    from briefer.rendering import render_email
-    from briefer.templating import output_environment
+    from briefer.output.rendering import render_email
+    from briefer.output.templating import output_environment
 
     _, text, html = render_email(
         Briefing.model_validate_json(Path("b.json").read_text()),
@@ -394,8 +394,8 @@ def test_prompt_injection_and_markup_in_articles_are_neutralised(fake: FakeOpenA
     html = runner.invoke(app, ["render", "b.json", "-f", "html"]).stdout
     md = runner.invoke(app, ["render", "b.json", "-f", "md"]).stdout
     from briefer.models import Briefing
-    from briefer.rendering import render_email
-    from briefer.templating import output_environment
+    from briefer.output.rendering import render_email
+    from briefer.output.templating import output_environment
 
     _, text, mail = render_email(
         Briefing.model_validate_json(Path("b.json").read_text()), output_environment(None, Path("/none"))

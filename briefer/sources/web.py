@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from briefer import __version__
+from briefer.version import __version__
 
 if TYPE_CHECKING:
     import httpx

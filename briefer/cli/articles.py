@@ -1,0 +1,173 @@
+"""`extract`, `ingest`, `render`, `email` and `schema`: the pipeline started or stopped at a stage."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from briefer.cli.app import app, handled, say
+from briefer.cli.options import (
+    BaseUrlOpt,
+    BccOpt,
+    CcOpt,
+    ConcurrencyOpt,
+    DateOpt,
+    EmlOpt,
+    FormatOpt,
+    MaxCostOpt,
+    ModelOpt,
+    NoCacheOpt,
+    NoFollowOpt,
+    NoHistoryOpt,
+    OfflineOpt,
+    OutputOpt,
+    PromptsOpt,
+    QuietOpt,
+    SinceOpt,
+    SourcesArg,
+    SourcesFileOpt,
+    TemplatesOpt,
+    TitleOpt,
+    ToOpt,
+    UngroundedOpt,
+    VarOpt,
+)
+from briefer.cli.shared import parse_date, progress_on_stderr, recipients, settings_from, stdin_of, summary
+
+if TYPE_CHECKING:
+    pass
+
+
+@app.command(short_help="Extract the articles and save the briefing as JSON.")
+@handled
+def extract(
+    sources: SourcesArg = None,
+    output: OutputOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    title: TitleOpt = None,
+    prompts_dir: PromptsOpt = None,
+    offline: OfflineOpt = False,
+    sources_file: SourcesFileOpt = None,
+    since: SinceOpt = None,
+    no_follow: NoFollowOpt = False,
+    no_cache: NoCacheOpt = False,
+    max_cost: MaxCostOpt = None,
+    var: VarOpt = None,
+    day: DateOpt = None,
+    no_history: NoHistoryOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Extract the articles and save the result as JSON, without rendering (see `briefer render`); its
+    commitments are marked against the ledger, but the run is not kept."""
+    from briefer import pipeline
+
+    settings = settings_from(
+        {
+            "model": model,
+            "base_url": base_url,
+            "concurrency": concurrency,
+            "title": title,
+            "prompts_dir": prompts_dir,
+            "follow_links": False if no_follow else None,
+            "cache": False if no_cache else None,
+            "max_cost": max_cost,
+            "since": since,
+            "history": False if no_history else None,
+        },
+        offline,
+        var,
+    )
+    request = pipeline.Request(
+        sources=sources or [],
+        sources_file=sources_file,
+        stdin=stdin_of(sources),
+        output=output,
+        stdout=sys.stdout,
+        day=parse_date(day),
+    )
+    with progress_on_stderr(not quiet) as progress:
+        briefing = pipeline.extract(settings, request, progress)
+    summary(briefing, output, quiet)
+
+
+@app.command(short_help="Print the articles that would be sent, as JSON Lines.")
+@handled
+def ingest(
+    sources: SourcesArg = None,
+    output: OutputOpt = None,
+    sources_file: SourcesFileOpt = None,
+    since: SinceOpt = None,
+    no_follow: NoFollowOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Print the articles that would be sent, as JSON Lines, with no model call."""
+    from briefer import pipeline
+
+    settings = settings_from({"follow_links": False if no_follow else None, "since": since})
+    request = pipeline.Request(
+        sources=sources or [], sources_file=sources_file, stdin=stdin_of(sources), output=output, stdout=sys.stdout
+    )
+    with progress_on_stderr(not quiet) as progress:
+        result = pipeline.ingest(settings, request, progress)
+    if not quiet:
+        say(f"{len(result.articles)} articles, {len(result.failures)} failed")
+        for failure in result.failures:
+            say(f"  failed: {failure.source}: {failure.error}")
+    if not result.articles:
+        raise pipeline.no_article(result.failures)
+
+
+@app.command(short_help="Render a saved JSON briefing again, with no model call.")
+@handled
+def render(
+    extraction: Annotated[Path, typer.Argument(help="A briefing saved as JSON by `extract` or `run -o x.json`.")],
+    output: OutputOpt = None,
+    format: FormatOpt = None,
+    templates_dir: TemplatesOpt = None,
+    include_ungrounded: UngroundedOpt = False,
+    var: VarOpt = None,
+) -> None:
+    """Render a saved briefing again, with no model call."""
+    from briefer import pipeline
+
+    settings = settings_from(
+        {"templates_dir": templates_dir, "include_ungrounded": include_ungrounded or None}, var=var
+    )
+    pipeline.rerender(settings, extraction, output, format, sys.stdout)
+
+
+@app.command("email", short_help="Email a saved briefing (.json, .html or .md).")
+@handled
+def email_command(
+    briefing: Annotated[
+        Path, typer.Argument(help="A saved briefing: .json (rendered again), .html or .md.", metavar="FILE")
+    ],
+    to: ToOpt = None,
+    cc: CcOpt = None,
+    bcc: BccOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Write the message as FILE.eml; send nothing.")] = False,
+    eml: EmlOpt = None,
+    templates_dir: TemplatesOpt = None,
+    var: VarOpt = None,
+) -> None:
+    """Email a saved briefing."""
+    from briefer import pipeline
+
+    settings = settings_from({"templates_dir": templates_dir, "email": recipients(to, cc, bcc)}, var=var)
+    target = eml if eml is not None else (briefing.with_suffix(".eml") if dry_run else None)
+    say(pipeline.email_saved(settings, briefing, target))
+
+
+@app.command(short_help="Print the JSON Schema of the briefing JSON.")
+@handled
+def schema() -> None:
+    """Print the JSON Schema of the briefing JSON (`-o briefing.json`)."""
+    from briefer.models import Briefing
+
+    typer.echo(json.dumps(Briefing.model_json_schema(), indent=2))

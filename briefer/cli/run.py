@@ -1,0 +1,128 @@
+"""`briefer run`: the main job, from sources to a rendered, kept and delivered briefing."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from briefer.cli.app import app, handled, say
+from briefer.cli.options import (
+    BaseUrlOpt,
+    BatchOpt,
+    BccOpt,
+    BriefingOpt,
+    CcOpt,
+    ConcurrencyOpt,
+    DateOpt,
+    DryRunOpt,
+    EmailOpt,
+    EmlOpt,
+    FormatOpt,
+    MaxCostOpt,
+    ModelOpt,
+    NoCacheOpt,
+    NoFollowOpt,
+    NoHistoryOpt,
+    OfflineOpt,
+    OutputOpt,
+    PromptsOpt,
+    QuietOpt,
+    SinceLastOpt,
+    SinceOpt,
+    SourcesArg,
+    SourcesFileOpt,
+    TemplatesOpt,
+    TitleOpt,
+    ToOpt,
+    UngroundedOpt,
+    VarOpt,
+    WaitOpt,
+)
+from briefer.cli.shared import parse_date, progress_on_stderr, recipients, settings_from, stdin_of, summary
+
+if TYPE_CHECKING:
+    pass
+
+
+@app.command(short_help="Make the briefing from articles, feeds and pages (the main job).")
+@handled
+def run(
+    sources: SourcesArg = None,
+    output: OutputOpt = None,
+    format: FormatOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    concurrency: ConcurrencyOpt = None,
+    title: TitleOpt = None,
+    prompts_dir: PromptsOpt = None,
+    templates_dir: TemplatesOpt = None,
+    offline: OfflineOpt = False,
+    include_ungrounded: UngroundedOpt = False,
+    sources_file: SourcesFileOpt = None,
+    since: SinceOpt = None,
+    no_follow: NoFollowOpt = False,
+    no_cache: NoCacheOpt = False,
+    max_cost: MaxCostOpt = None,
+    batch: BatchOpt = False,
+    wait: WaitOpt = True,
+    var: VarOpt = None,
+    dry_run: DryRunOpt = False,
+    email: EmailOpt = False,
+    to: ToOpt = None,
+    cc: CcOpt = None,
+    bcc: BccOpt = None,
+    eml: EmlOpt = None,
+    day: DateOpt = None,
+    briefing: BriefingOpt = None,
+    since_last: SinceLastOpt = None,
+    no_history: NoHistoryOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Extract the articles and render the briefing (Markdown to stdout by default); optionally email it.
+
+    Each run is kept in the history store, and its commitments marked against the ledger (new, reaffirmed,
+    changed, overdue). `--briefing NAME` runs a named briefing of the configuration: the whole daily job."""
+    from briefer import pipeline
+
+    settings = settings_from(
+        {
+            "model": model,
+            "base_url": base_url,
+            "concurrency": concurrency,
+            "title": title,
+            "prompts_dir": prompts_dir,
+            "templates_dir": templates_dir,
+            "include_ungrounded": include_ungrounded or None,
+            "follow_links": False if no_follow else None,
+            "cache": False if no_cache else None,
+            "max_cost": max_cost,
+            "since": since,
+            "email": recipients(to, cc, bcc),
+            "history": False if no_history else None,
+        },
+        offline,
+        var,
+        briefing,
+    )
+    request = pipeline.Request(
+        sources=sources or [],
+        sources_file=sources_file,
+        stdin=stdin_of(sources),
+        output=output,
+        stdout=sys.stdout,
+        fmt=format,
+        email=email,
+        eml=eml,
+        batch=batch,
+        wait=wait,
+        dry_run=dry_run,
+        name=briefing,
+        day=parse_date(day),
+        since_last=since_last,
+    )
+    with progress_on_stderr(not quiet) as progress:
+        outcome = pipeline.run(settings, request, progress)
+    if outcome.briefing is not None:
+        summary(outcome.briefing, outcome.output, quiet)
+    if outcome.delivered:
+        say(outcome.delivered)

@@ -1,0 +1,117 @@
+"""What every command does around the pipeline: settings from flags, dates, progress on stderr, the summary."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from briefer.cli.app import say
+from briefer.errors import UsageError
+
+if TYPE_CHECKING:
+    from briefer.config import Overrides, Settings
+    from briefer.models import Briefing
+    from briefer.progress import Progress
+
+
+def settings_from(
+    flags: Overrides | None = None, offline: bool = False, var: list[str] | None = None, briefing: str | None = None
+) -> Settings:
+    """Settings from the configuration layers (with a named briefing's), the command line's flags on top."""
+    from briefer.config import load_settings, parse_vars
+
+    overrides: Overrides = {**(flags or {})}
+    if offline:
+        overrides["provider"] = "offline"
+    if var:
+        overrides["vars"] = parse_vars(var) or None
+    return load_settings(overrides, briefing=briefing)
+
+
+def parse_date(value: str | None, option: str = "--date") -> date | None:
+    if value is None:
+        return None
+    try:
+        if len(value) != 10 or value[4] != "-" or value[7] != "-":
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+@contextmanager
+def progress_on_stderr(enabled: bool) -> Iterator[Progress]:
+    """The pipeline's progress, drawn as a bar on a terminal; notes go to stderr unless --quiet."""
+    from briefer.progress import Progress
+
+    note = say if enabled else _ignore
+    if not enabled or not sys.stderr.isatty():
+        yield Progress(note=note)
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import Progress as Bar
+
+    with Bar(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("extracting", total=0)
+        yield Progress(
+            found=lambda n: bar.update(task, total=(bar.tasks[0].total or 0) + n),
+            advance=lambda: bar.advance(task),
+            stage=lambda label: bar.update(task, description=label),
+            note=lambda line: bar.console.print(f"briefer: {line}", markup=False, highlight=False),
+        )
+
+
+def _ignore(_: str) -> None:
+    return None
+
+
+def summary(briefing: Briefing, output: Path | None, quiet: bool) -> None:
+    if quiet:
+        return
+    n, failed, usage = len(briefing.articles), len(briefing.failures), briefing.usage
+    parts = [f"{n} article{'s' if n != 1 else ''} extracted"]
+    if failed:
+        parts.append(f"{failed} failed (listed under failures)")
+    if usage.requests or usage.cache_hits:
+        parts.append(
+            f"{usage.requests} requests ({usage.retries} retries), "
+            f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens"
+            + (f" ({usage.cached_tokens} cached by the provider)" if usage.cached_tokens else "")
+        )
+        parts.append(f"{usage.cache_hits} from the cache")
+        parts.append("not priced" if usage.cost_usd is None else f"${usage.cost_usd:.4f}")
+    marks = [c.status for c in briefing.commitments if c.status]
+    if marks or briefing.overdue or briefing.done:
+        counts = {m: marks.count(m) for m in ("new", "reaffirmed", "changed", "overdue") if marks.count(m)}
+        if briefing.overdue:
+            counts["overdue"] = counts.get("overdue", 0) + len(briefing.overdue)
+        if briefing.done:
+            counts["done"] = len(briefing.done)
+        parts.append("commitments: " + ", ".join(f"{n} {m}" for m, n in counts.items()))
+    parts.append(f"{usage.elapsed_seconds:.1f} s")
+    say(", ".join(parts) + (f" -> {output}" if output else ""))
+    for failure in briefing.failures:
+        say(f"  failed: {failure.source}: {failure.error}")
+
+
+def stdin_of(names: list[str] | None) -> BinaryIO | None:
+    return sys.stdin.buffer if names and "-" in names else None
+
+
+def recipients(to: list[str] | None, cc: list[str] | None, bcc: list[str] | None) -> dict[str, list[str]] | None:
+    """--to/--cc/--bcc as an [email] layer that replaces the configured lists it names."""
+    chosen = {key: value for key, value in (("to", to), ("cc", cc), ("bcc", bcc)) if value}
+    return chosen or None

@@ -1,0 +1,188 @@
+"""Themes: the day's articles about one story, together; an article related to no other goes under "Other
+stories".
+
+Two articles are related by the cosine of their TF-IDF vectors over the names and content words of their
+titles, summaries and facts (names count double: a story is told around its people and places). Articles
+are grouped by average linkage: two groups join while their mean similarity is at least RELATED, so every
+member of a theme is close to the theme as a whole, and one shared word cannot chain unrelated stories
+together. A theme is labelled with the names most of its members mention, never a headline. Everything is
+ordered by the input, never by hashing, so the same day gives the same themes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from briefer.day.sameness import words
+from briefer.models import ArticleBrief, Theme
+from briefer.offline.aliases import canonical
+
+RELATED = 0.18  # mean cosine at which two groups of articles are one story
+OTHER = "Other stories"
+COMMON_FROM = 50
+LABEL_NAMES = 3
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[ \-][A-Z][a-z]+(?:[A-Z][a-z]+)?)*|\b[A-Z]{2,}\b")
+_TITLES = re.compile(r"^(?:(?:The|A|An|Mr|Mrs|Ms|Dr|Sir|Lord|Lady|Mayor|President|Prime Minister)\s+)+")
+_NAME_STOP = frozenset(
+    """The A An This That It He She They We In On At But And Mr Mrs Ms Dr According After Before When While If As
+    For Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+    August September October November December Today Yesterday Tomorrow Officials Police""".split()
+)
+
+
+def text_of(brief: ArticleBrief) -> list[str]:
+    """The texts an article is compared by: its title, summary and grounded facts."""
+    return [brief.title, brief.summary, *(f.statement for f in brief.facts if f.grounded)]
+
+
+def _opens_sentence(text: str, m: re.Match[str]) -> bool:
+    return m.start() == 0 or text[: m.start()].rstrip().endswith((".", "!", "?", '"', "“", ":"))
+
+
+def known_names(briefs: Sequence[ArticleBrief]) -> frozenset[str]:
+    """Single capitalised words seen inside a sentence somewhere in the day: names, wherever they stand."""
+    return frozenset(
+        m.group(0)
+        for brief in briefs
+        for text in text_of(brief)[1:]  # not the title, whose every word may be capitalised
+        for m in _NAME.finditer(text)
+        if " " not in m.group(0) and not _opens_sentence(text, m)
+    )
+
+
+def names(brief: ArticleBrief, known: frozenset[str] = frozenset()) -> Counter[str]:
+    """The names an article mentions, through the alias gazetteer ("DPRK" is North Korea), each with how often.
+    A single capitalised word that opens a sentence ("Shares rose ...") is a name only when it is `known`
+    (seen inside a sentence) or a country."""
+    found: Counter[str] = Counter()
+    for text in text_of(brief):
+        for m in _NAME.finditer(text):
+            name = _TITLES.sub("", m.group(0))
+            first_word = name == m.group(0) and _opens_sentence(text, m)
+            if name in _NAME_STOP:
+                continue
+            lone_word = " " not in name and not name.isupper() and name not in known and canonical(name) == name
+            if first_word and lone_word:
+                continue
+            found[canonical(name)] += 1
+    return found
+
+
+def _vectors(briefs: Sequence[ArticleBrief]) -> list[dict[str, float]]:
+    """Each article's TF-IDF vector (unit length) over its names ("N:..."), counted double, and words."""
+    counts = []
+    known = known_names(briefs)
+    for brief in briefs:
+        terms: Counter[str] = Counter()
+        for name, n in names(brief, known).items():
+            for part in name.casefold().split():
+                terms["N:" + part] += 2 * n  # by word: "Port of Lindmar" and "Lindmar" share one
+        for text in text_of(brief):
+            terms.update(sorted(words(text)))  # in a fixed order: float sums must not follow the hash seed
+        counts.append(terms)
+    df = Counter(term for terms in counts for term in terms)
+    total = len(briefs)
+    vectors = []
+    for terms in counts:
+        vector = {t: (1 + math.log(n)) * (math.log((total + 1) / (df[t] + 1)) + 1) for t, n in terms.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors.append({t: v / norm for t, v in vector.items()})
+    return vectors
+
+
+def similarities(briefs: Sequence[ArticleBrief]) -> dict[tuple[int, int], float]:
+    """Cosine similarity of every pair of articles that share a term, by index (i < j). On a big day
+    (COMMON_FROM articles or more), a term in more than a fifth of them ("said", "London") is too common to
+    relate anything and is skipped; on a smaller one, IDF alone weighs it down, so a story every article
+    tells still holds together."""
+    vectors = _vectors(briefs)
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, vector in enumerate(vectors):
+        for term in vector:
+            postings[term].append(i)
+    common = len(briefs) // 5 if len(briefs) >= COMMON_FROM else len(briefs)
+    scores: dict[tuple[int, int], float] = defaultdict(float)
+    for term, holders in postings.items():
+        if len(holders) < 2 or len(holders) > common:
+            continue
+        for n, i in enumerate(holders):
+            weight = vectors[i][term]
+            for j in holders[n + 1 :]:
+                scores[(i, j)] += weight * vectors[j][term]
+    return dict(scores)
+
+
+def cluster(size: int, scores: dict[tuple[int, int], float], threshold: float = RELATED) -> list[list[int]]:
+    """Average-linkage groups of 0..size-1: the closest two groups join while their mean pairwise similarity
+    (pairs not in `scores` count 0) is at least `threshold`. Ties go to the earlier indices."""
+    members: dict[int, list[int]] = {i: [i] for i in range(size)}
+    links: dict[int, dict[int, float]] = defaultdict(dict)  # group -> neighbour group -> summed similarity
+    for (i, j), score in scores.items():
+        links[i][j] = links[j][i] = score
+    heap = [(-s, i, j) for (i, j), s in scores.items() if s >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if a not in members or b not in members:
+            continue
+        mean = links[a].get(b, 0.0) / (len(members[a]) * len(members[b]))
+        if abs(mean + negative) > 1e-12:
+            continue  # a stale entry: the groups changed since it was pushed
+        members[a] = sorted(members[a] + members.pop(b))
+        for other, total in links.pop(b).items():
+            links[other].pop(b, None)
+            if other != a:
+                links[a][other] = links[a].get(other, 0.0) + total
+                links[other][a] = links[a][other]
+        links[a].pop(b, None)
+        for other, total in links[a].items():
+            mean = total / (len(members[a]) * len(members[other]))
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, min(a, other), max(a, other)))
+    return sorted(members.values(), key=lambda group: (-len(group), group[0]))
+
+
+def label(members: Sequence[ArticleBrief], known: frozenset[str] = frozenset()) -> str:
+    """The names most members mention (at least two of them, and at least half), up to three, a name that
+    shares a word with a longer chosen one left out ("Mr Cameron" beside "David Cameron"); failing whole
+    names, the words of names most members share; failing those, their most shared words."""
+    need = max(2, math.ceil(len(members) / 2))
+    mentioned = [names(brief, known) for brief in members]
+    mentions = Counter(name for found in mentioned for name in found)
+    chosen: list[str] = []
+    for name, count in mentions.most_common():
+        if count < need or len(chosen) == LABEL_NAMES:
+            break
+        if any(set(name.split()) & set(other.split()) for other in chosen):
+            continue
+        chosen.append(name)
+    if not chosen:
+        parts = Counter(
+            part for found in mentioned for part in dict.fromkeys(w for name in found for w in name.split())
+        )
+        chosen = [part for part, count in parts.most_common() if count >= need and part not in _NAME_STOP]
+        chosen = chosen[:LABEL_NAMES]
+    if chosen:
+        return ", ".join(chosen)
+    shared = Counter(w for brief in members for w in sorted(set().union(*(words(t) for t in text_of(brief)))))
+    common = [w for w, count in shared.most_common() if count >= need][:LABEL_NAMES]
+    return ", ".join(common).capitalize() if common else OTHER
+
+
+def themes(briefs: Sequence[ArticleBrief]) -> list[Theme]:
+    """The day's themes, biggest first, then "Other stories" (the articles related to no other)."""
+    groups = cluster(len(briefs), similarities(briefs))
+    known = known_names(briefs)
+    found = [
+        Theme(label=label([briefs[i] for i in group], known), articles=[briefs[i].id for i in group])
+        for group in groups
+        if len(group) > 1
+    ]
+    alone = [briefs[group[0]].id for group in groups if len(group) == 1]  # in input order, as groups are
+    if alone:
+        found.append(Theme(label=OTHER, articles=alone, other=True))
+    return found

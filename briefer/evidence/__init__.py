@@ -1,0 +1,1 @@
+"""Evidence: every quote located in its article (`grounding`) and checked to support its item (`support`), for both extractors."""

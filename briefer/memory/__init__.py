@@ -1,0 +1,1 @@
+"""Memory across days: the history store, the commitments ledger, the history views, and the history stage the pipeline calls (`stage`)."""

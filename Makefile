@@ -12,8 +12,9 @@ test:
 
 lint:
 	$(BIN)/ruff check briefer tests bench scripts
-	$(BIN)/ruff format --check briefer tests bench || true
+	$(BIN)/ruff format --check briefer tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench:
 	$(BIN)/python bench/offline_quality.py

@@ -17,14 +17,15 @@ from datetime import date
 from pathlib import Path
 
 from briefer.config import load_settings
-from briefer.evaluation import evaluate
+from briefer.evaluation import labels, reports
+from briefer.evaluation import runs as evaluation_runs
 from briefer.models import Article
 from briefer.sources.html import extract_page
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def page_date(path: Path, item: evaluate.LabelledArticle) -> date | None:
+def page_date(path: Path, item: labels.LabelledArticle) -> date | None:
     """The date briefer's HTML reader finds in the article's saved page, if the page is there."""
     if item.path is None or item.pointer is None:
         return None
@@ -38,19 +39,19 @@ def page_date(path: Path, item: evaluate.LabelledArticle) -> date | None:
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "eval" / "devset.jsonl"
     settings = load_settings({"provider": "offline"})
-    items = evaluate.load_labels(path)
+    items = labels.load_labels(path)
     dated = []
     filled = 0
     for item in items:
         when = page_date(path, item) if item.published is None else None
         filled += when is not None
         dated.append(item.model_copy(update={"published": when}) if when else item)
-    configs = [evaluate.Config("as labelled", settings)]
-    runs = evaluate.evaluate(configs, evaluate.prepare(path, items, settings))
-    cases = evaluate.prepare(path, dated, settings)
-    runs += evaluate.evaluate([evaluate.Config("page dates", settings)], cases)
-    runs[1].config = evaluate.Config(f"missing dates from the pages ({filled} filled)", settings)
-    print(evaluate.table(runs, cases))
+    configs = [evaluation_runs.Config("as labelled", settings)]
+    runs = evaluation_runs.evaluate(configs, labels.prepare(path, items, settings))
+    cases = labels.prepare(path, dated, settings)
+    runs += evaluation_runs.evaluate([evaluation_runs.Config("page dates", settings)], cases)
+    runs[1].config = evaluation_runs.Config(f"missing dates from the pages ({filled} filled)", settings)
+    print(reports.table(runs, cases))
 
 
 if __name__ == "__main__":

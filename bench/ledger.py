@@ -16,6 +16,7 @@ Usage: python -m bench.ledger [--events bench/events] [--corpus ../shared/corpus
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
@@ -24,6 +25,10 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from briefer.models import Briefing
 
 HERE = Path(__file__).resolve().parent
 DAY1, DAY2 = date(2026, 12, 1), date(2026, 12, 2)
@@ -54,6 +59,29 @@ def _run(home: Path, sources: list[str], day: date, out: Path, history: bool = T
     started = time.perf_counter()
     pipeline.run(settings, request)
     return time.perf_counter() - started
+
+
+def _marked_run(home: Path, sources: list[str], day: date, check_objects: bool) -> Briefing:
+    """A `briefer run` of `day` in this process, offline, marked against the store's ledger by the history stage
+    called here, so the objects check can be turned off; not kept."""
+    from briefer import pipeline
+    from briefer.config import load_settings
+    from briefer.extraction.extractors import open_extractor
+    from briefer.memory.stage import recall, remember
+
+    os.environ["BRIEFER_HOME"] = str(home)
+    settings = load_settings({"provider": "offline"})
+    memory = recall(settings, None, day, False)
+    assert memory is not None
+    unmarked = settings.model_copy(update={"history": False})
+    briefing = pipeline.brief(unmarked, pipeline.Request(sources=sources, day=day))
+
+    async def mark() -> Briefing:
+        async with open_extractor(settings) as extractor:
+            marked, _ = await remember(briefing, memory, extractor, settings, 0, check_objects=check_objects)
+            return marked
+
+    return asyncio.run(mark())
 
 
 def matching(events: Path) -> dict[str, int]:
@@ -108,10 +136,8 @@ def matching(events: Path) -> dict[str, int]:
 def day_pairs(folder: Path, check_objects: bool) -> Counter[str]:
     """The day-pair set (`bench/ledger_days/labels.json`, written blind): each story's day 1 then day 2, offline,
     in a store of its own; each labelled day-2 pledge that was extracted is scored against its label."""
-    from briefer.memory import ledger
     from briefer.models import Briefing
 
-    ledger.CHECK_OBJECTS = check_objects
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
     totals: Counter[str] = Counter()
     for story in labels["stories"]:
@@ -119,9 +145,8 @@ def day_pairs(folder: Path, check_objects: bool) -> Counter[str]:
         with tempfile.TemporaryDirectory() as tmp:
             home = Path(tmp)
             _run(home, [str(base / "day1")], DAY1, home / "d1.json")
-            _run(home, [str(base / "day2")], DAY2, home / "d2.json")
+            day2 = _marked_run(home, [str(base / "day2")], DAY2, check_objects)
             day1 = Briefing.model_validate_json((home / "d1.json").read_text())
-            day2 = Briefing.model_validate_json((home / "d2.json").read_text())
 
         def ids(b: Briefing, labelled: list[dict[str, str]]) -> dict[int, str | None]:
             """Labelled pledge (by position) -> the ledger id of the commitment whose quote is its sentence."""
@@ -159,13 +184,12 @@ def day_pairs(folder: Path, check_objects: bool) -> Counter[str]:
                 totals["traps carried over (wrong)"] += 1
             if item.get("kind") == "trap":
                 totals["traps extracted"] += 1
-    ledger.CHECK_OBJECTS = True
     return totals
 
 
 def scale(corpus: Path, rounds: int) -> None:
     from briefer.config import load_settings
-    from briefer.memory import ledger
+    from briefer.memory import ledger, since_last
     from briefer.memory.stage import recall
     from briefer.memory.store import open_store
     from briefer.models import Briefing
@@ -206,7 +230,7 @@ def scale(corpus: Path, rounds: int) -> None:
         recalled = time.perf_counter()
         assert memory is not None
         marked = ledger.mark(plain.commitments, memory.entries, DAY2, plain.articles, previous=DAY1)
-        ledger.changes(plain.articles, memory.previous, 0, marked.status)
+        since_last.changes(plain.articles, memory.previous, 0, marked.status)
         marked_at = time.perf_counter()
         with open_store(memory.path) as kept:
             kept.save(plain, memory.name, marked.sightings, marked.delivered)

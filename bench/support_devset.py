@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from briefer.config import load_settings
-from briefer.evaluation import evaluate
+from briefer.evaluation import labels, runs
 from briefer.evaluation.scoring import score_article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -20,8 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "eval" / "devset.jsonl"
     settings = load_settings({"provider": "offline"})
-    cases = evaluate.prepare(path, evaluate.load_labels(path), settings)
-    run = evaluate.evaluate([evaluate.Config("offline", settings)], cases)[0]
+    cases = labels.prepare(path, labels.load_labels(path), settings)
+    run = runs.evaluate([runs.Config("offline", settings)], cases)[0]
     rejected = wrongly = matched = 0
     for case in cases:
         brief = run.briefs[case.article.id]

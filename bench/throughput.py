@@ -27,7 +27,7 @@ from briefer.config import Settings
 from briefer.extraction.extract import extraction_messages
 from briefer.extraction.extractors import open_extractor
 from briefer.extraction.stream import extract_all
-from briefer.model.client import inline_schema
+from briefer.model.formats import inline_schema
 from briefer.model.tokens import count_tokens, exact
 from briefer.models import Article, ModelExtraction
 from briefer.output.templating import prompt_environment

@@ -11,8 +11,8 @@ import jinja2
 
 from briefer.config import Settings, apply_prompt_settings
 from briefer.errors import BrieferError, TemplateError, UsageError
-from briefer.memory.store import Entry as Kept
-from briefer.memory.store import Sighting
+from briefer.memory.records import Entry as Kept
+from briefer.memory.records import Sighting
 from briefer.models import Article, Briefing, Changes, MovedFact, Usage
 from briefer.output.templating import output_environment, packaged_dir, prompt_environment, render_template
 
@@ -194,11 +194,11 @@ def check(kind: str, settings: Settings) -> list[str]:
         context = synthesis_context(variables, prepare(briefing.articles), briefing.date)
         for name in ("synthesize.system.j2", "synthesize.user.j2"):
             render_template(env, name, context)
-        from briefer.memory import ledger
+        from briefer.memory import matching
 
         kept = sample_ledger(briefing)
-        pairs = [ledger.Pair(0, kept[0])] if briefing.commitments else []
-        ledger_context, _ = ledger.prompt_context(variables, briefing.commitments, pairs, briefing.date)
+        pairs = [matching.Pair(0, kept[0])] if briefing.commitments else []
+        ledger_context, _ = matching.prompt_context(variables, briefing.commitments, pairs, briefing.date)
         for name in ("ledger.system.j2", "ledger.user.j2"):
             render_template(env, name, ledger_context)
     except TemplateError as e:

@@ -150,62 +150,71 @@ def resolve_deadline(text: str | None, reference: date | None) -> date | None:
         m = pattern.search(text)
         if not m:
             continue
-        g = m.groupdict()
-        year = int(g["y"]) if g.get("y") else None
-        if kind == "iso":
-            return _safe_date(int(g["y"]), int(g["m"]), int(g["d"]))
-        if kind in ("mdy", "dmy"):
-            base_year = year or (reference.year if reference else None)
-            if base_year is None:
-                continue
-            return _future(_safe_date(base_year, _month(g["mon"]), int(g["d"])), reference, year is not None)
-        if kind == "end_of_year" and year:
-            return date(year, 12, 31)
-        if kind == "half":
-            base = year or ((reference.year + (g["rel"].lower() == "next")) if reference and g["rel"] else None)
-            if base is None:
-                continue
-            return date(base, 6, 30) if g["which"].lower() == "first" else date(base, 12, 31)
-        if kind == "bare_year" and year:
-            return date(year, 12, 31)
-        if kind == "month_year":
-            base_year = year or (reference.year if reference else None)
-            if base_year is None:
-                continue
-            month = _month(g["mon"])
-            last = date(base_year, month, calendar.monthrange(base_year, month)[1])
-            return _future(last, reference, year is not None)
-        if kind == "year" and year:
-            return date(year, 12, 31)
-        if kind == "decade":  # "in the 2030s": the decade's last day, the latest the wording allows
-            return date(int(g["decade"]) + 9, 12, 31)
-        if reference is None:
-            continue
-        if kind == "end_of_next":
-            if g["unit"].lower() == "year":
-                return date(reference.year + 1, 12, 31)
-            nxt = reference + relativedelta(months=1)
-            return date(nxt.year, nxt.month, calendar.monthrange(nxt.year, nxt.month)[1])
-        if kind == "end_of":
-            unit = g["unit"].lower()
-            if unit == "year":
-                return date(reference.year, 12, 31)
-            if unit == "decade":
-                return date(reference.year - reference.year % 10 + 9, 12, 31)
-            if unit == "month":
-                return date(reference.year, reference.month, calendar.monthrange(reference.year, reference.month)[1])
-            return reference + timedelta(days=6 - reference.weekday())
-        if kind == "within":
-            n = int(g["n"]) if g["n"].isdigit() else _NUMBERS[g["n"].lower()]
-            unit = g["unit"].lower().rstrip("s")
-            return reference + relativedelta(**{unit + "s": n})  # type: ignore[arg-type]
-        if kind == "next":
-            return reference + relativedelta(**{g["unit"].lower() + "s": 1})  # type: ignore[arg-type]
-        if kind == "weekday":
-            ahead = (_WEEKDAYS[g["wd"].lower()] - reference.weekday()) % 7 or 7
-            return reference + timedelta(days=ahead)
-        if kind == "tomorrow":
-            return reference + timedelta(days=1)
+        resolved = _absolute(kind, m.groupdict(), reference)
+        if resolved is None and reference is not None:
+            resolved = _relative(kind, m.groupdict(), reference)
+        if resolved is not None:
+            return resolved
+    return None
+
+
+def _absolute(kind: str, g: dict[str, str | None], reference: date | None) -> date | None:
+    """A wording that names its date (a year, a month, a day), the reference filling in a missing year."""
+    given_year = g.get("y")
+    year = int(given_year) if given_year else None
+    if kind == "iso":
+        return _safe_date(int(g["y"] or 0), int(g["m"] or 0), int(g["d"] or 0))
+    if kind in ("mdy", "dmy"):
+        base_year = year or (reference.year if reference else None)
+        if base_year is None:
+            return None
+        return _future(_safe_date(base_year, _month(g["mon"] or ""), int(g["d"] or 0)), reference, year is not None)
+    if kind in ("end_of_year", "bare_year", "year") and year:
+        return date(year, 12, 31)
+    if kind == "half":
+        rel = g["rel"]
+        base = year or ((reference.year + (rel.lower() == "next")) if reference and rel else None)
+        if base is None:
+            return None
+        return date(base, 6, 30) if (g["which"] or "").lower() == "first" else date(base, 12, 31)
+    if kind == "month_year":
+        base_year = year or (reference.year if reference else None)
+        if base_year is None:
+            return None
+        month = _month(g["mon"] or "")
+        return _future(date(base_year, month, calendar.monthrange(base_year, month)[1]), reference, year is not None)
+    if kind == "decade":  # "in the 2030s": the decade's last day, the latest the wording allows
+        return date(int(g["decade"] or 0) + 9, 12, 31)
+    return None
+
+
+def _relative(kind: str, g: dict[str, str | None], reference: date) -> date | None:
+    """A wording that counts from the article's date ("next week", "within 30 days", "by Friday")."""
+    unit = (g.get("unit") or "").lower()
+    if kind == "end_of_next":
+        if unit == "year":
+            return date(reference.year + 1, 12, 31)
+        nxt = reference + relativedelta(months=1)
+        return date(nxt.year, nxt.month, calendar.monthrange(nxt.year, nxt.month)[1])
+    if kind == "end_of":
+        if unit == "year":
+            return date(reference.year, 12, 31)
+        if unit == "decade":
+            return date(reference.year - reference.year % 10 + 9, 12, 31)
+        if unit == "month":
+            return date(reference.year, reference.month, calendar.monthrange(reference.year, reference.month)[1])
+        return reference + timedelta(days=6 - reference.weekday())
+    if kind == "within":
+        count = g["n"] or "1"
+        n = int(count) if count.isdigit() else _NUMBERS[count.lower()]
+        return reference + relativedelta(**{unit.rstrip("s") + "s": n})  # type: ignore[arg-type]
+    if kind == "next":
+        return reference + relativedelta(**{unit + "s": 1})  # type: ignore[arg-type]
+    if kind == "weekday":
+        ahead = (_WEEKDAYS[(g["wd"] or "").lower()] - reference.weekday()) % 7 or 7
+        return reference + timedelta(days=ahead)
+    if kind == "tomorrow":
+        return reference + timedelta(days=1)
     return None
 
 

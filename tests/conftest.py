@@ -9,6 +9,7 @@ import pytest
 
 from briefer.cli.app import State
 from tests.fake_openai import FakeOpenAI
+from tests.smtp import smtp  # noqa: F401  (the real SMTP server fixture, for every test module)
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

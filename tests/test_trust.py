@@ -418,7 +418,7 @@ def _hrefs(html: str) -> list[str]:
 def test_secrets_never_appear_in_any_output(fake: FakeOpenAI, isolated: Path) -> None:
     from aiosmtpd.controller import Controller
 
-    from tests.test_email import Inbox, free_port
+    from tests.smtp import Inbox, free_port
 
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())

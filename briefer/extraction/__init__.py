@@ -1,1 +1,2 @@
-"""One article to an ArticleBrief: prompts, chunking, the model extractor, the choice of extractor, streaming many articles, the cost plan and the Batch API."""
+"""One article to an ArticleBrief with a model: prompts, chunking and validation (`extract`), the choice of
+extractor (`extractors`), many articles at once (`stream`), the cost plan and the Batch API."""

@@ -21,7 +21,7 @@ from briefer.config import Settings
 from briefer.errors import InputError, ModelError, UsageError
 from briefer.extraction.extract import EXTRACTION, ModelExtractor
 from briefer.extraction.extractors import open_extractor
-from briefer.model.client import InvalidOutput, Mode, parse_output
+from briefer.model.formats import InvalidOutput, Mode, parse_output
 from briefer.model.pricing import cost
 from briefer.models import Article, ArticleBrief, Failure, Usage
 

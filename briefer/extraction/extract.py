@@ -16,7 +16,8 @@ from briefer.dates import resolve_deadline
 from briefer.errors import BudgetError, UsageError
 from briefer.evidence.grounding import Grounder
 from briefer.extraction.prompts import SYSTEM_PROMPT, extraction_model, read_meta
-from briefer.model.client import LLM, inline_schema
+from briefer.model.client import LLM
+from briefer.model.formats import inline_schema
 from briefer.model.pricing import cost
 from briefer.model.tokens import count_tokens
 from briefer.models import (

@@ -56,7 +56,7 @@ class Plan:
 
 def plan(settings: Settings, articles: list[Article]) -> Plan:
     """The plan for `articles` (at least one)."""
-    from briefer.model.client import inline_schema
+    from briefer.model.formats import inline_schema
     from briefer.model.pricing import cost
     from briefer.model.tokens import exact
 

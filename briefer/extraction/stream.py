@@ -140,6 +140,18 @@ async def extract_streaming(
                 started[index] = group.create_task(one(item))
     except* BrieferError as fatal:
         raise fatal.exceptions[0] from None
+    return _settle(deduper, started, read_failures, too_old, skipped, progress)
+
+
+def _settle(
+    deduper: Deduper,
+    started: dict[int, asyncio.Task[ArticleBrief | Failure]],
+    read_failures: list[Failure],
+    too_old: int,
+    skipped: int,
+    progress: Progress,
+) -> Extracted:
+    """The finished extractions in first-seen order, each story's fullest copy; what reading left out said."""
     merged = deduper.merged()
     report_reading(progress, too_old, len(deduper.articles) - len(merged))
     if skipped:

@@ -1,1 +1,2 @@
-"""Memory across days: the history store, the commitments ledger, the history views, and the history stage the pipeline calls (`stage`)."""
+"""Memory across days: the history store, the commitments ledger, the history views, and the history stage
+that the pipeline calls (`stage`)."""

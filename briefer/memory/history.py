@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 
 from briefer.config import Settings
 from briefer.errors import UsageError
-from briefer.memory.store import DEFAULT_NAME, Entry, StoredRun, open_store, store_path
+from briefer.memory.records import Entry, StoredRun
+from briefer.memory.store import DEFAULT_NAME, open_store, store_path
 from briefer.models import Briefing, LedgerItem, LedgerStatus
 from briefer.offline.aliases import canonical
 

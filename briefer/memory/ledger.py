@@ -9,42 +9,29 @@ words half agree is uncertain: with a model, the caller has it judged (`uncertai
 offline it stays apart. A ledger commitment whose deadline passed is `overdue` unless a fact of a later
 day reports it done (its actor named and most of its action's words in one sentence): then it is `done`.
 Every date comes from the briefing, never the clock.
+
+The parts live in their own modules: the candidates and verdicts in `matching`, delivery in `delivery`, what
+changed since the previous run in `since_last`; this module marks the day and re-exports what its callers use.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from briefer.dates import resolve_deadline
-from briefer.day.commitments import actor_words, same_actor, same_pledge
-from briefer.day.sameness import SAME_SUBJECT, Signature, figure_moved, jaccard, objects_agree, same_fact, words
-from briefer.extraction.extract import LEDGER
-from briefer.memory.store import Entry, NewSighting
-from briefer.models import (
-    ArticleBrief,
-    Briefing,
-    Changes,
-    DayCommitment,
-    LedgerItem,
-    LedgerStatus,
-    ModelLedger,
-    MovedFact,
-    StatusChange,
-)
-from briefer.offline.aliases import canonical
+from briefer.day.commitments import actor_words, same_actor
+from briefer.day.sameness import words
+from briefer.memory.delivery import Reports, delivered
+from briefer.memory.matching import candidates
+from briefer.memory.records import Entry, NewSighting
+from briefer.models import ArticleBrief, DayCommitment, LedgerItem, LedgerStatus, StatusChange
+
+# The ledger as callers outside this package use it (`ledger.mark`, `ledger.uncertain`, ...).
 
 DUE_SOON_DAYS = 7
-DELIVERED_SHARE = 0.75  # of the action's words a fact must hold to report the commitment done
-ROOT = 5  # letters two words share to count as one ("dredge", "dredged")
-CHECK_OBJECTS = True  # offline: a pair whose actions act on different things is not one pledge (bench/ledger.py)
-
-if TYPE_CHECKING:
-    from briefer.extraction.extract import ModelExtractor
 
 
 def ledger_id(actor: str, action: str, first_seen: date) -> str:
@@ -103,14 +90,6 @@ def outlets(briefs: Sequence[ArticleBrief]) -> dict[str, str]:
 
 
 @dataclass
-class Pair:
-    """A commitment of the day and a ledger commitment of one actor whose words half agree."""
-
-    index: int  # in the day's commitments
-    entry: Entry
-
-
-@dataclass
 class Marked:
     """The day's commitments with their marks, what the store records, and the ledger's dues."""
 
@@ -121,157 +100,6 @@ class Marked:
     done: list[LedgerItem] = field(default_factory=list)
     delivered: list[tuple[str, str]] = field(default_factory=list)  # ledger id, the fact's quote
     status: list[StatusChange] = field(default_factory=list)
-
-
-def _candidates(c: DayCommitment, entries: Sequence[Entry]) -> list[tuple[float, Entry, bool]]:
-    """The ledger commitments of `c`'s actor, with how far their words agree and whether they are the same
-    pledge by the cheap rule."""
-    name = actor_words(c.actor)
-    mine = words(c.action)
-    found = []
-    for entry in entries:
-        if not any(same_actor(actor_words(n), name) for n in {entry.actor, entry.last.actor}):
-            continue
-        theirs = words(entry.last.action)
-        overlap = max(jaccard(mine, theirs), jaccard(mine, words(entry.action)))
-        same = same_pledge((c.action, mine), (entry.last.action, theirs)) or same_pledge(
-            (c.action, mine), (entry.action, words(entry.action))
-        )
-        found.append((overlap, entry, same))
-    found.sort(key=lambda f: -f[0])
-    return found
-
-
-MODEL_PAIRS = 80  # at most this many uncertain pairs go to the model, those sharing most words first
-
-
-def uncertain(day: Sequence[DayCommitment], entries: Sequence[Entry]) -> list[Pair]:
-    """Pairs the cheap rule leaves open, for the model: one actor, no sure match, and a word shared ("lodge an
-    appeal within 14 days", "file an appeal within two weeks"); at most MODEL_PAIRS, closest first."""
-    scored: list[tuple[float, int, Pair]] = []
-    for i, c in enumerate(day):
-        found = _candidates(c, entries)
-        if any(same for _, _, same in found):
-            continue
-        scored.extend((overlap, i, Pair(i, entry)) for overlap, entry, _ in found if overlap > 0)
-    scored.sort(key=lambda s: (-s[0], s[1], s[2].entry.id))
-    return [pair for _, _, pair in scored[:MODEL_PAIRS]]
-
-
-def prompt_context(
-    variables: Mapping[str, object], day: Sequence[DayCommitment], pairs: Sequence[Pair], today: date
-) -> tuple[dict[str, object], dict[str, Pair]]:
-    """What the ledger prompts (`ledger.system.j2`, `ledger.user.j2`) are rendered with, and each pair by the
-    id it is shown under."""
-    shown = {f"p{n}": pair for n, pair in enumerate(pairs, start=1)}
-    context = {
-        **variables,
-        "today": today,
-        "pairs": [
-            {
-                "id": key,
-                "actor": day[p.index].actor,
-                "today": day[p.index].action,
-                "today_deadline": day[p.index].deadline,
-                "earlier_actor": p.entry.last.actor,
-                "earlier": p.entry.last.action,
-                "earlier_deadline": p.entry.deadline,
-                "first_seen": p.entry.first_seen,
-            }
-            for key, p in shown.items()
-        ],
-    }
-    return context, shown
-
-
-def offline_texts(day: Sequence[DayCommitment], entries: Sequence[Entry]) -> list[str]:
-    """What the offline judge parses: the actions of one actor's pairs that share a word, and the sentences of
-    those the cheap rule leaves open."""
-    texts: list[str] = []
-    for c in day:
-        for overlap, entry, same in _candidates(c, entries):
-            if overlap == 0:
-                continue  # no word shared: never the same pledge, nothing to judge or veto
-            texts += [c.action, entry.last.action]
-            if not same and c.evidence and entry.last.quotes:
-                texts += [c.evidence[0].quote, entry.last.quotes[0]]
-    return list(dict.fromkeys(texts))
-
-
-def offline_verdicts(
-    day: Sequence[DayCommitment], entries: Sequence[Entry], signed: Mapping[str, Signature]
-) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
-    """Offline, from the parsed texts (`offline_texts`): the open pairs whose sentences state one fact
-    (`sameness.same_fact`), and the pairs the cheap rule took whose actions act on different things
-    ("open two new schools", "open two new clinics"): (judged the same, vetoed)."""
-    judged: set[tuple[int, str]] = set()
-    vetoed: set[tuple[int, str]] = set()
-    for i, c in enumerate(day):
-        for overlap, entry, same in _candidates(c, entries):
-            mine, theirs = signed.get(c.action), signed.get(entry.last.action)
-            if CHECK_OBJECTS and mine is not None and theirs is not None and not objects_agree(mine, theirs):
-                vetoed.add((i, entry.id))
-                continue
-            if same or overlap == 0 or not c.evidence or not entry.last.quotes:
-                continue
-            a, b = signed.get(c.evidence[0].quote), signed.get(entry.last.quotes[0])
-            if a is not None and b is not None and same_fact(a, b):
-                judged.add((i, entry.id))
-    return judged, vetoed
-
-
-def _root(word: str) -> str:
-    return word[:ROOT]
-
-
-# A sentence that says a thing was not done, is not done yet, is put off or is still only promised reports no
-# delivery ("did not reopen the bridge", "has yet to reopen", "will reopen", "postponed the reopening").
-_UNDONE = re.compile(
-    r"\b(?:not|never|no longer|yet to|fail(?:s|ed)? to|still|delay(?:s|ed)?|postpone[sd]?|put off|will|would|"
-    r"shall|plans?|intends?|aims?|expects?|hopes?|promise[sd]?|pledge[sd]?|vow(?:s|ed)?|commit(?:s|ted)? to)\b"
-    r"|n[’']t\b",
-    re.IGNORECASE,
-)
-
-
-class Reports:
-    """The day's grounded facts, each with its words, indexed by word: where to look for a sign of delivery."""
-
-    def __init__(self, briefs: Sequence[ArticleBrief], day: Sequence[DayCommitment]) -> None:
-        pledged = {e.quote for c in day for e in c.evidence}
-        self.facts: list[tuple[str, frozenset[str], frozenset[str]]] = []  # quote, words, roots
-        self.index: dict[str, list[int]] = {}
-        for brief in briefs:
-            for fact in brief.facts:
-                if not fact.grounded or not fact.evidence or fact.evidence[0].quote in pledged:
-                    continue
-                if _UNDONE.search(fact.statement):
-                    continue
-                said = words(fact.statement) | words(canonical(fact.statement))
-                for w in said:
-                    self.index.setdefault(w, []).append(len(self.facts))
-                self.facts.append((fact.evidence[0].quote, said, frozenset(_root(w) for w in said)))
-
-    def naming(self, name: frozenset[str]) -> list[int]:
-        """The facts whose words hold every word of `name`, in order."""
-        postings = [set(self.index.get(w, ())) for w in name]
-        return sorted(set.intersection(*postings)) if postings else []
-
-
-def delivered(entry: Entry, briefs: Sequence[ArticleBrief] | Reports, day: Sequence[DayCommitment]) -> str | None:
-    """The quote of a fact of the day that reports a ledger commitment done: it names the actor and holds most
-    of the action's words (by their first letters, so "dredge" finds "dredged"); a sentence the day also
-    states a commitment with does not count, nor one that says it was not done, not yet, put off or still
-    only promised."""
-    reports = briefs if isinstance(briefs, Reports) else Reports(briefs, day)
-    action = {_root(w) for w in words(entry.last.action)}
-    if len(action) < 2:
-        return None
-    for n in reports.naming(actor_words(entry.actor)):
-        quote, _, roots = reports.facts[n]
-        if len(action & roots) >= DELIVERED_SHARE * len(action):
-            return quote
-    return None
 
 
 def item(entry: Entry, status: LedgerStatus) -> LedgerItem:
@@ -307,44 +135,83 @@ def mark(
     rule took that act on different things; `previous` is the date of the briefing's
     previous run, for the status changes since then; `soon` is the "due soon" window in days."""
     sources = outlets(briefs)
-    marked: list[DayCommitment] = []
-    sightings: list[NewSighting] = []
+    result = Marked([], [])
     seen: dict[str, Entry] = {}
     for i, c in enumerate(day):
         if c.due is None and c.deadline:  # an undated article: its deadline against the briefing's date
             c = c.model_copy(update={"due": resolve_deadline(c.deadline, today)})
-        found = _candidates(c, entries)
-        entry = next((e for _, e, same in found if same and e.id not in seen and (i, e.id) not in vetoed), None)
-        if entry is None:
-            entry = next((e for _, e, _ in found if (i, e.id) in judged and e.id not in seen), None)
-        status: LedgerStatus
-        if entry is None:
-            status, first, ident, said = "new", today, ledger_id(c.actor, c.action, today), []
-        else:
+        entry = _matched(i, candidates(c, entries), seen, judged, vetoed)
+        if entry is not None:
             seen[entry.id] = entry
-            said = _changes(c, entry)
-            status, first, ident = ("changed" if said else "reaffirmed"), entry.first_seen, entry.id
-        due = c.due or (entry.due if entry else None)
-        if entry is not None and due is not None and due < today:
-            status = "overdue"
-        marked.append(c.model_copy(update={"ledger_id": ident, "status": status, "first_seen": first, "changed": said}))
-        sightings.append(
-            NewSighting(
-                id=ident,
-                first_seen=first,
-                actor=c.actor,
-                action=c.action,
-                counterparty=c.counterparty,
-                deadline=c.deadline or (entry.deadline if entry else None),
-                due=due,
-                mark=status,
-                changed=said,
-                quotes=_quotes(c),
-                sources=_sources(c, sources),
-            )
-        )
-    result = Marked(marked, sightings)
-    reports = Reports(briefs, day)
+        marked, sighting = _marked(c, entry, today, sources)
+        result.commitments.append(marked)
+        result.sightings.append(sighting)
+    _follow_ledger(result, entries, seen, today, Reports(briefs, day), day, soon)
+    result.due_soon += _due_soon_today(result.commitments, today, soon, sources)
+    result.due_soon.sort(key=lambda item: (item.due or today, item.id))
+    result.overdue.sort(key=lambda item: (item.due or today, item.id))
+    if previous is not None:
+        result.status = _status_changes(result, entries, previous)
+    return result
+
+
+def _matched(
+    i: int,
+    found: Sequence[tuple[float, Entry, bool]],
+    seen: Mapping[str, Entry],
+    judged: Set[tuple[int, str]],
+    vetoed: Set[tuple[int, str]],
+) -> Entry | None:
+    """The ledger commitment the day's `i`th commitment restates, of its `found` candidates: the closest the
+    cheap rule takes and nothing vetoed, else one the judge confirmed; never one an earlier commitment took."""
+    entry = next((e for _, e, same in found if same and e.id not in seen and (i, e.id) not in vetoed), None)
+    if entry is None:
+        entry = next((e for _, e, _ in found if (i, e.id) in judged and e.id not in seen), None)
+    return entry
+
+
+def _marked(
+    c: DayCommitment, entry: Entry | None, today: date, sources: dict[str, str]
+) -> tuple[DayCommitment, NewSighting]:
+    """A commitment of the day with its mark (new, reaffirmed, changed or overdue against `entry`, the ledger
+    commitment it restates), and the sighting the store records of it."""
+    status: LedgerStatus
+    if entry is None:
+        status, first, ident, said = "new", today, ledger_id(c.actor, c.action, today), []
+    else:
+        said = _changes(c, entry)
+        status, first, ident = ("changed" if said else "reaffirmed"), entry.first_seen, entry.id
+    due = c.due or (entry.due if entry else None)
+    if entry is not None and due is not None and due < today:
+        status = "overdue"
+    marked = c.model_copy(update={"ledger_id": ident, "status": status, "first_seen": first, "changed": said})
+    sighting = NewSighting(
+        id=ident,
+        first_seen=first,
+        actor=c.actor,
+        action=c.action,
+        counterparty=c.counterparty,
+        deadline=c.deadline or (entry.deadline if entry else None),
+        due=due,
+        mark=status,
+        changed=said,
+        quotes=_quotes(c),
+        sources=_sources(c, sources),
+    )
+    return marked, sighting
+
+
+def _follow_ledger(
+    result: Marked,
+    entries: Sequence[Entry],
+    seen: Mapping[str, Entry],
+    today: date,
+    reports: Reports,
+    day: Sequence[DayCommitment],
+    soon: int,
+) -> None:
+    """The ledger commitments the day did not restate, into `result`: done when a fact of the day reports them
+    delivered, else overdue, or due within `soon` days."""
     for entry in entries:
         if entry.id in seen or entry.status(today) == "done":
             continue
@@ -356,28 +223,29 @@ def mark(
             result.overdue.append(item(entry, "overdue"))
         elif entry.due is not None and entry.due <= today + timedelta(days=soon):
             result.due_soon.append(item(entry, entry.status(today)))
-    for c in marked:
-        if c.due is not None and today <= c.due <= today + timedelta(days=soon) and c.ledger_id:
-            result.due_soon.append(
-                LedgerItem(
-                    id=c.ledger_id,
-                    actor=c.actor,
-                    action=c.action,
-                    counterparty=c.counterparty,
-                    deadline=c.deadline,
-                    due=c.due,
-                    status=c.status or "new",
-                    first_seen=c.first_seen or today,
-                    last_seen=today,
-                    quote=c.evidence[0].quote if c.evidence else "",
-                    source=_sources(c, sources)[0] if c.sources else "",
-                )
-            )
-    result.due_soon.sort(key=lambda item: (item.due or today, item.id))
-    result.overdue.sort(key=lambda item: (item.due or today, item.id))
-    if previous is not None:
-        result.status = _status_changes(result, entries, previous)
-    return result
+
+
+def _due_soon_today(
+    marked: Sequence[DayCommitment], today: date, soon: int, sources: dict[str, str]
+) -> list[LedgerItem]:
+    """The day's marked commitments due within `soon` days, as a briefing lists them."""
+    return [
+        LedgerItem(
+            id=c.ledger_id,
+            actor=c.actor,
+            action=c.action,
+            counterparty=c.counterparty,
+            deadline=c.deadline,
+            due=c.due,
+            status=c.status or "new",
+            first_seen=c.first_seen or today,
+            last_seen=today,
+            quote=c.evidence[0].quote if c.evidence else "",
+            source=_sources(c, sources)[0] if c.sources else "",
+        )
+        for c in marked
+        if c.due is not None and today <= c.due <= today + timedelta(days=soon) and c.ledger_id
+    ]
 
 
 def _status_changes(result: Marked, entries: Sequence[Entry], previous: date) -> list[StatusChange]:
@@ -394,84 +262,3 @@ def _status_changes(result: Marked, entries: Sequence[Entry], previous: date) ->
         if before is not None and before != status and status != "reaffirmed":
             changes.append(StatusChange(id=ident, actor=actor, action=action, was=before, now=status))
     return changes
-
-
-# What changed since the previous run ------------------------------------------------------------------------
-
-
-COMMON = 0.05  # a word in more than this share of the previous run's facts is no clue to a subject
-
-
-def moved_facts(today: Sequence[ArticleBrief], before: Briefing) -> list[MovedFact]:
-    """Facts of today that give another figure for what a fact of the previous run stated: the same subject
-    (a quarter of the content words shared) and one measure, introduced by one word, with another value."""
-    from briefer.day.figures import figures
-
-    earlier: list[tuple[str, frozenset[str]]] = []
-    index: dict[str, list[int]] = {}
-    for brief in before.articles:
-        for fact in brief.facts:
-            if fact.grounded and figures(fact.statement):
-                said = words(fact.statement)
-                for w in said:
-                    index.setdefault(w, []).append(len(earlier))
-                earlier.append((fact.statement, said))
-    common = max(10, int(COMMON * len(earlier)))
-    moved: list[MovedFact] = []
-    told: set[str] = set()
-    for brief in today:
-        for fact in brief.facts:
-            if not fact.grounded or fact.statement in told or not figures(fact.statement):
-                continue
-            said = words(fact.statement)
-            shared: dict[int, int] = {}
-            for w in said:
-                postings = index.get(w, ())
-                if len(postings) <= common:
-                    for n in postings:
-                        shared[n] = shared.get(n, 0) + 1
-            ranked = sorted((jaccard(said, earlier[n][1]), n) for n, count in shared.items() if count >= 2)
-            for overlap, n in reversed(ranked):
-                if overlap < SAME_SUBJECT:
-                    break
-                change = figure_moved(earlier[n][0], fact.statement)
-                if change:
-                    moved.append(
-                        MovedFact(
-                            statement=fact.statement,
-                            was=change[0],
-                            now=change[1],
-                            article=brief.id,
-                            previous=earlier[n][0],
-                        )
-                    )
-                    told.add(fact.statement)
-                    break
-    return moved
-
-
-def changes(
-    today: Sequence[ArticleBrief], previous: tuple[date, Briefing] | None, skipped: int, status: list[StatusChange]
-) -> Changes:
-    """What is new since the previous run of the same briefing."""
-    if previous is None:
-        return Changes(previous=None, new_articles=[b.id for b in today], skipped=skipped)
-    day, before = previous
-    known = {a.id for a in before.articles}
-    return Changes(
-        previous=day,
-        new_articles=[b.id for b in today if b.id not in known],
-        skipped=skipped,
-        moved=moved_facts(today, before),
-        status=status,
-    )
-
-
-async def model_same(
-    extractor: ModelExtractor, day: list[DayCommitment], pairs: list[Pair], today: date
-) -> set[tuple[int, str]]:
-    """The uncertain ledger pairs the model calls one undertaking, as (day index, ledger id); one request,
-    cached; a verdict on an id it was not shown is ignored."""
-    context, shown = prompt_context(extractor.variables, day, pairs, today)
-    answer = await extractor.ask_cached("ledger", context, LEDGER, ModelLedger)
-    return {(shown[v.id].index, shown[v.id].entry.id) for v in answer.same if v.yes and v.id in shown}

@@ -23,7 +23,7 @@ from briefer.offline.extractor import OfflineExtractor
 
 if TYPE_CHECKING:
     from briefer.memory.ledger import Marked
-    from briefer.memory.store import Entry
+    from briefer.memory.records import Entry
 
 
 @dataclass
@@ -67,27 +67,33 @@ def recall(settings: Settings, name: str | None, day: date | None, since_last: b
 
 
 async def remember(
-    briefing: Briefing, memory: Memory, extractor: Extractor | None, settings: Settings, skipped: int
+    briefing: Briefing,
+    memory: Memory,
+    extractor: Extractor | None,
+    settings: Settings,
+    skipped: int,
+    check_objects: bool = True,
 ) -> tuple[Briefing, Marked]:
     """Mark the day's commitments against the ledger (a model judges the uncertain pairs in one request),
-    list what is overdue, due soon or done, and with --since-last what changed since the previous run."""
-    from briefer.memory import ledger
+    list what is overdue, due soon or done, and with --since-last what changed since the previous run;
+    `check_objects` off, offline, keeps pairs whose actions act on different things (bench/ledger.py)."""
+    from briefer.memory import ledger, matching, since_last
 
     failures = list(briefing.failures)
     judged: set[tuple[int, str]] = set()
     vetoed: set[tuple[int, str]] = set()
     if isinstance(extractor, ModelExtractor):
-        pairs = ledger.uncertain(briefing.commitments, memory.entries)
+        pairs = matching.uncertain(briefing.commitments, memory.entries)
         try:
-            judged = await ledger.model_same(extractor, briefing.commitments, pairs, memory.today) if pairs else set()
+            judged = await matching.model_same(extractor, briefing.commitments, pairs, memory.today) if pairs else set()
         except FatalModelError:
             raise
         except ModelError as e:
             failures.append(Failure(source="ledger", error=f"{e.message} (uncertain matches kept apart)"))
     elif isinstance(extractor, OfflineExtractor):  # the texts' signatures, parsed on the extractor's pool
-        texts = ledger.offline_texts(briefing.commitments, memory.entries)
+        texts = matching.offline_texts(briefing.commitments, memory.entries)
         signed = dict(zip(texts, await extractor.parse_many(signatures, texts), strict=True)) if texts else {}
-        judged, vetoed = ledger.offline_verdicts(briefing.commitments, memory.entries, signed)
+        judged, vetoed = matching.offline_verdicts(briefing.commitments, memory.entries, signed, check_objects)
     previous = memory.previous[0] if memory.previous else None
     marked = ledger.mark(
         briefing.commitments,
@@ -107,7 +113,7 @@ async def remember(
         "failures": failures,
     }
     if memory.since_last:
-        update["changes"] = ledger.changes(briefing.articles, memory.previous, skipped, marked.status)
+        update["changes"] = since_last.changes(briefing.articles, memory.previous, skipped, marked.status)
     return briefing.model_copy(update=update), marked
 
 
@@ -120,7 +126,8 @@ def keep_run(
 ) -> None:
     """Keep the run in the history store: its briefing, articles and the sightings of its commitments. Runs
     dated later were marked without this day: say which, to run again."""
-    from briefer.memory.store import StoreError, open_store
+    from briefer.memory.schema import StoreError
+    from briefer.memory.store import open_store
 
     try:
         with open_store(memory.path) as store:

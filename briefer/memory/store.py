@@ -1,9 +1,9 @@
 """The history store: each run's briefing, its articles, and the commitments ledger, in one SQLite file.
 
 It lives in the user data directory (`history.sqlite3`; `BRIEFER_HOME` or `BRIEFER_DATA_DIR` move it). Its
-schema is versioned with SQLite's `user_version`: opening an older file applies the missing migrations in
-order, each in one transaction, so a store survives upgrades; a file written by a newer briefer is refused
-rather than damaged.
+schema is versioned with SQLite's `user_version` (`briefer.memory.schema`): opening an older file applies the
+missing migrations in order, each in one transaction, so a store survives upgrades; a file written by a newer
+briefer is refused rather than damaged.
 
 A run is kept per briefing name and date: running the same briefing again on the same date replaces that
 day's run, so re-running a day gives the same ledger marks. The ledger's commitments are shared by every
@@ -17,156 +17,19 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from briefer.errors import InputError, UsageError
-from briefer.models import Briefing, LedgerStatus
+from briefer.errors import UsageError
+from briefer.memory.records import Entry, NewSighting, Sighting, StoredRun
+from briefer.memory.schema import StoreError, migrate
+from briefer.models import Briefing
 
 STORE_FILE = "history.sqlite3"
 LOCK_TIMEOUT = 30.0  # seconds to wait for another briefer writing to the store
 DEFAULT_NAME = "default"
-
-# Each entry moves the schema up one version; never edit one that has shipped, add the next.
-MIGRATIONS: tuple[str, ...] = (
-    # 1: runs, the articles each briefed, the ledger's commitments and every sighting of one.
-    """
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL,
-        date TEXT NOT NULL,
-        generated_at TEXT NOT NULL,
-        briefing TEXT NOT NULL,
-        UNIQUE (name, date)
-    );
-    CREATE TABLE run_articles (
-        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-        article_id TEXT NOT NULL,
-        url TEXT,
-        title TEXT NOT NULL
-    );
-    CREATE TABLE commitments (
-        id TEXT PRIMARY KEY,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        first_seen TEXT NOT NULL
-    );
-    CREATE TABLE sightings (
-        commitment_id TEXT NOT NULL REFERENCES commitments (id),
-        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-        date TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        counterparty TEXT,
-        deadline TEXT,
-        due TEXT,
-        mark TEXT NOT NULL,
-        changed TEXT NOT NULL,
-        quotes TEXT NOT NULL,
-        sources TEXT NOT NULL
-    );
-    """,
-    # 2: delivery (a later fact reports the commitment done), and lookups by commitment and by article.
-    """
-    ALTER TABLE commitments ADD COLUMN done_on TEXT;
-    ALTER TABLE commitments ADD COLUMN done_quote TEXT;
-    CREATE INDEX sightings_by_commitment ON sightings (commitment_id, date);
-    CREATE INDEX run_articles_by_article ON run_articles (article_id);
-    """,
-    # 3: which run reported a commitment done (re-running another briefing's day keeps it), and runs whose
-    # email did not go out (their articles are not counted as briefed).
-    """
-    ALTER TABLE commitments ADD COLUMN done_run INTEGER;
-    ALTER TABLE runs ADD COLUMN undelivered INTEGER NOT NULL DEFAULT 0;
-    """,
-)
-VERSION = len(MIGRATIONS)
-
-
-class StoreError(InputError):
-    """The history store cannot be opened or read."""
-
-
-@dataclass(frozen=True)
-class Sighting:
-    """One day's statement of a ledger commitment."""
-
-    day: date
-    name: str  # the briefing that saw it
-    actor: str
-    action: str
-    counterparty: str | None
-    deadline: str | None
-    due: date | None
-    mark: LedgerStatus
-    changed: list[str]
-    quotes: list[str]
-    sources: list[str]  # outlets or URLs
-
-
-@dataclass
-class Entry:
-    """A commitment of the ledger with its sightings, oldest first."""
-
-    id: str
-    actor: str
-    action: str
-    first_seen: date
-    done_on: date | None = None
-    done_quote: str | None = None
-    sightings: list[Sighting] = field(default_factory=list)
-
-    @property
-    def last(self) -> Sighting:
-        return self.sightings[-1]
-
-    @property
-    def due(self) -> date | None:
-        """The deadline as last stated (an earlier sighting's when the last gave none)."""
-        return next((s.due for s in reversed(self.sightings) if s.due), None)
-
-    @property
-    def deadline(self) -> str | None:
-        return next((s.deadline for s in reversed(self.sightings) if s.deadline), None)
-
-    def status(self, on: date) -> LedgerStatus:
-        """Its status on a day: done once a fact reported it delivered, overdue once its deadline passed,
-        else the mark of its last sighting."""
-        if self.done_on is not None and self.done_on <= on:
-            return "done"
-        due = self.due
-        if due is not None and due < on:
-            return "overdue"
-        return self.last.mark
-
-
-@dataclass(frozen=True)
-class StoredRun:
-    name: str
-    date: date
-    generated_at: str
-    articles: int
-    commitments: int
-
-
-@dataclass(frozen=True)
-class NewSighting:
-    """What a run records of one commitment of its day."""
-
-    id: str
-    first_seen: date
-    actor: str
-    action: str
-    counterparty: str | None
-    deadline: str | None
-    due: date | None
-    mark: LedgerStatus
-    changed: Sequence[str]
-    quotes: Sequence[str]
-    sources: Sequence[str]
 
 
 def store_path(data_dir: Path) -> Path:
@@ -344,33 +207,6 @@ class Store:
             self.db.execute("DELETE FROM commitments WHERE id NOT IN (SELECT commitment_id FROM sightings)")
 
 
-def _migrate(db: sqlite3.Connection, path: Path) -> None:
-    """Apply the missing migrations, each in one transaction that holds the write lock from its start, so two
-    processes opening a new store at once do not both apply one."""
-    if db.execute("PRAGMA user_version").fetchone()[0] == VERSION:
-        return  # up to date: no write lock needed (another briefer may be writing)
-    while True:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > VERSION:
-                raise StoreError(
-                    f"{path}: the history store was written by a newer briefer (schema {version}, this one "
-                    f"knows {VERSION}); upgrade briefer, or set BRIEFER_DATA_DIR to use another store"
-                )
-            if version == VERSION:
-                db.execute("COMMIT")
-                return
-            for statement in MIGRATIONS[version].split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {version + 1}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-
-
 @contextmanager
 def open_store(path: Path, create: bool = True) -> Iterator[Store]:
     """The store at `path`, migrated to the current schema (created when `create`, else a UsageError when
@@ -387,7 +223,7 @@ def open_store(path: Path, create: bool = True) -> Iterator[Store]:
         try:
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA journal_mode = WAL")
-            _migrate(db, path)
+            migrate(db, path)
         except sqlite3.OperationalError as e:
             raise StoreError(f"{path}: cannot use the history store ({_why(e)})") from None
         except sqlite3.DatabaseError as e:

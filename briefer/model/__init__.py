@@ -1,1 +1,2 @@
-"""The one place that talks to a model: the OpenAI-compatible client with structured output and retries (`client`), the concurrency limiter, token counts and prices."""
+"""The one place that talks to a model: the OpenAI-compatible client with structured output and bounded,
+selective retries (`client`, `formats`, `failures`), the concurrency limiter, token counts and prices."""

@@ -1,24 +1,29 @@
-"""The one place that talks to the model: client, structured output and its fallbacks, retries, usage."""
+"""The HTTP client for any OpenAI-compatible endpoint: structured completions, retries, format step-down, usage."""
 
 from __future__ import annotations
 
-import copy
-import email.utils
 import functools
-import json
-import re
-import time
 from collections.abc import Awaitable, Callable
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 from tenacity.wait import wait_random_exponential
 
 from briefer.config import Settings
-from briefer.errors import FatalModelError, ModelError, UsageError
+from briefer.errors import ModelError, UsageError
+from briefer.model.failures import CONNECTION_ATTEMPTS, is_transient, retry_after, translate_error
+from briefer.model.formats import (
+    MODES,
+    REASK,
+    InvalidOutput,
+    Mode,
+    inline_schema,
+    parse_output,
+    rejects_format,
+    with_schema_in_prompt,
+)
 from briefer.model.limiter import AdaptiveLimit
 from briefer.models import Usage
 
@@ -27,131 +32,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound=BaseModel)
 
-
-class Mode(StrEnum):
-    """How structured output is asked for, best first; a run steps down when the endpoint rejects one."""
-
-    JSON_SCHEMA = "json_schema"  # OpenAI, vLLM, Ollama, LM Studio
-    JSON_OBJECT_SCHEMA = "json_object+schema"  # llama.cpp's server (llama-cpp-python)
-    JSON_OBJECT = "json_object"  # JSON mode, the schema in the prompt
-    TEXT = "text"  # no response_format at all; a JSON block parsed from the reply
-
-
-MODES = list(Mode)
 REPAIRS = 3  # further requests for a reply that does not validate, before the article fails
 DEFAULT_ENDPOINT = "https://api.openai.com/v1"  # the openai package's default base URL
 DEFAULT_MODEL = "gpt-4o-mini"  # on OpenAI's endpoint, when no model is named
-# A refused connection rarely heals within seconds: fail the article sooner than for a 429 or a 5xx.
-CONNECTION_ATTEMPTS = 3
-_FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|schema|grammar|not supported|unsupported", re.I)
-_REASK = (
-    "Your previous reply could not be used: {error}\n"
-    "Reply again with one JSON object that matches the schema exactly, and nothing else."
-)
-
-
-class InvalidOutput(Exception):
-    """The reply was not JSON, or did not match the schema."""
-
-    def __init__(self, problems: str, broken: bool = False) -> None:
-        super().__init__(problems)
-        self.broken = broken  # not JSON at all: a body cut short in transit, say, rather than a wrong shape
-
-
-@functools.cache
-def _inline_schema(model: type[BaseModel]) -> str:
-    return json.dumps(_build_inline_schema(model))
-
-
-def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON Schema, inlined and strict (built once per model; a fresh copy each call)."""
-    result: dict[str, Any] = json.loads(_inline_schema(model))
-    return result
-
-
-def _build_inline_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The model's JSON Schema with every $ref inlined and no $schema or titles, strict-mode ready.
-
-    Local servers (llama.cpp, LM Studio) mishandle `$ref` and `$schema`; OpenAI's strict mode wants every
-    property required and `additionalProperties: false` on every object.
-    """
-    schema = model.model_json_schema()
-    defs = schema.pop("$defs", {})
-
-    def walk(node: Any, is_properties: bool = False) -> Any:
-        if isinstance(node, list):
-            return [walk(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        if is_properties:
-            return {name: walk(sub) for name, sub in node.items()}
-        if "$ref" in node:
-            return walk(copy.deepcopy(defs[node["$ref"].rsplit("/", 1)[-1]]))
-        out = {
-            key: walk(value, is_properties=(key == "properties"))
-            for key, value in node.items()
-            if key not in ("title", "default", "$schema")
-        }
-        if out.get("type") == "object":
-            out["additionalProperties"] = False
-            out["required"] = list(out.get("properties", {}))
-        return out
-
-    result: dict[str, Any] = walk(schema)
-    return result
-
-
-def parse_output(content: str, model: type[T]) -> T:
-    """Validate a reply: bare JSON, or JSON inside a fenced block or surrounded by prose."""
-    text = content.strip()
-    fenced = re.search(r"```(?:json)?\s*(\{.*\})\s*```", text, re.S)
-    if fenced:
-        text = fenced.group(1)
-    elif not text.startswith("{") and "{" in text:
-        text = text[text.index("{") : text.rindex("}") + 1]
-    try:
-        return model.model_validate_json(text)
-    except ValidationError as e:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'reply'}: {err['msg']}" for err in e.errors()[:3]
-        )
-        raise InvalidOutput(problems, broken=any(err["type"] == "json_invalid" for err in e.errors())) from e
-
-
-def _retry_after(exc: BaseException) -> float | None:
-    """Seconds the server asked us to wait (Retry-After or retry-after-ms), if it said."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    if ms := headers.get("retry-after-ms"):
-        try:
-            return float(ms) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
-
-
-def _is_transient(exc: BaseException) -> bool:
-    """Worth another try: rate limits, server errors, timeouts, dropped connections. Never 400/401/403/404."""
-    import openai
-
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in (408, 409, 429) or exc.status_code >= 500
-    return False
-
-
-def _redact(text: str, secret: str | None) -> str:
-    return text.replace(secret, "[redacted]") if secret else text
 
 
 def make_client(settings: Settings) -> openai.AsyncOpenAI:
@@ -252,7 +135,7 @@ class LLM:
                 conversation = [
                     *messages,
                     {"role": "assistant", "content": content[:20000]},
-                    {"role": "user", "content": _REASK.format(error=reason)},
+                    {"role": "user", "content": REASK.format(error=reason)},
                 ]
         raise AssertionError("unreachable")
 
@@ -266,7 +149,7 @@ class LLM:
             try:
                 response = await self._with_retries(functools.partial(self._create, messages, mode, name, output), mode)
             except openai.APIStatusError as e:
-                if self._rejects_format(e, mode):
+                if rejects_format(e, mode):
                     self._step_down(mode)
                     continue
                 raise self.translate(e) from None  # the SDK's message may quote the API key
@@ -295,7 +178,7 @@ class LLM:
                 "json_schema": {"name": name, "strict": True, "schema": schema},
             }
         else:
-            messages = _with_schema_in_prompt(messages, schema)
+            messages = with_schema_in_prompt(messages, schema)
             if mode is Mode.JSON_OBJECT_SCHEMA:
                 body["response_format"] = {"type": "json_object", "schema": schema}
             elif mode is Mode.JSON_OBJECT:
@@ -354,9 +237,9 @@ class LLM:
         def retryable(exc: BaseException) -> bool:
             import openai
 
-            if isinstance(exc, openai.APIStatusError) and self._rejects_format(exc, mode):
+            if isinstance(exc, openai.APIStatusError) and rejects_format(exc, mode):
                 return False
-            return _is_transient(exc)
+            return is_transient(exc)
 
         def count(_: RetryCallState) -> None:
             self.usage.retries += 1
@@ -386,69 +269,20 @@ class LLM:
     def _wait(self, state: RetryCallState) -> float:
         """Honour Retry-After when the server sends it; otherwise exponential backoff with full jitter."""
         exc = state.outcome.exception() if state.outcome else None
-        asked = _retry_after(exc) if exc else None
+        asked = retry_after(exc) if exc else None
         if asked is not None:
             return min(asked, self.settings.retry_wait_max)
         backoff = wait_random_exponential(multiplier=self.settings.retry_wait, max=self.settings.retry_wait_max)
         return float(backoff(state))
-
-    def _rejects_format(self, exc: openai.APIStatusError, mode: Mode) -> bool:
-        """Did the endpoint refuse the response_format (rather than the request)? Some say 400, llama.cpp 500."""
-        if mode is Mode.TEXT:
-            return False
-        if exc.status_code in (400, 422):
-            return True
-        return exc.status_code >= 500 and bool(_FORMAT_WORDS.search(f"{exc.message} {exc.body}"))
 
     def _step_down(self, mode: Mode) -> None:
         if self.mode is mode and mode is not Mode.TEXT:
             self.mode = MODES[MODES.index(mode) + 1]
 
     def translate(self, exc: Exception) -> ModelError:
-        import openai
-
-        where = self.endpoint
-        secret = self.settings.api_key.get_secret_value() if self.settings.api_key else None
-        tries = self.settings.max_attempts
-        if isinstance(exc, openai.AuthenticationError):
-            return FatalModelError(f"{where} rejected the API key (401): check OPENAI_API_KEY")
-        if isinstance(exc, openai.PermissionDeniedError):
-            return FatalModelError(f"{where} refused access (403): the API key lacks permission for this model")
-        if isinstance(exc, openai.NotFoundError):
-            return FatalModelError(
-                f"{where} answered 404 for model '{self.settings.model}': check --model and --base-url"
-            )
-        if isinstance(exc, openai.APITimeoutError):
-            return ModelError(f"no answer from {where} within {self.settings.timeout:g}s, {tries} attempts")
-        if isinstance(exc, openai.APIConnectionError):
-            tries = min(tries, CONNECTION_ATTEMPTS)
-            return ModelError(f"cannot reach {where} ({tries} attempts): {_redact(str(exc.__cause__ or exc), secret)}")
-        if isinstance(exc, openai.APIStatusError):
-            detail = _redact(_short(exc), secret)
-            if _is_transient(exc):
-                return ModelError(f"{where} answered {exc.status_code} to all {tries} attempts: {detail}")
-            return ModelError(f"{where} rejected the request ({exc.status_code}): {detail}")
-        return ModelError(f"unusable reply from {where}: {_redact(str(exc), secret)[:200]}")
+        """The ModelError for what the SDK raised (its own message may quote the API key)."""
+        return translate_error(exc, self.settings, self.endpoint)
 
 
 def _import_client() -> None:
     import openai  # noqa: F401
-
-
-def _short(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, dict):
-        message = body.get("message") or (body.get("error") or {}).get("message")
-        if message:
-            return str(message)[:200]
-    return str(exc.message)[:200]
-
-
-def _with_schema_in_prompt(messages: list[dict[str, str]], schema: dict[str, Any]) -> list[dict[str, str]]:
-    """Without json_schema support, the schema travels in the system message."""
-    note = "\n\nReply with a single JSON object and nothing else. It must match this JSON Schema:\n" + json.dumps(
-        schema, separators=(",", ":")
-    )
-    if messages and messages[0]["role"] == "system":
-        return [{"role": "system", "content": messages[0]["content"] + note}, *messages[1:]]
-    return [{"role": "system", "content": note.strip()}, *messages]

@@ -1,1 +1,2 @@
-"""The embedded offline extractor: spaCy's pipeline (`nlp`), sentences, pledges, deadlines, actors and aliases, with no model and no download."""
+"""The embedded offline extractor: spaCy's pipeline (`nlp`), sentences, pledges, deadlines, actors and aliases;
+no model, no download."""

@@ -41,6 +41,7 @@ HUMANS = frozenset(
     child veteran fan player doctor nurse""".split()
 )
 PARTY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+PRONOUNS = ("it", "they", "he", "she", "we", "i")  # subjects that stand for a party named elsewhere
 
 
 @dataclass
@@ -185,36 +186,59 @@ def resolve_actor(subject: Token, reporter: Token | None, context: Context) -> t
 
 
 def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tuple[str, bool] | None:
+    """One subject's party: the one a pronoun stands for, a name, or an institution; None for a count or a
+    share of people."""
+    if subject.lower_ in PRONOUNS:
+        return _resolve_pronoun(subject, reporter, context)
+    phrase = _own_phrase(subject)
+    if _counted_or_share(subject, phrase):
+        return None
+    return _named(subject, phrase) or _institution(subject, phrase, context)
+
+
+def _resolve_pronoun(subject: Token, reporter: Token | None, context: Context) -> tuple[str, bool] | None:
+    """The party a pronoun subject stands for: the speaker, or the person, party or pair named before."""
     word = subject.lower_
-    if word in ("it", "they", "he", "she", "we", "i"):
-        # "We will ...," Esper said: the first person is the speaker wherever the attribution stands; "it"
-        # is the speaker only when named first ("X said it would"), not in "It will house ..., X said".
-        if reporter is not None and reporter != subject and (reporter.i < subject.i or word in ("we", "i")):
-            resolving, context.resolving = context.resolving, True  # "..., he said": the speaker named before
-            try:
-                return resolve_actor(reporter, None, context)
-            finally:
-                context.resolving = resolving
-        if word in ("we", "i") or not context.resolving:
-            return None  # "we" is the speaker's side only when the speaker is named first
-        if word in ("he", "she"):
-            return (context.person, True) if context.person else None
-        if word == "it":
-            return (context.party, False) if context.party else None
-        group = context.pair or context.party
-        return (group, False) if group else None
+    # "We will ...," Esper said: the first person is the speaker wherever the attribution stands; "it"
+    # is the speaker only when named first ("X said it would"), not in "It will house ..., X said".
+    if reporter is not None and reporter != subject and (reporter.i < subject.i or word in ("we", "i")):
+        resolving, context.resolving = context.resolving, True  # "..., he said": the speaker named before
+        try:
+            return resolve_actor(reporter, None, context)
+        finally:
+            context.resolving = resolving
+    if word in ("we", "i") or not context.resolving:
+        return None  # "we" is the speaker's side only when the speaker is named first
+    if word in ("he", "she"):
+        return (context.person, True) if context.person else None
+    if word == "it":
+        return (context.party, False) if context.party else None
+    group = context.pair or context.party
+    return (group, False) if group else None
+
+
+def _own_phrase(subject: Token) -> Span:
+    """The subject's noun phrase, without the parties coordinated with it."""
     phrase = phrase_of(subject)
     conjoined = {t.i for c in subject.children if c.dep_ in ("conj", "cc") for t in c.subtree}
-    phrase = subject.doc[phrase.start : min([phrase.end, *conjoined])] if conjoined else phrase
+    return subject.doc[phrase.start : min([phrase.end, *conjoined])] if conjoined else phrase
+
+
+def _counted_or_share(subject: Token, phrase: Span) -> bool:
+    """A survey's count ("42 per cent of parents", "two in five voters") or a share of a class ("many public
+    officials", "some lawmakers"): no party that can commit."""
     counted = (
         t.ent_type_ == "PERCENT"
         or ((t.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY") or t.like_num) and subject in (t, t.head))
         for t in phrase
     )  # a number counting the subject; "the four-time Grammy winning band" is no count
     if any(counted):
-        return None  # "42 per cent of parents", "two in five voters": a survey, not a party
-    if any(c.dep_ in ("det", "amod") and c.lower_ in SHARES for c in subject.children):
-        return None  # "many public officials", "some lawmakers": a share of a class, no party that can commit
+        return True
+    return any(c.dep_ in ("det", "amod") and c.lower_ in SHARES for c in subject.children)
+
+
+def _named(subject: Token, phrase: Span) -> tuple[str, bool] | None:
+    """The name the subject is, or carries in an apposition: an entity, or a name the recogniser missed."""
     entity = entity_of(subject)  # the subject must be the party itself, not "Pochettino's sacking"
     if entity is None and subject.pos_ == "PROPN":
         entity = next((clean(e.text) for e in phrase.ents if e.label_ in PARTY_LABELS), None)
@@ -237,6 +261,12 @@ def _resolve_one(subject: Token, reporter: Token | None, context: Context) -> tu
         name = [t for t in phrase if t.pos_ == "PROPN" or (t.dep_ == "compound" and t.head.pos_ == "PROPN")]
         if name:
             return canonical(clean(" ".join(t.text for t in name))), False
+    return None
+
+
+def _institution(subject: Token, phrase: Span, context: Context) -> tuple[str, bool] | None:
+    """An institution or a group of parties ("the council", "the airline", "both sides"), resolved to the
+    party named earlier when the phrase does not name it; None for people at large or any other noun."""
     lemma = subject.lemma_.lower()
     words = {t.lower_ for t in phrase}
     plural_parties = subject.tag_ == "NNS" and lemma in {"side", "country", "nation", "leader", "minister", "party"}

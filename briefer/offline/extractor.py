@@ -148,7 +148,7 @@ def _quick_salience(text: str, index: int, total: int) -> float:
 def _worth_parsing(found: list[Sentence_]) -> list[Sentence_]:
     """The sentences whose parse can find a commitment (the lead too, for the parties later sentences refer
     to). The others are only split; the likeliest facts among them are tagged."""
-    from briefer.offline.pledges import worth_parsing
+    from briefer.offline.lexicon import worth_parsing
 
     chosen = {s.index for s in found[:LEAD]}
     chosen.update(s.index for s in found if worth_parsing(_WORDS.findall(s.text.lower().replace("’", "'"))))
@@ -199,6 +199,21 @@ def _regroup(flat: list[Sentence], sizes: list[int]) -> list[list[Sentence]]:
 
 
 def _brief(article: Article, split: list[Sentence_], found: list[Sentence], tagged: list[Sentence]) -> ArticleBrief:
+    commitments, used = _commitments(article, found)
+    implications = _implications(found, used)
+    facts = _facts([*found, *tagged], len(split), used)
+    return ArticleBrief.of(
+        article,
+        summary=summarise(split) or clean_sentence(article.text[:300]),
+        facts=facts,
+        commitments=commitments,
+        implications=implications,
+    )
+
+
+def _commitments(article: Article, found: list[Sentence]) -> tuple[list[Commitment], set[int]]:
+    """The commitments the parsed sentences state, up to MAX_COMMITMENTS, each checked for support; and the
+    sentences they were taken from."""
     from briefer.offline.actors import Context
     from briefer.offline.pledges import commitments_in
 
@@ -224,7 +239,12 @@ def _brief(article: Article, split: list[Sentence_], found: list[Sentence], tagg
         else c.model_copy(update={"grounded": False, "ungrounded_reason": "unsupported"})
         for c in commitments
     ]
+    return commitments, used
 
+
+def _implications(found: list[Sentence], used: set[int]) -> list[Implication]:
+    """The article's own forward-looking statements among the sentences not `used` yet, up to
+    MAX_IMPLICATIONS; their sentences are added to `used`."""
     implications: list[Implication] = []
     for s in found:
         if s.index in used or len(implications) >= MAX_IMPLICATIONS:
@@ -241,12 +261,16 @@ def _brief(article: Article, split: list[Sentence_], found: list[Sentence], tagg
                 )
             )
             used.add(s.index)
+    return implications
 
-    weighed = [s for s in [*found, *tagged] if s.index not in used]
-    scores = {s.index: _fact_score(s, len(split)) for s in weighed}
+
+def _facts(sentences: list[Sentence], total: int, used: set[int]) -> list[Fact]:
+    """The MAX_FACTS most salient of the sentences not `used` (of `total` in the article), in article order."""
+    weighed = [s for s in sentences if s.index not in used]
+    scores = {s.index: _fact_score(s, total) for s in weighed}
     ranked = sorted((s for s in weighed if scores[s.index] > 0), key=lambda s: (-scores[s.index], s.index))
     chosen = sorted(ranked[:MAX_FACTS], key=lambda s: s.index)
-    facts = [
+    return [
         Fact(
             statement=clean_sentence(s.text),
             attribution=attribution(s.text),
@@ -255,13 +279,6 @@ def _brief(article: Article, split: list[Sentence_], found: list[Sentence], tagg
         )
         for s in chosen
     ]
-    return ArticleBrief.of(
-        article,
-        summary=summarise(split) or clean_sentence(article.text[:300]),
-        facts=facts,
-        commitments=commitments,
-        implications=implications,
-    )
 
 
 class OfflineExtractor:

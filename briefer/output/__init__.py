@@ -1,1 +1,2 @@
-"""What leaves briefer: templating, rendering to Markdown, HTML and JSON, the email message, the mailer, and delivery (`publish` writes and sends)."""
+"""What leaves briefer: templating, rendering to Markdown, HTML and JSON, the email message, the mailer, and
+delivery (`publish` writes and sends)."""

@@ -132,31 +132,34 @@ def commitment_columns(views: list[DayView]) -> list[str]:
     return [name for name, used in filled.items() if used]
 
 
-def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
-    """Number the day's commitments, then its facts; map each article's items onto those numbers."""
-    articles = [ArticleView(number=n, brief=b) for n, b in enumerate(briefing.articles, start=1)]
-    by_id = {v.brief.id: v for v in articles}
-    cited: dict[tuple[str, tuple[int, int]], int] = {}
-    quotes: dict[str, dict[int, list[SourcedEvidence]]] = {v.brief.id: {} for v in articles}
-    counter = 0
+class _Citations:
+    """The briefing's citation numbers: one per day-level item, then one per article item not cited yet, each
+    with the quotes it rests on, per article."""
 
-    def number(items: list[DayCommitment] | list[DayFact]) -> list[DayView]:
-        nonlocal counter
+    def __init__(self, by_id: dict[str, ArticleView], today: date) -> None:
+        self.by_id = by_id
+        self.today = today
+        self.counter = 0
+        self.cited: dict[tuple[str, tuple[int, int]], int] = {}
+        self.quotes: dict[str, dict[int, list[SourcedEvidence]]] = {article: {} for article in by_id}
+
+    def number(self, items: list[DayCommitment] | list[DayFact]) -> list[DayView]:
+        """The day's items that rest on a located quote, numbered in order."""
         views = []
         for item in items:
-            located = [e for e in item.evidence if _span(e) and e.article in by_id]
+            located = [e for e in item.evidence if _span(e) and e.article in self.by_id]
             if not located:
                 continue
-            counter += 1
+            self.counter += 1
             for e in located:
-                cited[(e.article, _span(e))] = counter  # type: ignore[index]
-                quotes[e.article].setdefault(counter, []).append(e)
-            known = [by_id[a] for a in item.sources if a in by_id]
-            status = commitment_status(item, briefing.date) if isinstance(item, DayCommitment) else ("", "")
+                self.cited[(e.article, _span(e))] = self.counter  # type: ignore[index]
+                self.quotes[e.article].setdefault(self.counter, []).append(e)
+            known = [self.by_id[a] for a in item.sources if a in self.by_id]
+            status = commitment_status(item, self.today) if isinstance(item, DayCommitment) else ("", "")
             views.append(
                 DayView(
                     item=item,
-                    citation=counter,
+                    citation=self.counter,
                     articles=[v.number for v in known],
                     publications=len({v.brief.source for v in known}),
                     status=status[0],
@@ -165,8 +168,27 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
             )
         return views
 
-    day_commitments = number(briefing.commitments)
-    day_facts = number(briefing.facts)
+    def of_item(self, article: str, item: Commitment | Fact) -> int | None:
+        """An article item's citation: the day-level one its quote already has, else a new one."""
+        spans = [s for s in (_span(e) for e in item.evidence) if s] if item.grounded else []
+        citation = next((self.cited[(article, s)] for s in spans if (article, s) in self.cited), None)
+        if citation is None and spans:
+            self.counter += 1
+            citation = self.counter
+            located = [e for e in item.evidence if _span(e)]
+            self.quotes[article][citation] = [
+                SourcedEvidence(article=article, quote=e.quote, start=e.start, end=e.end) for e in located
+            ]
+        return citation
+
+
+def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
+    """Number the day's commitments, then its facts; map each article's items onto those numbers."""
+    articles = [ArticleView(number=n, brief=b) for n, b in enumerate(briefing.articles, start=1)]
+    by_id = {v.brief.id: v for v in articles}
+    citations = _Citations(by_id, briefing.date)
+    day_commitments = citations.number(briefing.commitments)
+    day_facts = citations.number(briefing.facts)
     # A sentence is shown twice at most: counted as the briefing shows it (bottom line, key facts, then each
     # article's summary and facts), it is left out once shown twice; an article's fact its own summary says
     # is not listed again.
@@ -186,18 +208,10 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
                     if said in summary or shown[said] > 1:
                         continue
                     shown[said] += 1
-                spans = [s for s in (_span(e) for e in item.evidence) if s] if item.grounded else []
-                citation = next((cited[(view.brief.id, s)] for s in spans if (view.brief.id, s) in cited), None)
-                if citation is None and spans:
-                    counter += 1
-                    citation = counter
-                    located = [e for e in item.evidence if _span(e)]
-                    quotes[view.brief.id][counter] = [
-                        SourcedEvidence(article=view.brief.id, quote=e.quote, start=e.start, end=e.end) for e in located
-                    ]
+                citation = citations.of_item(view.brief.id, item)
                 unverified = None if item.grounded else UNVERIFIED[item.ungrounded_reason]
                 getattr(view, kind).append(ItemView(item, item.grounded, citation, unverified))
-        view.citations = sorted(quotes[view.brief.id].items())
+        view.citations = sorted(citations.quotes[view.brief.id].items())
     return Views(articles=articles, commitments=day_commitments, facts=day_facts, by_id=by_id)
 
 

@@ -17,12 +17,14 @@ from typer.testing import CliRunner
 
 from briefer.cli import app
 from briefer.errors import ExitCode
-from briefer.memory import ledger
-from briefer.memory.store import MIGRATIONS, VERSION, Entry, Sighting, StoreError, open_store, store_path
+from briefer.memory import delivery, ledger, matching
+from briefer.memory.records import Entry, Sighting
+from briefer.memory.schema import MIGRATIONS, VERSION, StoreError
+from briefer.memory.store import open_store, store_path
 from briefer.models import Briefing, DayCommitment, SourcedEvidence
 from tests.conftest import REPO
 from tests.fake_openai import FakeOpenAI, is_ledger
-from tests.test_email import Inbox, free_port, smtp, smtp_env, start  # noqa: F401  (smtp is a fixture)
+from tests.smtp import Inbox, free_port, smtp_env
 
 runner = CliRunner()
 DAYS = REPO / "tests" / "data" / "ledger"
@@ -328,17 +330,17 @@ def test_an_unrelated_fact_is_no_sign_of_delivery() -> None:
     ):
         fact = Fact(statement=said, evidence=[Evidence(quote=said, start=0, end=len(said))], grounded=True)
         brief = ArticleBrief(id="a1", title="t", source="s", summary=said, facts=[fact])
-        assert ledger.delivered(entry, [brief], []) is None
+        assert delivery.delivered(entry, [brief], []) is None
 
 
 def test_the_uncertain_pairs_are_one_actors_half_agreeing_pledges() -> None:
     entries = [kept("k1", "Harbour authority", "promised to deepen the eastern channel and widen the berth")]
     day = [commitment("Harbour authority", "will deepen the eastern channel for container ships")]
     assert ledger.mark(day, entries, TODAY, []).commitments[0].status == "new"
-    pairs = ledger.uncertain(day, entries)
+    pairs = matching.uncertain(day, entries)
     assert [(p.index, p.entry.id) for p in pairs] == [(0, "k1")]
     assert ledger.mark(day, entries, TODAY, [], judged={(0, "k1")}).commitments[0].status == "reaffirmed"
-    assert ledger.uncertain([commitment("Meran council", "will deepen the eastern channel")], entries) == []
+    assert matching.uncertain([commitment("Meran council", "will deepen the eastern channel")], entries) == []
 
 
 # With a model: the uncertain pairs go to the model in one request ------------------------------------------
@@ -389,7 +391,7 @@ notify_failures = {str(notify).lower()}
     return smtp_env(port)
 
 
-def test_a_named_briefing_is_the_whole_daily_job(smtp: tuple[Inbox, int], isolated: Path) -> None:  # noqa: F811
+def test_a_named_briefing_is_the_whole_daily_job(smtp: tuple[Inbox, int], isolated: Path) -> None:
     inbox, port = smtp
     env = named_config(port, str(DAYS / "day1"))
     result = run("--briefing", "morning", "--date", DAY1, env=env)
@@ -405,7 +407,7 @@ def test_a_named_briefing_is_the_whole_daily_job(smtp: tuple[Inbox, int], isolat
 
 
 def test_a_scheduled_run_with_nothing_new_fails_loudly_and_emails_a_notice(
-    smtp: tuple[Inbox, int],  # noqa: F811
+    smtp: tuple[Inbox, int],
     isolated: Path,
 ) -> None:
     inbox, port = smtp
@@ -420,7 +422,7 @@ def test_a_scheduled_run_with_nothing_new_fails_loudly_and_emails_a_notice(
 
 
 def test_a_scheduled_run_whose_sources_all_failed_exits_3_with_a_notice(
-    smtp: tuple[Inbox, int],  # noqa: F811
+    smtp: tuple[Inbox, int],
     isolated: Path,
 ) -> None:
     inbox, port = smtp
@@ -487,7 +489,7 @@ def test_rerunning_one_briefing_keeps_the_delivery_another_reported(tmp_path: Pa
     said = Briefing.model_validate_json(
         '{"title": "t", "date": "2026-12-01", "generated_at": "2026-12-01T07:00:00Z", "provider": "offline"}'
     )
-    from briefer.memory.store import NewSighting
+    from briefer.memory.records import NewSighting
 
     pledge = NewSighting(
         "k1", date(2026, 11, 1), "Meran council", "reopen the bridge", None, None, None, "new", [], ["q"], ["s"]

@@ -356,7 +356,7 @@ def test_batch_results_that_fail_are_listed(fake: FakeOpenAI, isolated: Path) ->
 
 def test_fixed_prompt_overhead_is_under_800_tokens() -> None:
     from briefer.extraction.extract import extraction_messages
-    from briefer.model.client import inline_schema
+    from briefer.model.formats import inline_schema
     from briefer.output.templating import prompt_environment
 
     empty = Article(id="x", title="", source="", text="")

@@ -30,7 +30,7 @@ from briefer.output.rendering import Format, choose_format, render
 from briefer.output.templating import hide_path, outlet, output_environment
 
 GOLDEN = Path(__file__).parent / "golden"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def env():  # type: ignore[no-untyped-def]

@@ -12,7 +12,8 @@ import pytest
 from briefer.config import Settings
 from briefer.errors import FatalModelError, ModelError
 from briefer.extraction.extract import ModelExtractor
-from briefer.model.client import LLM, Mode, inline_schema
+from briefer.model.client import LLM
+from briefer.model.formats import Mode, inline_schema
 from briefer.models import Article, ArticleBrief, ModelExtraction
 from briefer.output.templating import prompt_environment
 from tests.fake_openai import FakeOpenAI, Reply, completion, error

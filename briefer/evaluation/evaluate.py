@@ -109,8 +109,8 @@ def run_eval(settings: Settings, request: Request, progress: Progress | None = N
             text += "\n" + misses(runs)
     if request.json_path is not None:
         write_json(runs, request.json_path)
-    f1 = runs[0].totals.f1
+    f1 = runs[0].totals.item_f1
     passed = request.min_f1 is None or (f1 is not None and f1 >= request.min_f1)
     if not passed:
-        text += f"\nF1 {0.0 if f1 is None else f1:.2f} is below --min-f1 {request.min_f1:g}\n"
+        text += f"\nF1 (item) {0.0 if f1 is None else f1:.2f} is below --min-f1 {request.min_f1:g}\n"
     return Report(text=text, passed=passed)

@@ -13,9 +13,12 @@ from briefer.storage import write_atomic
 
 Measure = tuple[str, str, bool]  # (label, Totals attribute or usage field, higher is better)
 MEASURES: list[Measure] = [
-    ("commitments precision", "precision", True),
-    ("commitments recall", "recall", True),
-    ("commitments F1", "f1", True),
+    ("commitments precision (item)", "item_precision", True),
+    ("commitments recall (item)", "item_recall", True),
+    ("commitments F1 (item)", "item_f1", True),
+    ("precision (sentence)", "precision", True),
+    ("recall (sentence)", "recall", True),
+    ("F1 (sentence)", "f1", True),
     ("actor accuracy (matched)", "actor_accuracy", True),
     ("counterparty accuracy (matched)", "counterparty_accuracy", True),
     ("deadline accuracy (matched)", "deadline_accuracy", True),
@@ -23,6 +26,7 @@ MEASURES: list[Measure] = [
     ("not_commitments listed", "traps_listed", False),
     ("facts recall", "facts_recall", True),
     ("items grounded", "grounded_share", True),
+    ("commitments well formed", "form_share", True),
 ]
 
 
@@ -46,7 +50,10 @@ def table(runs: Sequence[Run], cases: Sequence[Case]) -> str:
         rows.append([label, *cells])
     t = runs[0].totals
     rows.append(
-        ["matched / shown / labelled", *(f"{r.totals.matched}/{r.totals.shown}/{r.totals.labelled}" for r in runs)]
+        [
+            "item / sentence matched / shown / labelled",
+            *(f"{r.totals.agreed}/{r.totals.matched}/{r.totals.shown}/{r.totals.labelled}" for r in runs),
+        ]
     )
     rows.append(["requests", *(str(r.usage.requests) for r in runs)])
     rows.append(
@@ -148,6 +155,8 @@ def as_json(runs: Sequence[Run]) -> str:
                     "labelled": t.labelled,
                     "shown": t.shown,
                     "matched": t.matched,
+                    "agreed": t.agreed,
+                    "well_formed": t.well_formed,
                     "facts": t.facts,
                     "facts_found": t.facts_found,
                     "trap_articles": t.trap_articles,
@@ -163,6 +172,16 @@ def as_json(runs: Sequence[Run]) -> str:
                             for i in s.false_alarms
                         ],
                         "not_commitments_listed": s.traps_listed,
+                        "found_but_wrong": [
+                            {"label": p.label.action, "actor": p.item.actor, "action": p.item.action}
+                            for p in s.pairs
+                            if not p.agrees
+                        ],
+                        "ill_formed": [
+                            {"actor": i.actor, "action": i.action, "problems": list(f.problems)}
+                            for i, f in s.forms
+                            if not f.ok
+                        ],
                         "facts_missed": s.facts_missed,
                     }
                     for s in run.scores

@@ -16,6 +16,11 @@ The rules, in order (the README's "Measuring quality" section states them for us
 4. A labelled fact (a name, number or phrase) is recalled when it appears, compared case- and
    space-insensitively, in an extracted fact's statement or quote.
 5. A sentence listed under `not_commitments` is *listed* when an extracted commitment's quote overlaps it.
+6. *Item level*, what a reader sees (`items`): a matched pair also counts as an item match when the item's
+   action holds half or more of the labelled action's content lemmas and its actor names the labelled actor
+   or an alias. Item precision and recall are the headline figures; sentence-level ones stay beside them.
+   Each listed commitment's *form* is checked too (a base verb first, no dangling function word, balanced
+   quote marks, a clean actor).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from briefer.evaluation.items import Form, action_agrees, actor_agrees, form
 from briefer.evidence.grounding import Grounder
 from briefer.models import ArticleBrief, Commitment
 
@@ -104,6 +110,7 @@ class Pair:
     actor: bool
     counterparty: bool | None  # None: neither side has one
     deadline: bool | None
+    agrees: bool = False  # item level: the action says what was labelled, by the labelled actor
 
 
 @dataclass
@@ -120,6 +127,7 @@ class ArticleScore:
     facts_missed: list[str] = field(default_factory=list)
     items: int = 0  # facts and commitments extracted
     grounded: int = 0
+    forms: list[tuple[Commitment, Form]] = field(default_factory=list)  # each shown commitment's form
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
@@ -191,11 +199,14 @@ def score_article(
                 deadline=None
                 if not (label.deadline or item.due)
                 else bool(label.deadline and item.due and label.deadline[0] <= item.due <= label.deadline[1]),
+                agrees=action_agrees(label.action, item.action)
+                and actor_agrees(item.actor, (label.actor, *label.aliases)),
             )
         )
     result.pairs.sort(key=lambda p: labels.index(p.label))
     result.missed = [label for i, label in enumerate(labels) if i not in used_labels]
     result.false_alarms = [item for i, item in enumerate(shown) if i not in used_items]
+    result.forms = [(item, form(item.actor, item.action, text)) for item in shown]
     grounder = Grounder(text)
     for sentence in not_commitments:
         span = grounder.locate(sentence)
@@ -232,6 +243,28 @@ class Totals:
     facts_found: int = 0
     items: int = 0
     grounded: int = 0
+    agreed: int = 0  # item-level matches
+    well_formed: int = 0
+
+    @property
+    def item_precision(self) -> float | None:
+        return self.agreed / self.shown if self.shown else None
+
+    @property
+    def item_recall(self) -> float | None:
+        return self.agreed / self.labelled if self.labelled else None
+
+    @property
+    def item_f1(self) -> float | None:
+        p, r = self.item_precision, self.item_recall
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def form_share(self) -> float | None:
+        """The share of listed commitments whose action and actor pass the form checks."""
+        return self.well_formed / self.shown if self.shown else None
 
     @property
     def precision(self) -> float | None:
@@ -277,6 +310,8 @@ class Totals:
         self.labelled += labelled
         self.shown += score.shown
         self.matched += len(score.pairs)
+        self.agreed += sum(p.agrees for p in score.pairs)
+        self.well_formed += sum(f.ok for _, f in score.forms)
         self.actor_right += sum(p.actor for p in score.pairs)
         self.counterparty_scored += sum(p.counterparty is not None for p in score.pairs)
         self.counterparty_right += sum(p.counterparty is True for p in score.pairs)

@@ -147,7 +147,7 @@ def test_init_writes_an_example_that_scores_and_min_f1_gates(isolated: Path) -> 
     assert "| commitments recall" in result.stdout and "3 articles (1 chosen for forecasts" in result.stdout
     assert "## current (offline)" in result.stdout and "- missed:" in result.stdout
     scores = json.loads((isolated / "scores.json").read_text(encoding="utf-8"))["configurations"][0]
-    f1 = scores["scores"]["f1"]
+    f1 = scores["scores"]["item_f1"]  # --min-f1 gates the item-level F1
     assert 0 < f1 < 1 and scores["counts"]["labelled"] == 5
     low = runner.invoke(app, ["eval", "set.jsonl", "--offline", "-q", "--min-f1", str(round(f1 - 0.01, 2))])
     assert low.exit_code == 0

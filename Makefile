@@ -20,6 +20,7 @@ bench:
 	$(BIN)/python bench/offline_quality.py
 	$(BIN)/python -m bench.day_story
 	$(BIN)/python -m bench.ledger
+	$(BIN)/python -m bench.site_scale
 
 clean:
 	rm -rf dist build .pytest_cache .mypy_cache .ruff_cache

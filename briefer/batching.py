@@ -12,8 +12,7 @@ from briefer.config import Settings
 from briefer.day.stage import finish_briefing
 from briefer.extraction.stream import Extracted
 from briefer.models import Briefing
-from briefer.output.publish import emit, render
-from briefer.output.rendering import choose_format
+from briefer.output.publish import check_output, emit, output_format, render
 from briefer.progress import Progress
 from briefer.sources.reading import Read, no_article, report_reading
 
@@ -24,9 +23,9 @@ def batch_run(
     """Submit the articles read as a Batch API job; with `wait`, poll until done and return the briefing."""
     from briefer.extraction import batch
 
-    report_reading(progress, everything.too_old, everything.merged)
+    report_reading(progress, everything.tally, everything.merged)
     if not everything.articles:
-        raise no_article(everything.failures)
+        raise no_article(everything.failures, everything.tally)
     batch_id, count = batch.submit_job(settings, everything.articles, everything.failures)
     resume = f"briefer batch fetch {batch_id}" + (f" -o {output}" if output else "")
     progress.note(f"batch {batch_id} submitted ({count} requests; the rest were cached)")
@@ -81,7 +80,8 @@ def fetch_and_render(
     progress: Progress | None = None,
 ) -> Briefing:
     """`briefer batch fetch`: the batch's briefing, rendered and written."""
-    chosen = choose_format(output, fmt)
+    chosen = output_format(output, fmt)
+    check_output(output, mkdir=True)
     briefing = fetch_batch(settings, batch_id, wait, progress)
     emit(render(briefing, chosen, settings), output, stdout)
     return briefing

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, Valid
 
 from briefer.errors import ConfigError, UsageError
 from briefer.paths import Dirs
-from briefer.sections import EmailSettings, Price
+from briefer.sections import EmailSettings, Price, SiteSettings
 
 PROJECT_FILE = "briefer.toml"
 USER_FILE = "config.toml"
@@ -118,6 +118,7 @@ class Settings(BaseModel):
     briefings: dict[str, NamedBriefing] = Field(
         default_factory=dict, description="Named briefings ([briefings.NAME]), run with --briefing NAME."
     )
+    site: SiteSettings = Field(default_factory=SiteSettings, description="The archive site ([site]).")
 
     @field_validator("since")
     @classmethod
@@ -207,7 +208,7 @@ def _read_file(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: unknown setting '{key}'")
     for key in ("prompts_dir", "templates_dir"):
         if isinstance(data.get(key), str):
-            data[key] = str((path.parent / data[key]).expanduser())
+            data[key] = beside(path, data[key])
     email = data.get("email")
     if isinstance(email, dict):
         if "password" in email:
@@ -215,38 +216,77 @@ def _read_file(path: Path) -> dict[str, Any]:
                 f"{path}: 'email.password' cannot be set in a file; use BRIEFER_SMTP_PASSWORD or email.password_file"
             )
         if isinstance(email.get("password_file"), str):
-            email["password_file"] = str((path.parent / email["password_file"]).expanduser())
+            email["password_file"] = beside(path, email["password_file"])
         for key in ("to", "cc", "bcc"):
             if isinstance(email.get(key), str):
                 email[key] = [email[key]]
     _relative_sources(data, path)
+    site = data.get("site")
+    if isinstance(site, dict) and isinstance(site.get("dir"), str):
+        site["dir"] = str((path.parent / site["dir"]).expanduser())
     briefings = data.get("briefings")
     if isinstance(briefings, dict):
-        for named in briefings.values():
+        for name, named in briefings.items():
             if isinstance(named, dict):
+                _check_named_keys(path, name, named)
                 _relative_sources(named, path)
                 for key in ("templates_dir", "output"):
                     if isinstance(named.get(key), str):
-                        named[key] = str((path.parent / named[key]).expanduser())
+                        named[key] = beside(path, named[key])
                 for key in ("to", "cc", "bcc"):
                     if isinstance(named.get(key), str):
                         named[key] = [named[key]]
     return data
 
 
+def beside(config_file: Path, value: str) -> str:
+    """A path written in a configuration file: `~` is the home folder, and a relative path is relative to the
+    folder of the file (not to wherever briefer happens to run)."""
+    written = Path(value).expanduser()
+    return str(written if written.is_absolute() else config_file.parent / written)
+
+
+def _check_named_keys(path: Path, name: str, named: dict[str, Any]) -> None:
+    """An unknown key in `[briefings.NAME]`, on one line: what the table takes, and where a run-wide setting
+    such as `provider` goes instead."""
+    for key in named:
+        if key not in NamedBriefing.model_fields:
+            where = f"{path}: [briefings.{name}]: '{key}' is not a setting of a named briefing"
+            if key in Settings.model_fields:
+                raise ConfigError(f"{where}; set it at the top level of the file, for every run")
+            raise ConfigError(f"{where} (it takes: {', '.join(NamedBriefing.model_fields)})")
+
+
 def _relative_sources(data: dict[str, Any], path: Path) -> None:
     """Paths in a file are relative to that file."""
     if isinstance(data.get("sources"), list):
         data["sources"] = [
-            s if not isinstance(s, str) or "://" in s or s == "-" else str((path.parent / s).expanduser())
-            for s in data["sources"]
+            s if not isinstance(s, str) or "://" in s or s == "-" else beside(path, s) for s in data["sources"]
         ]
 
 
 def _describe(e: ValidationError, origin: str) -> str:
-    first = e.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "settings"
-    return f"{origin}: {where}: {first['msg']}"
+    """One readable line: the file (or the flag) and the setting, and what is wrong with its value."""
+    from briefer.validation import readable
+
+    location = e.errors()[0]["loc"]
+    if origin == "command line" and len(location) == 1:  # named as the flag: --concurrency, --max-cost
+        return readable(e, "--" + str(location[0]).replace("_", "-"), with_key=False)
+    if origin == "environment":  # named as the variable: BRIEFER_PROVIDER, BRIEFER_SMTP_PORT
+        names = _SMTP_ENV if location[:1] == ("email",) else _ENV_KEYS
+        var = next((v for v, f in names.items() if f == str(location[-1])), None)
+        if var is not None:
+            return readable(e, var, with_key=False)
+    return readable(e, origin, _allowed)
+
+
+def _allowed(location: tuple[str, ...]) -> list[str]:
+    """The keys the table at `location` takes: the top level, [email], [prices.X] or [briefings.X]."""
+    tables: dict[str, type[BaseModel]] = {"email": EmailSettings, "prices": Price, "briefings": NamedBriefing}
+    if not location:
+        return [k for k in Settings.model_fields if k not in _FILE_FORBIDDEN]
+    table = tables.get(location[0])
+    return [] if table is None else [f.alias or k for k, f in table.model_fields.items() if k != "password"]
 
 
 def load_settings(
@@ -332,7 +372,9 @@ def parse_vars(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip().isidentifier():
-            raise ConfigError(f"--var: '{pair}' is not key=value (the key: letters, digits and _)")
+            raise ConfigError(
+                f"--var: '{pair}' is not key=value (the key: letters, digits and _, and not starting with a digit)"
+            )
         result[key.strip()] = value
     return result
 

@@ -245,6 +245,10 @@ STARTER = """\
 # since_last = true            # brief only what is new since its last run, and lead with what changed
 # notify_failures = true       # email a short notice when the run fails (nothing new, sources down)
 
+# [site]                       # the archive site: briefer site builds it, each kept run updates it
+# dir = "site"                 # relative to this file
+# title = "Briefings"
+
 # [prices."llama3.1"]          # USD per million tokens
 # input = 0
 # output = 0
@@ -279,6 +283,8 @@ def effective(settings: Settings) -> list[tuple[str, str, str]]:
             shown = ", ".join(
                 f"{k}={v}" for k, v in value.model_dump(by_alias=True).items() if v not in (None, [], "")
             ) + (", password=****" if value.password is not None else "")
+        elif key == "dirs":
+            shown = ", ".join(f"{name}={path}" for name, path in value.model_dump().items())
         elif key == "prices":
             shown = ", ".join(f"{m}: {p.input}/{p.output}" for m, p in value.items()) or "{}"
         elif key == "briefings":

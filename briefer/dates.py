@@ -52,7 +52,7 @@ _MONTH = (
 )
 _YEAR = r"(?:19|20)\d\d"
 _COUNT = r"(?:\d{1,3}|" + "|".join(_NUMBERS) + r")"
-_UNIT = r"(?:day|week|month|year)s?"
+_UNIT = r"(?:(?:working |business )?day|week|month|year|hour)s?"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"\b(?P<y>{_YEAR})-(?P<m>\d\d)-(?P<d>\d\d)\b")),
@@ -188,6 +188,14 @@ def _absolute(kind: str, g: dict[str, str | None], reference: date | None) -> da
     return None
 
 
+def _weekdays_after(start: date, n: int) -> date:
+    day = start
+    while n > 0:
+        day += timedelta(days=1)
+        n -= day.weekday() < 5
+    return day
+
+
 def _relative(kind: str, g: dict[str, str | None], reference: date) -> date | None:
     """A wording that counts from the article's date ("next week", "within 30 days", "by Friday")."""
     unit = (g.get("unit") or "").lower()
@@ -207,6 +215,10 @@ def _relative(kind: str, g: dict[str, str | None], reference: date) -> date | No
     if kind == "within":
         count = g["n"] or "1"
         n = int(count) if count.isdigit() else _NUMBERS[count.lower()]
+        if unit.startswith(("working", "business")):  # weekdays only
+            return _weekdays_after(reference, n)
+        if unit.startswith("hour"):
+            return reference + timedelta(days=-(-n // 24))
         return reference + relativedelta(**{unit.rstrip("s") + "s": n})  # type: ignore[arg-type]
     if kind == "next":
         return reference + relativedelta(**{unit + "s": 1})  # type: ignore[arg-type]

@@ -7,9 +7,23 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# What the model answers lives in briefer.answers; its names are kept here too, where callers have found them.
+from briefer.answers import Attribution as Attribution
+from briefer.answers import Confidence as Confidence
+from briefer.answers import ModelCommitment as ModelCommitment
+from briefer.answers import ModelExtraction as ModelExtraction
+from briefer.answers import ModelFact as ModelFact
+from briefer.answers import ModelImplication as ModelImplication
+from briefer.answers import ModelLedger as ModelLedger
+from briefer.answers import ModelSentence as ModelSentence
+from briefer.answers import ModelSynthesis as ModelSynthesis
+from briefer.answers import ModelTheme as ModelTheme
+from briefer.answers import ModelVerdict as ModelVerdict
+from briefer.answers import ModelWatch as ModelWatch
+from briefer.notices import Notice
+
 SCHEMA_VERSION = 1
 
-Confidence = Literal["low", "medium", "high"]
 LedgerStatus = Literal["new", "reaffirmed", "changed", "overdue", "done"]
 
 
@@ -51,7 +65,6 @@ class Evidence(Strict):
     end: int | None = None
 
 
-Attribution = Literal["stated", "reported", "alleged", "denied"]
 # Why an item is not grounded: none of its quotes is in the article, or they are but do not back it.
 UngroundedReason = Literal["not_found", "unsupported"]
 _UNGROUNDED_REASON = (
@@ -95,10 +108,20 @@ class Implication(Strict):
     )
 
 
+class DayImplication(Strict):
+    """One of the day's few implications, and the article it comes from."""
+
+    article: str
+    implication: Implication
+
+
 class ArticleBrief(ArticleMeta):
     """One article's extraction."""
 
     summary: str
+    summary_dropped: list[DroppedSentence] = Field(
+        default=[], description="Sentences of the model's summary left out: a name or number the article lacks."
+    )
     facts: list[Fact] = []
     commitments: list[Commitment] = []
     implications: list[Implication] = []
@@ -267,6 +290,8 @@ class WatchItem(Strict):
 
 
 class Failure(Strict):
+    """A source or an article that produced nothing, and why."""
+
     source: str
     error: str
 
@@ -304,82 +329,21 @@ class Briefing(Strict):
     facts: list[DayFact] = []
     conflicts: list[Conflict] = []
     watch: list[WatchItem] = []
+    implications: list[DayImplication] | None = Field(
+        default=None,
+        description="The day's implications: the few most forward-looking of its articles', never a content "
+        "warning (null in a briefing saved before they were chosen, which shows every article's).",
+    )
     articles: list[ArticleBrief] = []
-    failures: list[Failure] = []
+    failures: list[Failure] = Field(
+        default=[], description="Sources and articles that produced nothing, each with the reason."
+    )
+    notices: list[Notice] = Field(
+        default=[], description="What the run rejected or replaced while every article was briefed (not failures)."
+    )
     usage: Usage = Field(default_factory=Usage)
     name: str | None = Field(default=None, description="The named briefing this run was (--briefing).")
     changes: Changes | None = Field(default=None, description="What changed since the last run (--since-last).")
     overdue: list[LedgerItem] = Field(default=[], description="Ledger commitments past their deadline, not seen done.")
     due_soon: list[LedgerItem] = Field(default=[], description="Open ledger commitments due within the next days.")
     done: list[LedgerItem] = Field(default=[], description="Ledger commitments a fact of the day reports delivered.")
-
-
-# What the model is asked to return for one article. Offsets and grounding are computed by briefer, never
-# taken from the model. The fields carry no descriptions: prompts/extract.system.j2 explains them, and every
-# word of the schema is paid for on every request.
-
-
-class ModelFact(Strict):
-    statement: str
-    attribution: Attribution
-    quotes: list[str]
-
-
-class ModelCommitment(Strict):
-    actor: str
-    action: str
-    counterparty: str | None
-    deadline: str | None
-    quotes: list[str]
-
-
-class ModelImplication(Strict):
-    statement: str
-    rationale: str
-    confidence: Confidence
-
-
-class ModelExtraction(Strict):
-    summary: str
-    facts: list[ModelFact]
-    commitments: list[ModelCommitment]
-    implications: list[ModelImplication]
-
-
-class ModelTheme(Strict):
-    label: str
-    articles: list[str]
-
-
-class ModelWatch(Strict):
-    when: str | None
-    item: str
-    articles: list[str]
-
-
-class ModelSentence(Strict):
-    text: str
-    articles: list[str]
-
-
-class ModelVerdict(Strict):
-    id: str
-    yes: bool
-
-
-class ModelLedger(Strict):
-    """The model's verdict on uncertain ledger matches: is today's commitment the one recorded earlier?"""
-
-    same: list[ModelVerdict]
-
-
-class ModelSynthesis(Strict):
-    """What the model is asked for across the day's articles: the overview sentence by sentence with the ids
-    it rests on, themes, the watch list, and a verdict on each candidate merge ("same fact?") and candidate
-    conflict ("do they really disagree?") it was shown."""
-
-    overview: list[ModelSentence]
-    themes: list[ModelTheme]
-    watch: list[ModelWatch]
-    same: list[ModelVerdict]
-    conflicts: list[ModelVerdict]

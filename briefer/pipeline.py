@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -32,15 +33,27 @@ from briefer.extraction.extractors import open_extractor
 from briefer.extraction.stream import Extracted, extract_all, extract_streaming
 from briefer.memory import stage as memory
 from briefer.models import Briefing
-from briefer.output.publish import deliver, email_saved, emit, render, render_to, rerender, templates
-from briefer.output.rendering import choose_format
+from briefer.output.publish import (
+    check_output,
+    deliver,
+    email_saved,
+    emit,
+    is_stream,
+    output_format,
+    render,
+    render_to,
+    rerender,
+    templates,
+)
 from briefer.progress import Progress
+from briefer.site.build import check_site, update_site
 from briefer.sources import reading
 from briefer.sources.reading import Read, no_article, report_reading
 
 if TYPE_CHECKING:
     from briefer.memory.ledger import Marked
     from briefer.memory.stage import Memory
+    from briefer.output.rendering import Format
 
 JSON_LINES = (".jsonl", ".ndjson")
 
@@ -82,6 +95,10 @@ class Request:
     name: str | None = None  # a named briefing ([briefings.NAME]); its runs are kept under that name
     day: date | None = None  # the briefing's date (--date); None: today
     since_last: bool | None = None  # brief only what is new since the previous run; None: the briefing's own
+    mkdir: bool = False  # create the output's folder when it is missing (--mkdir); else a missing one is refused
+    # Checks the output templates before any work (the CLI renders them against a sample briefing).
+    preflight: Callable[[Settings, Format, bool], None] | None = None
+    site: Path | None = None  # the archive site to update once the run is kept (--site); else [site] dir
 
 
 def read(settings: Settings, request: Request) -> Read:
@@ -110,12 +127,12 @@ def _brief(
     async def go() -> tuple[Briefing, Marked | None]:
         async with open_extractor(settings) as extractor:
             if isinstance(extractor, ModelExtractor):
-                extractor.llm.prepare()  # the client's import overlaps the reading of the sources
+                extractor.llm.prepare(progress)  # the client's import overlaps the reading; waits are noted
             if settings.max_cost is not None and isinstance(extractor, ModelExtractor):
                 everything = await asyncio.to_thread(read, settings, request)
-                report_reading(progress, everything.too_old, everything.merged)
+                report_reading(progress, everything.tally, everything.merged)
                 if not everything.articles:
-                    raise no_article(everything.failures)
+                    raise no_article(everything.failures, everything.tally)
                 fresh = [a for a in everything.articles if a.id not in briefed]
                 if not fresh:
                     raise NothingNewError("nothing new: every article read was briefed by an earlier run")
@@ -156,12 +173,14 @@ def named(settings: Settings, request: Request) -> Request:
     if config is None:
         raise UsageError(f"--briefing {request.name}: no [briefings.{request.name}] in the configuration")
     day = request.day or datetime.now().date()
-    output = request.output
+    output, mkdir = request.output, request.mkdir
     if output is None and config.output and request.stdout is not None:
-        output = Path(config.output.replace("{date}", day.isoformat()))
+        # The configuration asked for this place (`~` expanded, relative to its file): its folder is made.
+        output, mkdir = Path(config.output.replace("{date}", day.isoformat())), True
     return replace(
         request,
         output=output,
+        mkdir=mkdir,
         fmt=request.fmt or config.format,
         email=request.email or bool(config.to or config.cc or config.bcc),
         since_last=config.since_last if request.since_last is None else request.since_last,
@@ -183,23 +202,31 @@ def run(settings: Settings, request: Request, progress: Progress | None = None) 
 
 
 def _recall(settings: Settings, request: Request) -> Memory | None:
-    return memory.recall(settings, request.name, request.day, bool(request.since_last))
+    names = reading.source_names(settings, request.sources, request.sources_file) if settings.history else []
+    return memory.recall(settings, request.name, request.day, bool(request.since_last), names)
 
 
 def _run(settings: Settings, request: Request, progress: Progress) -> Outcome:
-    fmt = choose_format(request.output, request.fmt)
+    check_output(request.output, request.mkdir)  # an output that cannot be written fails now, not after the work
+    check_output(request.eml, request.mkdir, "--eml")
+    fmt = output_format(request.output, request.fmt)
     if (request.email or request.eml is not None) and not request.dry_run:
         from briefer.output.mailer import check
 
         check(settings.email, sending=request.eml is None)  # a broken [email] fails now, not after the work
+    if request.preflight is not None:  # so does a broken template
+        request.preflight(settings, fmt, request.email or request.eml is not None)
     if request.dry_run:
         from briefer.extraction.plan import plan
 
         everything = read(settings, request)
         if not everything.articles:
-            raise no_article(everything.failures)
+            raise no_article(everything.failures, everything.tally)
         emit(plan(settings, everything.articles).describe(), None, request.stdout)
         return Outcome()
+    site = request.site or (settings.site.dir if settings.history else None)
+    if site is not None:
+        check_site(site, settings.history)  # a site that could not be updated fails now, not after the work
     recalled = _recall(settings, request)
     marked = None
     if request.batch:
@@ -217,6 +244,8 @@ def _run(settings: Settings, request: Request, progress: Progress) -> Outcome:
     emit(render(briefing, fmt, settings, env), request.output, request.stdout)
     if recalled is not None:
         memory.keep_run(recalled, briefing, marked, request.output, progress.note)
+        if site is not None:
+            progress.note(update_site(settings, site))
     delivered = None
     if request.email or request.eml is not None:
         try:
@@ -232,12 +261,13 @@ def extract(settings: Settings, request: Request, progress: Progress | None = No
     """The run stopped after building and marking the briefing: its JSON, not rendered (`briefer render` does
     that), and not kept in the history store (only a run that renders is)."""
     if request.fmt not in (None, "json") or (
-        request.output is not None and choose_format(request.output, None) != "json"
+        request.output is not None and not is_stream(request.output) and request.output.suffix.lower() != ".json"
     ):
         raise UsageError(
             f"{request.output or request.fmt}: extract writes JSON only (name a .json file); "
             "`briefer run` writes Markdown and HTML"
         )
+    check_output(request.output, request.mkdir)
     briefing, _ = _brief(settings, request, progress or Progress(), _recall(settings, request))
     emit(briefing.model_dump_json(indent=2) + "\n", request.output, request.stdout)
     return briefing
@@ -245,11 +275,12 @@ def extract(settings: Settings, request: Request, progress: Progress | None = No
 
 def ingest(settings: Settings, request: Request, progress: Progress | None = None) -> Read:
     """The articles that would be sent, as JSON Lines, with no model call."""
-    if request.output is not None and request.output.suffix.lower() not in JSON_LINES:
+    if request.output is not None and not is_stream(request.output) and request.output.suffix.lower() not in JSON_LINES:
         raise UsageError(f"{request.output}: ingest writes JSON Lines; name a .jsonl file")
+    check_output(request.output, request.mkdir)
     progress = progress or Progress()
     result = read(settings, request)
-    report_reading(progress, result.too_old, result.merged)
+    report_reading(progress, result.tally, result.merged)
     records = []
     for article in result.articles:
         record = article.model_dump(mode="json")

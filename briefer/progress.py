@@ -6,6 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number, for the lines a run prints: `1 retry`, `2 retries`."""
+    if n == 1:
+        return f"1 {word}"
+    many = plural or (word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s")
+    return f"{n} {many}"
+
+
 def _ignore(*_: object) -> None:
     return None
 

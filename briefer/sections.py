@@ -1,5 +1,6 @@
-"""The configuration's sections that other layers read as they are: `[email]` (the mailer's settings) and
-`[prices."model"]` (a model's price); kept here so that `config` depends on no stage."""
+"""The configuration's sections that other layers read as they are: `[email]` (the mailer's settings),
+`[prices."model"]` (a model's price) and `[site]` (the archive site); kept here so that `config` depends on no
+stage."""
 
 from __future__ import annotations
 
@@ -56,3 +57,12 @@ class EmailSettings(BaseModel):
     @property
     def where(self) -> str:
         return f"{self.host}:{self.port or DEFAULT_PORTS[self.security]}"
+
+
+class SiteSettings(BaseModel):
+    """The [site] section: the archive site `briefer site` builds, and `briefer run` updates after a kept run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dir: Path | None = Field(default=None, description="The site's folder; set, each kept run updates the site.")
+    title: str = Field(default="Briefings", min_length=1, description="The site's title.")

@@ -14,7 +14,12 @@ from briefer.models import Briefing
 
 def write_atomic(text: str, output: Path) -> None:
     """Write atomically: a temporary file beside the target, then a rename. A reader never sees half a file,
-    and an interrupted write leaves the previous file as it was."""
+    and an interrupted write leaves the previous file as it was. A device or a pipe (`/dev/null`) is written
+    straight through: a rename would replace the device itself."""
+    if output.exists() and not output.is_file() and not output.is_dir():
+        with output.open("w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     try:

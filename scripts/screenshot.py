@@ -31,11 +31,18 @@ FLAGS = [
 ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sources", nargs="*", default=[str(REPO / "examples")])
-    parser.add_argument("--out", type=Path, default=REPO / "shots")
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=REPO / "shots", help="where the files go (default: shots/)")
+    parser.add_argument(
+        "--width", type=int, default=1000, help="the desktop and dark views' width in pixels (default: 1000)"
+    )
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = parse()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         sys.exit("chromium not found: apt-get install chromium")
@@ -60,9 +67,9 @@ def main() -> None:
     email_page = args.out / "email.html"
     email_page.write_text(html_part.get_content(), encoding="utf-8")
     views = [
-        ("desktop", "1000,2600", [], page),
+        ("desktop", f"{args.width},2600", [], page),
         ("phone", "390,2600", [], page),
-        ("dark", "1000,2600", ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"], page),
+        ("dark", f"{args.width},2600", ["--force-dark-mode", "--blink-settings=preferredColorScheme=0"], page),
         ("email", "800,2600", [], email_page),
     ]
     for name, size, extra, target in views:

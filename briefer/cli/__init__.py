@@ -3,7 +3,7 @@
 Importing the command modules registers their commands on `app`; the work happens in `briefer.pipeline`."""
 
 # In the order `briefer --help` lists them.
-from briefer.cli import run, articles, eval, cache, batch, memory, customize  # noqa: F401, I001  (registers the commands)
+from briefer.cli import run, articles, eval, cache, batch, memory, site, customize  # noqa: F401, I001  (registers the commands)
 from briefer.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -10,7 +10,7 @@ from types import FrameType
 from typing import Annotated, Any, ParamSpec
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from briefer.errors import BrieferError, ExitCode
 from briefer.version import __version__
@@ -18,8 +18,30 @@ from briefer.version import __version__
 HELP = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class PlainArgument(TyperArgument):
+    """An argument listed in help by its name alone (`SOURCE`), without Typer's type (`SOURCE <list[str]>`)."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:  # Typer's own Click context
+        return None
+
+
+def _plain_arguments(command: TyperCommand | TyperGroup) -> None:
+    for param in command.params:
+        if isinstance(param, TyperArgument):
+            param.__class__ = PlainArgument
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            if isinstance(sub, TyperCommand | TyperGroup):
+                _plain_arguments(sub)
+
+
 class BrieferGroup(TyperGroup):
-    """Click's usage errors in briefer's own style: one line, `briefer: error: ...`, exit code 2."""
+    """Click's usage errors in briefer's own style: one line, `briefer: error: ...`, exit code 2; arguments in
+    help by their names alone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_arguments(self)
 
     def main(
         self,

@@ -18,7 +18,11 @@ from briefer.cli.options import (
     DateOpt,
     EmlOpt,
     FormatOpt,
+    JsonLinesOutputOpt,
+    JsonOutputOpt,
     MaxCostOpt,
+    MaxOutputTokensOpt,
+    MkdirOpt,
     ModelOpt,
     NoCacheOpt,
     NoFollowOpt,
@@ -31,12 +35,14 @@ from briefer.cli.options import (
     SourcesArg,
     SourcesFileOpt,
     TemplatesOpt,
+    TimeoutOpt,
     TitleOpt,
     ToOpt,
     UngroundedOpt,
     VarOpt,
 )
 from briefer.cli.shared import parse_date, progress_on_stderr, recipients, settings_from, stdin_of, summary
+from briefer.progress import counted
 
 if TYPE_CHECKING:
     pass
@@ -46,10 +52,13 @@ if TYPE_CHECKING:
 @handled
 def extract(
     sources: SourcesArg = None,
-    output: OutputOpt = None,
+    output: JsonOutputOpt = None,
+    mkdir: MkdirOpt = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     concurrency: ConcurrencyOpt = None,
+    max_output_tokens: MaxOutputTokensOpt = None,
+    timeout: TimeoutOpt = None,
     title: TitleOpt = None,
     prompts_dir: PromptsOpt = None,
     offline: OfflineOpt = False,
@@ -72,6 +81,8 @@ def extract(
             "model": model,
             "base_url": base_url,
             "concurrency": concurrency,
+            "max_output_tokens": max_output_tokens,
+            "timeout": timeout,
             "title": title,
             "prompts_dir": prompts_dir,
             "follow_links": False if no_follow else None,
@@ -90,6 +101,7 @@ def extract(
         output=output,
         stdout=sys.stdout,
         day=parse_date(day),
+        mkdir=mkdir,
     )
     with progress_on_stderr(not quiet) as progress:
         briefing = pipeline.extract(settings, request, progress)
@@ -100,7 +112,8 @@ def extract(
 @handled
 def ingest(
     sources: SourcesArg = None,
-    output: OutputOpt = None,
+    output: JsonLinesOutputOpt = None,
+    mkdir: MkdirOpt = False,
     sources_file: SourcesFileOpt = None,
     since: SinceOpt = None,
     no_follow: NoFollowOpt = False,
@@ -111,24 +124,32 @@ def ingest(
 
     settings = settings_from({"follow_links": False if no_follow else None, "since": since})
     request = pipeline.Request(
-        sources=sources or [], sources_file=sources_file, stdin=stdin_of(sources), output=output, stdout=sys.stdout
+        sources=sources or [],
+        sources_file=sources_file,
+        stdin=stdin_of(sources),
+        output=output,
+        stdout=sys.stdout,
+        mkdir=mkdir,
     )
     with progress_on_stderr(not quiet) as progress:
         result = pipeline.ingest(settings, request, progress)
     if not quiet:
-        say(f"{len(result.articles)} articles, {len(result.failures)} failed")
+        say(f"{counted(len(result.articles), 'article')}, {len(result.failures)} failed")
         for failure in result.failures:
             say(f"  failed: {failure.source}: {failure.error}")
     if not result.articles:
-        raise pipeline.no_article(result.failures)
+        raise pipeline.no_article(result.failures, result.tally)
 
 
 @app.command(short_help="Render a saved JSON briefing again, with no model call.")
 @handled
 def render(
-    extraction: Annotated[Path, typer.Argument(help="A briefing saved as JSON by `extract` or `run -o x.json`.")],
+    extraction: Annotated[
+        Path, typer.Argument(help="A briefing saved as JSON by `extract` or `run -o x.json`.", metavar="FILE")
+    ],
     output: OutputOpt = None,
     format: FormatOpt = None,
+    mkdir: MkdirOpt = False,
     templates_dir: TemplatesOpt = None,
     include_ungrounded: UngroundedOpt = False,
     var: VarOpt = None,
@@ -139,7 +160,7 @@ def render(
     settings = settings_from(
         {"templates_dir": templates_dir, "include_ungrounded": include_ungrounded or None}, var=var
     )
-    pipeline.rerender(settings, extraction, output, format, sys.stdout)
+    pipeline.rerender(settings, extraction, output, format, sys.stdout, mkdir)
 
 
 @app.command("email", short_help="Email a saved briefing (.json, .html or .md).")

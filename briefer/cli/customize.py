@@ -26,7 +26,7 @@ NameArg = Annotated[str, typer.Argument(help="A file name as `list` prints it.",
 InitDirArg = Annotated[Path | None, typer.Argument(help="Where to copy (default: the user directory).", metavar="DIR")]
 
 
-DirOpt = Annotated[Path | None, typer.Option("--dir", help="A directory searched before the others.")]
+DirOpt = Annotated[Path | None, typer.Option("--dir", help="A directory searched before the others.", metavar="DIR")]
 
 
 def _kind_settings(kind: str, directory: Path | None, var: list[str] | None = None) -> Settings:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from briefer.cli.app import app, handled, say
-from briefer.cli.options import BriefingOpt, FormatOpt, OutputOpt, TemplatesOpt
+from briefer.cli.options import FormatOpt, OutputOpt, TemplatesOpt
 from briefer.cli.shared import parse_date, settings_from
 from briefer.errors import UsageError
 
@@ -19,7 +20,28 @@ commitments_app = typer.Typer(help="The commitments ledger: each pledge seen, it
 app.add_typer(commitments_app, name="commitments")
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--date", help="The ledger as it stood on this date (default: today).", metavar="YYYY-MM-DD"),
+    typer.Option(
+        "--date",
+        help="The ledger as it stood on this briefing date (default: the latest briefing's date).",
+        metavar="YYYY-MM-DD",
+    ),
+]
+RunsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--briefing",
+        "-b",
+        help="Only the runs of this named briefing ('default': the runs without --briefing).",
+        metavar="NAME",
+    ),
+]
+IcsOutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the calendar here (a .ics file); stdout when absent.", metavar="FILE"),
+]
+RunArg = Annotated[
+    str,
+    typer.Argument(help="The run: its number (`history list`), its date (YYYY-MM-DD), or latest.", metavar="RUN"),
 ]
 
 
@@ -34,12 +56,13 @@ def commitments_list(
         typer.Option("--status", help="Only this status: new, reaffirmed, changed, overdue, done.", metavar="STATUS"),
     ] = None,
     due_within: Annotated[
-        str | None, typer.Option("--due-within", help="Only those due within this span: 7d, 2w.", metavar="SPAN")
+        str | None,
+        typer.Option("--due-within", help="Only those due within this span, with its unit: 7d, 2w.", metavar="SPAN"),
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.", metavar="FORMAT")] = "table",
     on: AsOfOpt = None,
 ) -> None:
-    """List the ledger's commitments, oldest first."""
+    """List the ledger's commitments, oldest first, as they stood on the latest briefing's date (or --date)."""
     from briefer.memory import history
 
     within = history.parse_within(due_within) if due_within is not None else None
@@ -55,7 +78,7 @@ def commitments_show(
     ident: Annotated[str, typer.Argument(help="Its id (or the first letters of it).", metavar="ID")],
     on: AsOfOpt = None,
 ) -> None:
-    """A commitment's history: each day it was seen, with its quotes and sources."""
+    """A commitment's history: each briefing date it was seen, with its quotes and sources."""
     from briefer.memory import history
 
     sys.stdout.write(history.show(settings_from(), ident, parse_date(on)))
@@ -65,23 +88,23 @@ def commitments_show(
 @handled
 def commitments_export(
     ics: Annotated[bool, typer.Option("--ics", help="As an iCalendar file: one event per deadline.")] = False,
-    output: OutputOpt = None,
+    output: IcsOutputOpt = None,
     actor: Annotated[str | None, typer.Option("--actor", help="Only this actor's.", metavar="NAME")] = None,
     status: Annotated[str | None, typer.Option("--status", help="Only this status.", metavar="STATUS")] = None,
     on: AsOfOpt = None,
 ) -> None:
     """Export the ledger's deadlines as calendar events (.ics), for a calendar application."""
     from briefer.memory import history
-    from briefer.storage import write_atomic
+    from briefer.output.publish import check_output, emit, is_stream
 
     if not ics:
         raise UsageError("commitments export: name the format: --ics (for JSON or CSV, use `commitments list -f`)")
+    if output is not None and not is_stream(output) and output.suffix.lower() not in (".ics", ".ical"):
+        raise UsageError(f"{output}: --ics writes an iCalendar file; name a .ics file (or leave out -o for stdout)")
+    check_output(output)
     rows = history.commitments(settings_from(), parse_date(on), actor, status)
-    data = history.ics(rows).decode("utf-8")
-    if output is None:
-        sys.stdout.write(data)
-    else:
-        write_atomic(data, output)
+    emit(history.ics(rows).decode("utf-8"), output, sys.stdout)  # a device or a pipe is written, never replaced
+    if output is not None:
         say(f"{sum(1 for r in rows if r.due)} deadlines -> {output}")
 
 
@@ -91,8 +114,8 @@ app.add_typer(history_app, name="history")
 
 @history_app.command("list")
 @handled
-def history_list(briefing: BriefingOpt = None) -> None:
-    """List the runs kept, newest first."""
+def history_list(briefing: RunsOfOpt = None) -> None:
+    """List the runs kept, newest first: date, briefing, number, size, sources."""
     from briefer.memory import history
 
     sys.stdout.write(history.format_runs(history.runs(settings_from(), briefing)))
@@ -101,8 +124,8 @@ def history_list(briefing: BriefingOpt = None) -> None:
 @history_app.command("show")
 @handled
 def history_show(
-    day: Annotated[str, typer.Argument(help="The run's date (YYYY-MM-DD), or latest.", metavar="DATE")],
-    briefing: BriefingOpt = None,
+    day: RunArg,
+    briefing: RunsOfOpt = None,
     output: OutputOpt = None,
     format: FormatOpt = None,
     templates_dir: TemplatesOpt = None,
@@ -113,3 +136,12 @@ def history_show(
 
     settings = settings_from({"templates_dir": templates_dir})
     pipeline.render_to(history.briefing(settings, day, briefing), settings, output, format, sys.stdout)
+
+
+@history_app.command("forget")
+@handled
+def history_forget(which: RunArg, briefing: RunsOfOpt = None) -> None:
+    """Drop a run from the history store: its briefing, and the ledger's sightings it made."""
+    from briefer.memory import history
+
+    say(history.forget(settings_from(), which, briefing))

@@ -24,8 +24,24 @@ SinceOpt = Annotated[
 NoFollowOpt = Annotated[bool, typer.Option("--no-follow", help="Keep feed teasers; do not fetch their pages.")]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write here (.md, .html or .json); stdout when absent.", metavar="FILE"),
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write here (.md, .html or .json; or a device or pipe such as /dev/null); stdout when absent.",
+        metavar="FILE",
+    ),
 ]
+JsonOutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the JSON here (a .json file); stdout when absent.", metavar="FILE"),
+]
+JsonLinesOutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the JSON Lines here (a .jsonl file); stdout when absent.", metavar="FILE"
+    ),
+]
+MkdirOpt = Annotated[bool, typer.Option("--mkdir", help="Create the output's folder if it does not exist.")]
 FormatOpt = Annotated[
     str | None, typer.Option("--format", "-f", help="md, html or json (default: from -o).", metavar="FORMAT")
 ]
@@ -35,6 +51,17 @@ BaseUrlOpt = Annotated[
 ]
 ConcurrencyOpt = Annotated[
     int | None, typer.Option("--concurrency", "-c", help="Articles in flight at once.", metavar="N")
+]
+MaxOutputTokensOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-output-tokens",
+        help="Tokens a model reply may hold: an article's (default 2048); the day's requests get twice as many.",
+        metavar="N",
+    ),
+]
+TimeoutOpt = Annotated[
+    float | None, typer.Option("--timeout", help="Seconds to wait for one model reply (default 120).", metavar="S")
 ]
 TitleOpt = Annotated[str | None, typer.Option("--title", help="The briefing's title.", metavar="TEXT")]
 PromptsOpt = Annotated[
@@ -93,6 +120,10 @@ SinceLastOpt = Annotated[
         help="Brief only what is new since this briefing's previous run, and lead with what changed.",
         show_default=False,
     ),
+]
+SiteOpt = Annotated[
+    Path | None,
+    typer.Option("--site", help="Update the archive site in this folder once the run is kept.", metavar="DIR"),
 ]
 NoHistoryOpt = Annotated[
     bool, typer.Option("--no-history", help="Do not keep this run, nor mark commitments against the ledger.")

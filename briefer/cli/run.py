@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from briefer.cli.app import app, handled, say
 from briefer.cli.options import (
@@ -19,6 +18,8 @@ from briefer.cli.options import (
     EmlOpt,
     FormatOpt,
     MaxCostOpt,
+    MaxOutputTokensOpt,
+    MkdirOpt,
     ModelOpt,
     NoCacheOpt,
     NoFollowOpt,
@@ -29,9 +30,11 @@ from briefer.cli.options import (
     QuietOpt,
     SinceLastOpt,
     SinceOpt,
+    SiteOpt,
     SourcesArg,
     SourcesFileOpt,
     TemplatesOpt,
+    TimeoutOpt,
     TitleOpt,
     ToOpt,
     UngroundedOpt,
@@ -40,9 +43,6 @@ from briefer.cli.options import (
 )
 from briefer.cli.shared import parse_date, progress_on_stderr, recipients, settings_from, stdin_of, summary
 
-if TYPE_CHECKING:
-    pass
-
 
 @app.command(short_help="Make the briefing from articles, feeds and pages (the main job).")
 @handled
@@ -50,9 +50,12 @@ def run(
     sources: SourcesArg = None,
     output: OutputOpt = None,
     format: FormatOpt = None,
+    mkdir: MkdirOpt = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     concurrency: ConcurrencyOpt = None,
+    max_output_tokens: MaxOutputTokensOpt = None,
+    timeout: TimeoutOpt = None,
     title: TitleOpt = None,
     prompts_dir: PromptsOpt = None,
     templates_dir: TemplatesOpt = None,
@@ -76,6 +79,7 @@ def run(
     briefing: BriefingOpt = None,
     since_last: SinceLastOpt = None,
     no_history: NoHistoryOpt = False,
+    site: SiteOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Extract the articles and render the briefing (Markdown to stdout by default); optionally email it.
@@ -83,12 +87,15 @@ def run(
     Each run is kept in the history store, and its commitments marked against the ledger (new, reaffirmed,
     changed, overdue). `--briefing NAME` runs a named briefing of the configuration: the whole daily job."""
     from briefer import pipeline
+    from briefer.cli.preflight import check_templates
 
     settings = settings_from(
         {
             "model": model,
             "base_url": base_url,
             "concurrency": concurrency,
+            "max_output_tokens": max_output_tokens,
+            "timeout": timeout,
             "title": title,
             "prompts_dir": prompts_dir,
             "templates_dir": templates_dir,
@@ -119,6 +126,9 @@ def run(
         name=briefing,
         day=parse_date(day),
         since_last=since_last,
+        site=site,
+        mkdir=mkdir,
+        preflight=check_templates,
     )
     with progress_on_stderr(not quiet) as progress:
         outcome = pipeline.run(settings, request, progress)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from briefer.cli.app import say
 from briefer.errors import UsageError
+from briefer.progress import counted
 
 if TYPE_CHECKING:
     from briefer.config import Overrides, Settings
@@ -82,13 +83,17 @@ def summary(briefing: Briefing, output: Path | None, quiet: bool) -> None:
     if quiet:
         return
     n, failed, usage = len(briefing.articles), len(briefing.failures), briefing.usage
-    parts = [f"{n} article{'s' if n != 1 else ''} extracted"]
+    parts = [f"{counted(n, 'article')} extracted"]
     if failed:
         parts.append(f"{failed} failed (listed under failures)")
+    if briefing.notices:
+        from briefer.notices import summary_words
+
+        parts.append(summary_words(briefing.notices))
     if usage.requests or usage.cache_hits:
         parts.append(
-            f"{usage.requests} requests ({usage.retries} retries), "
-            f"{usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens"
+            f"{counted(usage.requests, 'request')} ({counted(usage.retries, 'retry')}), "
+            f"{usage.prompt_tokens} prompt + {counted(usage.completion_tokens, 'completion token')}"
             + (f" ({usage.cached_tokens} cached by the provider)" if usage.cached_tokens else "")
         )
         parts.append(f"{usage.cache_hits} from the cache")
@@ -102,9 +107,14 @@ def summary(briefing: Briefing, output: Path | None, quiet: bool) -> None:
             counts["done"] = len(briefing.done)
         parts.append("commitments: " + ", ".join(f"{n} {m}" for m, n in counts.items()))
     parts.append(f"{usage.elapsed_seconds:.1f} s")
-    say(", ".join(parts) + (f" -> {output}" if output else ""))
+    say(" · ".join(parts) + (f" -> {output}" if output else ""))
     for failure in briefing.failures:
         say(f"  failed: {failure.source}: {failure.error}")
+    if briefing.notices:
+        from briefer.notices import notice_lines
+
+        for line in notice_lines(briefing.notices):
+            say(f"  notice: {line}")
 
 
 def stdin_of(names: list[str] | None) -> BinaryIO | None:

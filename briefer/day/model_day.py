@@ -2,7 +2,7 @@
 
 The request shows the model the candidates, closest first (at most SHOWN_CANDIDATES of each kind), by id.
 Its verdicts are taken only for ids it was shown, each under the question it was asked; ids it invents are
-listed under failures; a candidate it leaves unjudged is merged only when its words nearly coincide, and is
+listed under notices; a candidate it leaves unjudged is merged only when its words nearly coincide, and is
 no conflict.
 """
 
@@ -19,6 +19,7 @@ from briefer.day.synthesize import NEAR_SAME, Candidate, Day, Synthesis, settle
 from briefer.day.themes import OTHER, label
 from briefer.extraction.extract import SYNTHESIS
 from briefer.models import ModelSynthesis, Theme, WatchItem
+from briefer.notices import IGNORED, LEFT_OUT, OFFLINE_OVERVIEW, Notice
 
 if TYPE_CHECKING:
     from briefer.extraction.extract import ModelExtractor
@@ -43,12 +44,12 @@ def synthesis_context(variables: Mapping[str, Any], day: Day, today: date) -> di
     }
 
 
-def apply_model(day: Day, answer: ModelSynthesis, today: date) -> tuple[Synthesis, list[str]]:
+def apply_model(day: Day, answer: ModelSynthesis, today: date) -> tuple[Synthesis, list[Notice]]:
     """The synthesis with the model's verdicts, themes, overview and watch items, and what was wrong with its
-    reply (for the failures list). Ids the model invents are ignored; a candidate it leaves unjudged is merged
+    reply (notices). Ids the model invents are ignored; a candidate it leaves unjudged is merged
     only when its words nearly coincide, and is no conflict; an overview sentence whose names or numbers none
     of its cited articles hold is dropped; an overview with no sentence left is replaced by the offline one."""
-    problems: list[str] = []
+    problems: list[Notice] = []
     clashes = {c.id: c for c in day.conflicts}
     shown_merges = {c.id for c in day.merges[:SHOWN_CANDIDATES]}
     shown_clashes = {c.id for c in day.conflicts[:SHOWN_CANDIDATES]}
@@ -62,13 +63,18 @@ def apply_model(day: Day, answer: ModelSynthesis, today: date) -> tuple[Synthesi
     invented += [v.id for v in answer.conflicts if v.id not in shown_clashes]
     if invented:
         shown = ", ".join(sorted(set(invented))[:5])
-        problems.append(f"the model judged candidates it was not shown under that question ({shown})")
+        what = f"the model judged candidates it was not shown under that question ({shown})"
+        problems.append(Notice(stage="synthesis", what=what, instead=IGNORED))
     kept, dropped = checked(answer.overview, day.briefs)
     synthesis = settle(day, same, real, today, overview=kept or None)
     synthesis.dropped = dropped
     if not kept:
         why = "had no sentence its articles support" if answer.overview else "was empty"
-        problems.append(f"the model's overview {why} (the overview is made offline)")
+        problems.append(Notice(stage="synthesis", what=f"the model's overview {why}", instead=OFFLINE_OVERVIEW))
+    elif dropped:
+        n = len(dropped)
+        what = f"{n} sentence{'s' if n != 1 else ''} of the model's overview unsupported or not well formed"
+        problems.append(Notice(stage="synthesis", what=what, instead=LEFT_OUT))
     synthesis.themes = model_themes(day, answer)
     synthesis.watch = _with_model_watch(synthesis.watch, answer, day, today)
     return synthesis, problems

@@ -1,20 +1,25 @@
 """The bottom line, sentence by sentence, each sentence citing the articles it rests on.
 
 Offline: one sentence per leading theme (the fact its most sources confirm, else its first article's lead),
-then the leads of the other stories until there are OVERVIEW_SENTENCES. With a model: the model's
-sentences, each kept only if every name and number in it appears in one of the articles it cites.
+then the leads of the other stories until there are OVERVIEW_SENTENCES, and never fewer than MIN_SENTENCES
+while the day has more to say. With a model: the model's sentences, each kept only if every name and number
+in it appears in one of the articles it cites. Either way every sentence is well formed (`readable`): a
+capital letter first, a full stop last, at most MAX_WORDS words, never boilerplate or a fused heading.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from briefer.day.figures import figures
+from briefer.day.readable import MAX_WORDS, repaired, sentences, well_formed
 from briefer.day.sameness import calendar_days
 from briefer.models import ArticleBrief, DayFact, DroppedSentence, ModelSentence, OverviewSentence, Theme
 
-OVERVIEW_SENTENCES = 4
+OVERVIEW_SENTENCES = 4  # at most; MIN_SENTENCES at least when the day holds that many well-formed ones
+MIN_SENTENCES = 3
+MAX_MODEL_SENTENCES = 5
 _WORDS = re.compile(r"\w[\w\-]*")
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 # Measures a figure must keep to be the same figure: 12 million euros are not 12 million dollars.
@@ -31,44 +36,54 @@ _NOT_NAMES = frozenset(
 
 
 def lead_sentence(summary: str) -> str:
-    """The first sentence of a summary (up to the first full stop followed by a space)."""
-    for end in (". ", "! ", "? "):
-        cut = summary.find(end)
-        if cut > 0:
-            return summary[: cut + 1]
-    return summary
+    """The first well-formed sentence of a summary ("" when it has none)."""
+    return next((s for s in sentences(summary) if well_formed(s)), "")
 
 
 def offline(
-    briefs: Sequence[ArticleBrief], themes: Sequence[Theme], facts: Sequence[DayFact]
+    briefs: Sequence[ArticleBrief],
+    themes: Sequence[Theme],
+    facts: Sequence[DayFact],
+    key_facts: Sequence[DayFact] = (),
+    disputed: Set[str] = frozenset(),
 ) -> list[OverviewSentence]:
-    """One sentence per leading theme, then the other stories' leads, OVERVIEW_SENTENCES at most."""
-    if not briefs:
-        return []
-    if len(briefs) == 1:
-        return [OverviewSentence(text=briefs[0].summary, articles=[briefs[0].id])] if briefs[0].summary else []
+    """One sentence per leading theme, then the other stories' leads, OVERVIEW_SENTENCES at most; below
+    MIN_SENTENCES, the next sentences of those leads, then the key facts that are no side of a conflict
+    (`disputed`), fill it up. Only well-formed sentences (`readable.well_formed`), each once."""
     by_id = {b.id: b for b in briefs}
-    sentences: list[OverviewSentence] = []
+    chosen: list[OverviewSentence] = []
+    said: set[str] = set()
+
+    def add(text: str, articles: list[str]) -> bool:
+        if len(chosen) >= OVERVIEW_SENTENCES or not well_formed(text) or _plain(text) in said:
+            return False
+        said.add(_plain(text))
+        chosen.append(OverviewSentence(text=" ".join(text.split()), articles=articles))
+        return True
+
+    told: list[str] = []  # the articles whose lead speaks for their story, in order
     for theme in themes:
-        if len(sentences) == OVERVIEW_SENTENCES:
-            break
+        members = [a for a in theme.articles if a in by_id]
         if theme.other:
-            for article in theme.articles:
-                lead = lead_sentence(by_id[article].summary)
-                if lead and len(sentences) < OVERVIEW_SENTENCES:
-                    sentences.append(OverviewSentence(text=lead, articles=[article]))
+            told += [a for a in members if add(lead_sentence(by_id[a].summary), [a])]
             continue
-        members = set(theme.articles)
-        told = [f for f in facts if f.sources[0] in members]
-        best = max(told, key=lambda f: len(f.sources), default=None)
-        if best is not None and len(best.sources) > 1:
-            sentences.append(OverviewSentence(text=best.statement, articles=list(best.sources)))
-        else:
-            first = theme.articles[0]
-            lead = lead_sentence(by_id[first].summary)
-            if lead:
-                sentences.append(OverviewSentence(text=lead, articles=[first]))
-    return sentences
+        confirmed = [f for f in facts if f.sources[0] in members and len(f.sources) > 1]
+        if any(add(f.statement, list(f.sources)) for f in sorted(confirmed, key=lambda f: -len(f.sources))):
+            continue
+        lead = next((a for a in members if add(lead_sentence(by_id[a].summary), [a])), None)
+        told += [lead] if lead else []
+    for article in told or [b.id for b in briefs]:  # too few: more of the leads, then the day's facts
+        for sentence in sentences(by_id[article].summary)[1:]:
+            if len(chosen) < MIN_SENTENCES:
+                add(sentence, [article])
+    for fact in key_facts:
+        if len(chosen) < MIN_SENTENCES and fact.statement not in disputed:
+            add(fact.statement, list(fact.sources))
+    return chosen
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _corpus(brief: ArticleBrief) -> str:
@@ -105,23 +120,31 @@ def _missing(text: str, corpus: str) -> list[str]:
 
 
 def checked(
-    sentences: Sequence[ModelSentence], briefs: Sequence[ArticleBrief]
+    proposed: Sequence[ModelSentence], briefs: Sequence[ArticleBrief]
 ) -> tuple[list[OverviewSentence], list[DroppedSentence]]:
-    """The model's sentences whose names and numbers are in an article they cite; the others, with why."""
+    """The model's sentences that are well formed (a missing capital or full stop is mended) and whose names
+    and numbers are in an article they cite, MAX_MODEL_SENTENCES at most; the others, with why."""
     by_id = {b.id: b for b in briefs}
-    kept, dropped = [], []
-    for sentence in sentences:
-        text = " ".join(sentence.text.split())
+    kept: list[OverviewSentence] = []
+    dropped: list[DroppedSentence] = []
+    for sentence in proposed:
+        text = repaired(sentence.text)
         if not text:
             continue
         cited = [a for a in dict.fromkeys(sentence.articles) if a in by_id]
+        missing = _missing(text, " ".join(_corpus(by_id[a]) for a in cited)) if cited else []
         if not cited:
-            dropped.append(DroppedSentence(text=text, reason="it cites no article of the day"))
+            reason = "it cites no article of the day"
+        elif missing:
+            reason = f"not in the articles it cites: {', '.join(dict.fromkeys(missing))}"
+        elif len(text.split()) > MAX_WORDS:
+            reason = f"longer than {MAX_WORDS} words"
+        elif not well_formed(text):
+            reason = "not a well-formed sentence (or page boilerplate)"
+        elif len(kept) == MAX_MODEL_SENTENCES:
+            reason = f"the bottom line holds {MAX_MODEL_SENTENCES} sentences at most"
+        else:
+            kept.append(OverviewSentence(text=text, articles=cited))
             continue
-        missing = _missing(text, " ".join(_corpus(by_id[a]) for a in cited))
-        if missing:
-            shown = ", ".join(dict.fromkeys(missing))
-            dropped.append(DroppedSentence(text=text, reason=f"not in the articles it cites: {shown}"))
-            continue
-        kept.append(OverviewSentence(text=text, articles=cited))
+        dropped.append(DroppedSentence(text=text, reason=reason))
     return kept, dropped

@@ -78,7 +78,36 @@ def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float
 
 
 def denies(text: str) -> bool:
+    """Whether a denial's word is in the text: cheap, and loose ("a statement denying the affair" has one)."""
     return bool(_DENIAL.search(text))
+
+
+_DENYING = frozenset({"deny", "refute"})
+_DISMISSING = frozenset({"reject", "dismiss"})
+_DENIED_THINGS = frozenset({"claim", "report", "allegation", "accusation"})
+_MAIN = frozenset({"ROOT", "ccomp", "xcomp", "conj"})
+
+
+def asserts_denial(doc: Doc) -> bool:
+    """Whether the statement itself is a denial, by its parse: its main verb (or one it reports or joins)
+    denies ("The ministry denied paying", "Voss said he denied it", "continue to deny"). A denial it only
+    mentions is none: "a statement denying her affair", "the company, which has denied wrongdoing, said"."""
+    if re.search(r"\bnot true\b", doc.text, re.I):
+        return True
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if lemma not in _DENYING and not (
+            lemma in _DISMISSING and any(c.lemma_.lower() in _DENIED_THINGS for c in token.children)
+        ):
+            continue
+        if token.pos_ != "VERB" and token.pos_ != "AUX":
+            continue
+        head = token
+        while head.dep_ in _MAIN and head.dep_ != "ROOT":
+            head = head.head
+        if head.dep_ == "ROOT":
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -167,7 +196,7 @@ def _signature(doc: Doc) -> Signature:
         people=frozenset(people),
         dates=frozenset(dates),
         figures=tuple(figures(doc.text)),
-        denied=denies(doc.text),
+        denied=asserts_denial(doc),
         stems=words(doc.text),
         objects=frozenset(
             t.lemma_.lower() for t in doc if t.dep_ in _OBJECT_DEPS and t.pos_ in ("NOUN", "PROPN") and t.is_alpha

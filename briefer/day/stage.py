@@ -14,6 +14,7 @@ from briefer.errors import FatalModelError, ModelError
 from briefer.extraction.extractors import Extractor
 from briefer.extraction.stream import Extracted
 from briefer.models import ArticleBrief, Briefing, Failure, Usage
+from briefer.notices import OFFLINE_DAY, Notice
 from briefer.offline.extractor import OfflineExtractor
 from briefer.progress import Progress
 from briefer.sources.reading import clock
@@ -22,12 +23,13 @@ DEFAULT_TITLE = "Briefing"
 
 
 async def synthesize_day(
-    briefs: list[ArticleBrief], extractor: Extractor, today: date, failures: list[Failure], progress: Progress
+    briefs: list[ArticleBrief], extractor: Extractor, today: date, notices: list[Notice], progress: Progress
 ) -> synthesize.Synthesis:
     """The day as one story. Offline, judged by the sentences' signatures; with a model, the cheap candidates
     are found first (in a worker thread) and the one synthesis request judges them, writes the overview and
     the themes. A failed synthesis request, or a reply that ignores the format, falls back to the offline
-    synthesis and is listed under failures."""
+    synthesis; that, and what was rejected of the model's answer, goes to `notices` (never failures: every
+    article is still briefed)."""
     if not briefs:
         return synthesize.synthesize(briefs, today)
     if isinstance(extractor, OfflineExtractor):  # its workers parse the statements: spaCy is loaded there
@@ -43,10 +45,10 @@ async def synthesize_day(
     except FatalModelError:
         raise
     except ModelError as e:
-        failures.append(Failure(source="synthesis", error=f"{e.message} (the day is synthesized offline)"))
+        notices.append(Notice(stage="synthesis", what=e.message, instead=OFFLINE_DAY))
         return await asyncio.to_thread(synthesize.synthesize, briefs, today)
     result, problems = model_day.apply_model(day, answer, today)
-    failures.extend(Failure(source="synthesis", error=problem) for problem in problems)
+    notices.extend(problems)
     return result
 
 
@@ -61,6 +63,7 @@ def build_briefing(
     today: date | None = None,
     synthesis: synthesize.Synthesis | None = None,
     since: datetime | None = None,
+    notices: list[Notice] | None = None,
 ) -> Briefing:
     now = datetime.now(UTC)
     day = today or datetime.now().date()
@@ -80,8 +83,10 @@ def build_briefing(
         facts=synthesis.facts,
         conflicts=synthesis.conflicts,
         watch=synthesis.watch,
+        implications=synthesis.implications,
         articles=briefs,
         failures=failures,
+        notices=notices or [],
         usage=usage,
     )
 
@@ -103,8 +108,8 @@ async def finish_briefing(
         first = extracted.failures[0] if extracted.failures else Failure(source="-", error="nothing to extract")
         raise ModelError(f"no article could be extracted ({first.source}: {first.error})")
     today = today or datetime.now().date()
-    failures = list(extracted.failures)
-    day = await synthesize_day(extracted.briefs, extractor, today, failures, progress)
+    notices: list[Notice] = []
+    day = await synthesize_day(extracted.briefs, extractor, today, notices, progress)
     usage = extractor.usage.model_copy(
         update={
             "elapsed_seconds": round(time.perf_counter() - started, 3),
@@ -113,7 +118,7 @@ async def finish_briefing(
     )
     return build_briefing(
         extracted.briefs,
-        failures,
+        list(extracted.failures),
         provider=extractor.provider,
         model=extractor.model,
         usage=usage,
@@ -121,4 +126,5 @@ async def finish_briefing(
         today=today,
         synthesis=day,
         since=settings.since_time(clock(today)),
+        notices=notices,
     )

@@ -15,9 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from briefer.dates import resolve_deadline
 from briefer.day import overview as overviews
 from briefer.day.commitments import merge_commitments, sourced
 from briefer.day.figures import figures
+from briefer.day.implications import day_implications
+from briefer.day.readable import unfit
 from briefer.day.sameness import Signature, calendar_days, conflict, denies, jaccard, same_fact, signatures, words
 from briefer.day.themes import themes
 from briefer.models import (
@@ -26,6 +29,7 @@ from briefer.models import (
     ConflictSide,
     DayCommitment,
     DayFact,
+    DayImplication,
     DroppedSentence,
     Fact,
     OverviewSentence,
@@ -92,6 +96,7 @@ class Synthesis:
     commitments: list[DayCommitment]
     watch: list[WatchItem]
     dropped: list[DroppedSentence] = field(default_factory=list)
+    implications: list[DayImplication] = field(default_factory=list)
 
     @property
     def overview_text(self) -> str:
@@ -185,7 +190,9 @@ def judge_offline(day: Day, parsed: Mapping[int, Signature] | None = None) -> tu
     if parsed is None:
         needed = to_parse(day)
         parsed = dict(zip(needed, signatures([st[i].text for i in needed]), strict=True))
-    sig = {i: replace(s, denied=st[i].denied) for i, s in parsed.items()}  # a fact marked "denied" denies
+    # A statement denies when its parse says so; one with no word of denial, when its fact is marked "denied"
+    # (a model's paraphrase: "The minister took no bribe").
+    sig = {i: s if denies(st[i].text) else replace(s, denied=st[i].denied) for i, s in parsed.items()}
     same = set()
     for c in day.merges:
         settled = _settled(st[c.first], st[c.second])
@@ -256,9 +263,10 @@ def day_fact(day: Day, group: list[int]) -> DayFact:
 
 
 def key_facts(day: Day, groups: list[list[int]]) -> list[DayFact]:
-    """At most KEY_FACTS facts: those confirmed by most sources first, then the more salient (the earlier
-    in its article, then the bigger story); of one story (a theme, or an article of the other stories) at most
-    its share of the list, and KEY_FACTS_PER_THEME at least, unless confirmed."""
+    """At most KEY_FACTS facts, never boilerplate or a fused heading: those confirmed by most sources first,
+    then the more salient (the earlier in its article, then the bigger story); of one story (a theme, or an
+    article of the other stories) at most its share of the list, and KEY_FACTS_PER_THEME at least, unless
+    confirmed."""
     rank = {a: n for n, t in enumerate(day.themes) for a in t.articles}
     order = {b.id: n for n, b in enumerate(day.briefs)}
 
@@ -273,6 +281,8 @@ def key_facts(day: Day, groups: list[list[int]]) -> list[DayFact]:
     per_story: dict[str, int] = defaultdict(int)
     for group in sorted(groups, key=salience):
         fact = day_fact(day, group)
+        if unfit(fact.statement):
+            continue  # page boilerplate ("originally published in ... on Medium"), a fused heading
         told = story.get(fact.sources[0], fact.sources[0])
         if len(group) == 1 and per_story[told] >= cap:
             continue
@@ -317,13 +327,15 @@ def same_pledges(day: Day, same: set[str]) -> set[frozenset[tuple[str, str]]]:
 
 
 def watch_list(commitments: Iterable[DayCommitment], today: date) -> list[WatchItem]:
-    """Dated commitments from today on, soonest first."""
-    items = [
-        WatchItem(due=c.due, when=c.deadline, item=f"{c.actor}: {c.action}", articles=c.sources)
-        for c in commitments
-        if c.due is not None and c.due >= today
-    ]
-    return sorted(items, key=lambda w: w.due or today)
+    """Commitments with a deadline from today on, soonest first. A deadline its undated article left
+    unresolved ("within two weeks", "by the end of the year") is resolved from today, the day it was read;
+    one that names no date at all ("soon") comes last, as worded."""
+    items = []
+    for c in commitments:
+        due = c.due or resolve_deadline(c.deadline, today)
+        if (due is not None and due >= today) or (due is None and c.due is None and c.deadline):
+            items.append(WatchItem(due=due, when=c.deadline, item=f"{c.actor}: {c.action}", articles=c.sources))
+    return sorted(items, key=lambda w: (w.due is None, w.due or today))
 
 
 def settle(
@@ -336,15 +348,20 @@ def settle(
     """The synthesis from the judged candidates; the offline overview unless one is given."""
     groups = group_facts(day, same)
     facts = [day_fact(day, g) for g in groups]
-    sentences = overview if overview is not None else overviews.offline(day.briefs, day.themes, facts)
+    key = key_facts(day, groups)
+    conflicts = found_conflicts(day, real, same)
+    if overview is None:
+        disputed = {side.statement for c in conflicts for side in c.sides}
+        overview = overviews.offline(day.briefs, day.themes, facts, key, disputed)
     commitments = merge_commitments(day.briefs, same_pledges(day, same))
     return Synthesis(
-        overview=sentences,
+        overview=overview,
         themes=day.themes,
-        facts=key_facts(day, groups),
-        conflicts=found_conflicts(day, real, same),
+        facts=key,
+        conflicts=conflicts,
         commitments=commitments,
         watch=watch_list(commitments, today),
+        implications=day_implications(day.briefs, today),
     )
 
 

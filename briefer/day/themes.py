@@ -25,7 +25,11 @@ RELATED = 0.18  # mean cosine at which two groups of articles are one story
 OTHER = "Other stories"
 COMMON_FROM = 50
 LABEL_NAMES = 3
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[ \-][A-Z][a-z]+(?:[A-Z][a-z]+)?)*|\b[A-Z]{2,}\b")
+_WORD = r"[A-Z][a-z]+(?:[A-Z][a-z]+)?"
+# A name runs over "of", "of the", "for the" and the like: "State of the Union", "Bank of England".
+_CONNECTOR = r"\s(?:of|of the|for|for the|on the|de|del|von der|van der)\s"
+_NAME = re.compile(rf"\b{_WORD}(?:(?:[ \-]|{_CONNECTOR}){_WORD})*|\b[A-Z]{{2,}}\b")
+CONNECTORS = frozenset({"of", "the", "for", "on", "de", "del", "von", "van", "der"})
 _TITLES = re.compile(r"^(?:(?:The|A|An|Mr|Mrs|Ms|Dr|Sir|Lord|Lady|Mayor|President|Prime Minister)\s+)+")
 _NAME_STOP = frozenset(
     """The A An This That It He She They We In On At But And Mr Mrs Ms Dr According After Before When While If As
@@ -57,19 +61,45 @@ def known_names(briefs: Sequence[ArticleBrief]) -> frozenset[str]:
 def names(brief: ArticleBrief, known: frozenset[str] = frozenset()) -> Counter[str]:
     """The names an article mentions, through the alias gazetteer ("DPRK" is North Korea), each with how often.
     A single capitalised word that opens a sentence ("Shares rose ...") is a name only when it is `known`
-    (seen inside a sentence) or a country."""
+    (seen inside a sentence) or a country. In the title, whose every word may be capitalised, a name counts
+    only as far as the article's text holds it: "Trump State of the Union address" gives "Trump" and "State
+    of the Union", never "Trump State"."""
     found: Counter[str] = Counter()
-    for text in text_of(brief):
+    texts = text_of(brief)
+    body = " ".join(texts[1:])
+    for n, text in enumerate(texts):
         for m in _NAME.finditer(text):
-            name = _TITLES.sub("", m.group(0))
-            first_word = name == m.group(0) and _opens_sentence(text, m)
-            if name in _NAME_STOP:
-                continue
-            lone_word = " " not in name and not name.isupper() and name not in known and canonical(name) == name
-            if first_word and lone_word:
-                continue
-            found[canonical(name)] += 1
+            mentioned = [m.group(0)] if n else _held(m.group(0), body)
+            for whole in mentioned:
+                name = _TITLES.sub("", whole)
+                first_word = name == m.group(0) and _opens_sentence(text, m)
+                if name in _NAME_STOP or not name:
+                    continue
+                lone_word = " " not in name and not name.isupper() and name not in known and canonical(name) == name
+                if (first_word or n == 0) and lone_word:  # every word of a title is capitalised
+                    continue
+                found[canonical(name)] += 1
     return found
+
+
+def _held(name: str, body: str) -> list[str]:
+    """The longest runs of the words of a title's name that `body` holds as they are (all of it when there is
+    no body to check against)."""
+    if not body:
+        return [name]
+    parts = name.split()
+    held, start = [], 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):
+            run = " ".join(parts[start:end])
+            edges = parts[start] not in CONNECTORS and parts[end - 1] not in CONNECTORS
+            if edges and re.search(rf"\b{re.escape(run)}\b", body):
+                held.append(run)
+                start = end
+                break
+        else:
+            start += 1
+    return held
 
 
 def _vectors(briefs: Sequence[ArticleBrief]) -> list[dict[str, float]]:
@@ -79,8 +109,11 @@ def _vectors(briefs: Sequence[ArticleBrief]) -> list[dict[str, float]]:
     for brief in briefs:
         terms: Counter[str] = Counter()
         for name, n in names(brief, known).items():
-            for part in name.casefold().split():
+            parts = [part for part in name.casefold().split() if part not in CONNECTORS]
+            for part in parts:
                 terms["N:" + part] += 2 * n  # by word: "Port of Lindmar" and "Lindmar" share one
+            if len(parts) > 1:
+                terms["N:" + name.casefold()] += 2 * n  # and whole: "State of the Union" is more than its words
         for text in text_of(brief):
             terms.update(sorted(words(text)))  # in a fixed order: float sums must not follow the hash seed
         counts.append(terms)
@@ -157,12 +190,14 @@ def label(members: Sequence[ArticleBrief], known: frozenset[str] = frozenset()) 
     for name, count in mentions.most_common():
         if count < need or len(chosen) == LABEL_NAMES:
             break
-        if any(set(name.split()) & set(other.split()) for other in chosen):
+        if any((set(name.split()) & set(other.split())) - CONNECTORS for other in chosen):
             continue
         chosen.append(name)
     if not chosen:
         parts = Counter(
-            part for found in mentioned for part in dict.fromkeys(w for name in found for w in name.split())
+            part
+            for found in mentioned
+            for part in dict.fromkeys(w for name in found for w in name.split() if w not in CONNECTORS)
         )
         chosen = [part for part, count in parts.most_common() if count >= need and part not in _NAME_STOP]
         chosen = chosen[:LABEL_NAMES]
@@ -175,8 +210,8 @@ def label(members: Sequence[ArticleBrief], known: frozenset[str] = frozenset()) 
 
 def themes(briefs: Sequence[ArticleBrief]) -> list[Theme]:
     """The day's themes, biggest first, then "Other stories" (the articles related to no other)."""
-    groups = cluster(len(briefs), similarities(briefs))
     known = known_names(briefs)
+    groups = one_story(cluster(len(briefs), similarities(briefs)), [names(b, known) for b in briefs])
     found = [
         Theme(label=label([briefs[i] for i in group], known), articles=[briefs[i].id for i in group])
         for group in groups
@@ -186,3 +221,36 @@ def themes(briefs: Sequence[ArticleBrief]) -> list[Theme]:
     if alone:
         found.append(Theme(label=OTHER, articles=alone, other=True))
     return found
+
+
+def one_story(groups: list[list[int]], mentioned: Sequence[Counter[str]]) -> list[list[int]]:
+    """Groups most of whose members name one thing of several words ("State of the Union"), which the day
+    mentions mostly in them, are one story, and an article alone that names it joins them: one event told
+    from several angles (the speech, the protests, the comedians' view) shares little else. A name the day
+    mentions mostly elsewhere ("United States") joins nothing."""
+    story = list(range(len(groups)))  # union-find over the groups
+
+    def root(n: int) -> int:
+        while story[n] != n:
+            n = story[n]
+        return n
+
+    topics: dict[str, list[int]] = {}
+    for n, group in enumerate(groups):
+        if len(group) > 1:
+            need = max(2, math.ceil(len(group) / 2))
+            counts = Counter(name for i in group for name in mentioned[i] if " " in name)
+            for name in sorted(name for name, count in counts.items() if count >= need):
+                topics.setdefault(name, []).append(n)
+    of_article = {i: n for n, group in enumerate(groups) for i in group}
+    for name, told in topics.items():
+        holders = [i for i, found in enumerate(mentioned) if name in found]
+        if 2 * sum(1 for i in holders if of_article[i] in told) <= len(holders):
+            continue
+        joining = told + [of_article[i] for i in holders if len(groups[of_article[i]]) == 1]
+        for n in joining[1:]:
+            story[root(n)] = root(joining[0])
+    merged: dict[int, list[int]] = {}
+    for n, group in enumerate(groups):
+        merged.setdefault(root(n), []).extend(group)
+    return sorted((sorted(g) for g in merged.values()), key=lambda group: (-len(group), group[0]))

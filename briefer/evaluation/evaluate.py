@@ -101,6 +101,8 @@ def run_eval(settings: Settings, request: Request, progress: Progress | None = N
     cases = prepare(request.labels, items, settings)
     configs = configurations(settings, request)
     runs = evaluate(configs, cases, progress)
+    for run in runs:  # the model a server chose is known once it was asked: its column names it
+        run.config.name = run.config.name.replace("the endpoint's model", run.model or "the endpoint's model")
     if request.unlabelled:
         text = differences(runs, cases)
     else:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from briefer.evidence.support import ArticleWords, passage_supports, sentence_bounds
+from briefer.evidence.support import ArticleWords, passage_supports, sentence_bounds, unheld
 from briefer.models import Evidence, UngroundedReason
 
 _CHAR_MAP = {
@@ -174,6 +174,10 @@ class Grounder:
         start = min((lo for lo, _ in bounds), default=0)
         passage = " ".join(self.text[lo:hi] for lo, hi in bounds)
         return passage_supports(claim, passage, start, self._words, self.translated)
+
+    def unheld(self, claim: str) -> list[str]:
+        """The numbers and names of `claim` the article holds nowhere (see `support.unheld`)."""
+        return unheld(claim, self._words)
 
     @cached_property
     def _words(self) -> ArticleWords:

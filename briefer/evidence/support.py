@@ -121,6 +121,7 @@ _DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")  # "U.S." reads as "US"
 _ACRONYM = re.compile(r"[A-Z]{2,}s?")  # "EU", "EVs"
 _OPENERS = frozenset('.!?:;\n"“«(')
 _LONGEST_ACRONYM = 6
+_WORD_AT = re.compile(r"[\w’'.,%-]*\w|\S")  # a word or figure as written, from its first character
 
 
 class _Token(NamedTuple):
@@ -317,6 +318,22 @@ class ArticleWords:
 
     def before(self, offset: int) -> _Passage:
         return _Passage(self.tokens[: bisect_left(self.starts, offset)])
+
+
+def unheld(claim: str, article: ArticleWords) -> list[str]:
+    """The numbers and names of `claim` that the article holds nowhere, as the claim words them: the check of
+    text a model wrote about the whole article without quoting it (its summary)."""
+    tokens = _tokens(claim, article.proper)
+    whole = _Passage(article.tokens)
+    missing = [(t.start, _TOKEN.match(claim, t.start)) for t in tokens if t.number and not whole.has(t)]
+    runs: dict[int, list[_Token]] = {}
+    for t in tokens:
+        if t.capital:
+            runs.setdefault(t.run, []).append(t)
+    for run in runs.values():
+        if any(t.name for t in run) and not whole.has_name(run):
+            missing.append((run[0].start, _WORD_AT.match(claim, run[-1].start)))
+    return [claim[start : end.end() if end else start + 1] for start, end in sorted(missing, key=lambda m: m[0])]
 
 
 def passage_supports(claim: str, passage: str, start: int, article: ArticleWords, translated: bool = False) -> bool:

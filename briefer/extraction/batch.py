@@ -128,7 +128,7 @@ async def submit(
 ) -> tuple[str, int]:
     """Create the batch; returns its id and the number of requests in it (0: everything was cached)."""
     if extractor.cache is None:
-        raise ModelError("--batch needs the cache (it stores the results): drop --no-cache")
+        raise ModelError("--batch needs the cache (it stores the results)")
     lines: list[str] = []
     keys: dict[str, str] = {}
     for n, article in enumerate(articles):
@@ -205,7 +205,7 @@ async def collect(extractor: ModelExtractor, batch_id: str) -> tuple[list[Articl
     sent = set(state.keys.values())
     for n, article in enumerate(state.articles):
         requests = extractor.requests_for(article)
-        parts = [extractor.cached(r) for r in requests]
+        parts = [extractor.stored(r) for r in requests]
         if all(part is not None for part in parts):
             briefs.append(extractor.brief(article, [p for p in parts if p is not None]))
             if not any(r.key in sent for r in requests):

@@ -6,16 +6,20 @@ import asyncio
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 from pydantic import BaseModel
 
 from briefer.cache import Cache, key_for
 from briefer.dates import resolve_deadline
-from briefer.errors import BudgetError, UsageError
+from briefer.errors import BudgetError, ModelError, UsageError
 from briefer.evidence.grounding import Grounder
+from briefer.extraction.budget import Budget, Reservation, completion_estimate, day_completion, day_estimate
+from briefer.extraction.parts import extra_fields, merge_extractions, split_text
 from briefer.extraction.prompts import SYSTEM_PROMPT, extraction_model, read_meta
+from briefer.extraction.sendable import sendable, sendable_context
+from briefer.extraction.summary import checked_summary
 from briefer.model.client import LLM
 from briefer.model.formats import inline_schema
 from briefer.model.pricing import cost
@@ -27,26 +31,18 @@ from briefer.models import (
     Commitment,
     Fact,
     Implication,
-    ModelCommitment,
     ModelExtraction,
-    ModelFact,
-    ModelImplication,
     Usage,
 )
 from briefer.output.templating import render_template
+from briefer.progress import counted
 from briefer.sections import Price
-
-if TYPE_CHECKING:
-    pass
 
 Answer = TypeVar("Answer", bound=BaseModel)
 USER_PROMPT = "extract.user.j2"
 EXTRACTION = "article_extraction"
 SYNTHESIS = "briefing_synthesis"
 LEDGER = "ledger_matches"
-# What one article's extraction is expected to cost in completion tokens, for estimates before a run.
-EXPECTED_COMPLETION_TOKENS = 700
-MAX_IMPLICATIONS = 4
 
 
 def fence_articles(text: str) -> str:
@@ -72,11 +68,12 @@ def extraction_messages(
     part: int = 1,
     parts: int = 1,
 ) -> list[dict[str, str]]:
-    """The system message (static: cacheable by providers) and the user message ending with the article."""
+    """The system message (static: cacheable by providers) and the user message ending with the article. The
+    article's source is shown as its outlet or site, never as a path on this machine."""
     context = {
         "fields": {},
         **(variables or {}),
-        "article": article,
+        "article": sendable(article),
         "article_text": fence(article.text if text is None else text),
         "part": part,
         "parts": parts,
@@ -86,76 +83,11 @@ def extraction_messages(
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def split_text(text: str, max_tokens: int) -> list[str]:
-    """Parts of at most `max_tokens`, cut at paragraph boundaries, each starting with the previous part's
-    last paragraph (the overlap keeps a sentence's context). A paragraph too long on its own is cut at
-    sentence ends. Nothing is dropped."""
-    if len(text) <= max_tokens or count_tokens(text) <= max_tokens:  # a token is at least one character
-        return [text]
-    pieces: list[str] = []
-    for paragraph in (p for p in text.split("\n") if p.strip()):
-        if count_tokens(paragraph) <= max_tokens:
-            pieces.append(paragraph)
-            continue
-        from briefer.offline.sentences import split_sentences
-
-        pieces.extend(s.text for s in split_sentences(paragraph))
-    parts: list[list[str]] = [[]]
-    size = 0
-    for piece in pieces:
-        tokens = count_tokens(piece) + 1
-        if parts[-1] and size + tokens > max_tokens:
-            overlap = parts[-1][-1]
-            parts.append([overlap] if count_tokens(overlap) + tokens <= max_tokens else [])
-            size = count_tokens(overlap) + 1 if parts[-1] else 0
-        parts[-1].append(piece)
-        size += tokens
-    return ["\n".join(p) for p in parts if p]
-
-
-def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
-def merge_extractions(parts: list[ModelExtraction]) -> ModelExtraction:
-    """One extraction from the parts of a long article; repeats (from the overlaps) removed."""
-    if len(parts) == 1:
-        return parts[0]
-    facts: dict[str, ModelFact] = {}
-    commitments: dict[tuple[str, str], ModelCommitment] = {}
-    implications: dict[str, ModelImplication] = {}
-    for part in parts:
-        for f in part.facts:
-            facts.setdefault(_key(f.statement), f)
-        for c in part.commitments:
-            commitments.setdefault((_key(c.actor), _key(c.action)), c)
-        for i in part.implications:
-            implications.setdefault(_key(i.statement), i)
-    extra: dict[str, Any] = {}
-    for name in extra_fields(parts[0]):
-        values = [getattr(p, name) for p in parts]
-        if isinstance(values[0], list):
-            extra[name] = list(dict.fromkeys(v for value in values for v in value))
-        else:
-            extra[name] = values[0]
-    return type(parts[0])(
-        summary=parts[0].summary,
-        facts=list(facts.values()),
-        commitments=list(commitments.values()),
-        implications=list(implications.values())[:MAX_IMPLICATIONS],
-        **extra,
-    )
-
-
-def extra_fields(extraction: ModelExtraction) -> list[str]:
-    """The sections a customised prompt added to the built-in ones."""
-    return [name for name in type(extraction).model_fields if name not in ModelExtraction.model_fields]
-
-
 def to_brief(article: Article, extraction: ModelExtraction, translated: bool = False) -> ArticleBrief:
     """Ground the model's quotes in the article: an item is grounded when a quote is found and supports it
     (its names, numbers and enough of its words are there). Offsets and `grounded` come from briefer, never
-    the model. `translated`: the model was asked to write in a set language, maybe not the article's."""
+    the model. A summary sentence with a name or number the article lacks is dropped (`summary_dropped`).
+    `translated`: the model was asked to write in a set language, maybe not the article's."""
     grounder = Grounder(article.text, translated)
     reference = article.published.date() if article.published else None
     facts = []
@@ -191,14 +123,16 @@ def to_brief(article: Article, extraction: ModelExtraction, translated: bool = F
         Implication(statement=i.statement.strip(), rationale=i.rationale.strip(), confidence=i.confidence)
         for i in extraction.implications
     ]
-    return ArticleBrief.of(
+    summary, dropped = checked_summary(extraction.summary, grounder)
+    brief = ArticleBrief.of(
         article,
-        summary=extraction.summary.strip(),
+        summary=summary,
         facts=facts,
         commitments=commitments,
         implications=implications,
         extra={name: getattr(extraction, name) for name in extra_fields(extraction)},
     )
+    return brief.model_copy(update={"summary_dropped": dropped}) if dropped else brief
 
 
 async def _done(extraction: ModelExtraction) -> ModelExtraction:
@@ -211,6 +145,7 @@ class Request:
 
     messages: list[dict[str, str]]
     key: str
+    article_tokens: int = 0  # the article text it carries
 
 
 class ModelExtractor:
@@ -225,12 +160,15 @@ class ModelExtractor:
         variables: Mapping[str, Any] | None = None,
         cache: Cache | None = None,
         price: Price | None = None,
+        read_cache: bool = True,
     ) -> None:
         self.llm = llm
         self.prompts = prompts
         self.variables = dict(variables or {})
         self.cache = cache
+        self.read_cache = read_cache  # False (--no-cache): ask again, and still keep the new answer
         self.price = price
+        self.budget: Budget | None = None  # --max-cost during the run, set by check_budget
         self.meta = read_meta(prompts)
         self.output = extraction_model(self.meta.fields)
 
@@ -258,7 +196,9 @@ class ModelExtractor:
             messages = extraction_messages(
                 self.prompts, article, {**self.variables, "fields": self.meta.fields}, text, n, len(texts)
             )
-            requests.append(Request(messages=messages, key=self._cache_key(messages)))
+            requests.append(
+                Request(messages=messages, key=self._cache_key(messages), article_tokens=count_tokens(text))
+            )
         return requests
 
     def _cache_key(self, messages: list[dict[str, str]], output: type[BaseModel] | None = None) -> str:
@@ -276,6 +216,11 @@ class ModelExtractor:
         )
 
     def cached(self, request: Request) -> ModelExtraction | None:
+        """The cache's answer to `request`; None when there is none or the run asked again (--no-cache)."""
+        return self.stored(request) if self.read_cache else None
+
+    def stored(self, request: Request) -> ModelExtraction | None:
+        """The answer the cache holds for `request`, read even with --no-cache (a batch's fresh results)."""
         if self.cache is None:
             return None
         stored = self.cache.get(request.key)
@@ -292,31 +237,53 @@ class ModelExtractor:
 
     def estimate(self, article: Article, pending: list[Request] | None = None) -> tuple[int, int]:
         """(prompt, completion) tokens this article would cost; zero for what the cache already holds.
-        `pending`, when the caller has it already, spares rendering the prompts again."""
+        `pending`, when the caller has it already, spares rendering the prompts again. The completion is
+        estimated from the output schema and the article's length (`briefer.extraction.budget`)."""
         requests = self.pending(article) if pending is None else pending
         schema_tokens = count_tokens(str(inline_schema(self.output)))
         prompt = sum(count_tokens(m["content"]) for r in requests for m in r.messages) + schema_tokens * len(requests)
-        return prompt, EXPECTED_COMPLETION_TOKENS * len(requests)
+        limit, fields = self.llm.settings.max_output_tokens, len(self.meta.fields)
+        return prompt, sum(completion_estimate(r.article_tokens, fields, limit) for r in requests)
 
     def check_budget(self, articles: list[Article], max_cost: float, batch: bool = False) -> float:
-        """The estimated cost of extracting `articles` (at Batch API prices with `batch`); a BudgetError when
-        it is over `max_cost`, a UsageError when the model's price is unknown."""
-        prompt = completion = 0
+        """The estimated cost of extracting `articles` (at Batch API prices with `batch`) and of the day's
+        synthesis over them (a live request either way); a BudgetError when it is over `max_cost`, a
+        UsageError when the model's price is unknown. Without `batch`, the limit is then kept request by
+        request during the run (`Budget`)."""
+        prompt = completion = pending = 0
         for article in articles:
-            p, c = self.estimate(article)
-            prompt, completion = prompt + p, completion + c
-        dollars = cost(self.price, prompt, 0, completion, batch=batch)
-        if dollars is None:
+            requests = self.pending(article)
+            p, c = self.estimate(article, requests)
+            prompt, completion, pending = prompt + p, completion + c, pending + bool(requests)
+        day_in, day_out = day_estimate(len(articles)) if pending else (0, 0)
+        extraction, day = cost(self.price, prompt, 0, completion, batch=batch), cost(self.price, day_in, 0, day_out)
+        if extraction is None or day is None or self.price is None:
             raise UsageError(
                 f"--max-cost: no price is known for model '{self.model}'; "
                 f'add [prices."{self.model}"] with input and output (USD per 1M tokens) to the configuration'
             )
-        if dollars > max_cost:
+        if extraction + day > max_cost:
             raise BudgetError(
-                f"the estimated cost ${dollars:.4f} ({prompt} prompt + {completion} completion tokens, "
-                f"{len(articles)} articles) is over --max-cost ${max_cost:g}; nothing was sent"
+                f"the estimated cost ${extraction + day:.4f} ({prompt + day_in} prompt + {completion + day_out} "
+                f"completion tokens: {counted(len(articles), 'article')}"
+                + (" and the day's synthesis" if day_in else "")
+                + f") is over --max-cost ${max_cost:g}; nothing was sent"
             )
-        return dollars
+        if not batch:
+            self.budget = Budget(max_cost, self.price, self.spent, held=day)
+        return extraction + day
+
+    async def _admit(self, requests: list[Request], article: Article) -> Reservation | None:
+        """The budget's reservation for an article's pending requests; a ModelError when it would cross it."""
+        if self.budget is None or not requests:
+            return None
+        reservation = await self.budget.admit(*self.estimate(article, requests))
+        if reservation is None:
+            raise ModelError(
+                f"skipped: extracting it would take the run over --max-cost ${self.budget.limit:g} "
+                f"(${self.spent() or 0.0:.4f} spent)"
+            )
+        return reservation
 
     async def _ask(self, request: Request) -> ModelExtraction:
         extraction = await self.llm.structured(request.messages, EXTRACTION, self.output)
@@ -329,29 +296,56 @@ class ModelExtractor:
         hits = [self.cached(r) for r in requests]
         if all(hit is not None for hit in hits):
             self.llm.record_cache_hit()
-        parts = await asyncio.gather(
-            *(_done(hit) if hit is not None else self._ask(r) for r, hit in zip(requests, hits, strict=True))
-        )
+        reservation = await self._admit([r for r, hit in zip(requests, hits, strict=True) if hit is None], article)
+        answered = False
+        try:
+            parts = await asyncio.gather(
+                *(_done(hit) if hit is not None else self._ask(r) for r, hit in zip(requests, hits, strict=True))
+            )
+            answered = True
+        finally:
+            if reservation is not None and self.budget is not None:
+                await self.budget.settle(reservation, answered)
         return self.brief(article, list(parts))
 
     def brief(self, article: Article, parts: list[ModelExtraction]) -> ArticleBrief:
         """The article's brief from the model's extraction of its parts."""
         return to_brief(article, merge_extractions(parts), translated="language" in self.variables)
 
+    async def _admit_day(self, messages: list[dict[str, str]], output: type[BaseModel]) -> Reservation | None:
+        """The budget's reservation for a request over the day; a ModelError when it would cross it."""
+        if self.budget is None:
+            return None
+        tokens = sum(count_tokens(m["content"]) for m in messages) + count_tokens(str(inline_schema(output)))
+        reservation = await self.budget.admit(
+            tokens, day_completion(tokens, self.llm.settings.max_output_tokens), day=True
+        )
+        if reservation is None:
+            raise ModelError(f"not sent: it would take the run over --max-cost ${self.budget.limit:g}")
+        return reservation
+
     async def ask_cached(self, prompt: str, context: Mapping[str, Any], name: str, output: type[Answer]) -> Answer:
         """One request over the day (not an article): the prompts `{prompt}.system.j2` and `{prompt}.user.j2`
-        rendered with `context`, the data fenced, the validated answer cached like an extraction."""
+        rendered with `context` (its articles' sources as outlets or sites, never local paths), the data fenced,
+        the validated answer cached like an extraction."""
+        context = sendable_context(context)
         messages = [
             {"role": "system", "content": render_template(self.prompts, f"{prompt}.system.j2", context).strip()},
             {"role": "user", "content": fence_articles(render_template(self.prompts, f"{prompt}.user.j2", context))},
         ]
         key = self._cache_key(messages, output)
-        if self.cache is not None and (stored := self.cache.get(key)) is not None:
+        if self.cache is not None and self.read_cache and (stored := self.cache.get(key)) is not None:
             try:
                 return output.model_validate_json(stored)
             except ValueError:
                 pass
-        answer = await self.llm.structured(messages, name, output)
+        reservation = await self._admit_day(messages, output)
+        answer = None
+        try:
+            answer = await self.llm.structured(messages, name, output)
+        finally:
+            if reservation is not None and self.budget is not None:
+                await self.budget.settle(reservation, answered=answer is not None)
         if self.cache is not None:
             self.cache.put(key, self.model, answer.model_dump_json())
         return answer

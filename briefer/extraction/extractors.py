@@ -39,9 +39,9 @@ def _make(settings: Settings, variables: Mapping[str, str] | None = None, articl
     prompts = prompt_environment(settings.prompts_dir, settings.dirs.config)
     meta = read_meta(prompts)
     settings = apply_prompt_settings(settings, meta.model, meta.temperature, meta.max_output_tokens, file=meta.file)
-    cache = Cache.at(ensure(settings.dirs.cache)) if settings.cache else None
+    cache = Cache.at(ensure(settings.dirs.cache))  # --no-cache only stops reading it: new answers are kept
     context: dict[str, object] = {**settings.vars, **(variables or {})}
-    return ModelExtractor(LLM(settings), prompts, {**context, "vars": context}, cache=cache)
+    return ModelExtractor(LLM(settings), prompts, {**context, "vars": context}, cache=cache, read_cache=settings.cache)
 
 
 @asynccontextmanager

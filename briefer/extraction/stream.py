@@ -9,6 +9,7 @@ order, exactly as if everything had been read first."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Coroutine, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -19,25 +20,62 @@ from briefer.errors import BrieferError, FatalModelError, ModelError, NothingNew
 from briefer.extraction.extract import ModelExtractor
 from briefer.extraction.extractors import Extractor
 from briefer.models import Article, ArticleBrief, Failure
+from briefer.offline.failsafe import OfflineCrash
 from briefer.progress import Progress
 from briefer.sources import IngestOptions
 from briefer.sources.dedupe import Deduper
 from briefer.sources.reading import no_article, report_reading
+from briefer.sources.tally import Tally
 
 OFFLINE_IN_FLIGHT = 64
+LONG_ARTICLE = 100_000  # characters: extracting an article this long is said as it starts, and as it goes
+NOTE_EVERY = 10.0  # seconds
 
 
-async def extract_one(extractor: Extractor, article: Article, max_cost: float | None = None) -> ArticleBrief | Failure:
-    """One article's brief, or a Failure; a fatal model error (a rejected key) propagates and stops the run.
-    Once the spending reaches `max_cost`, the article is skipped."""
+async def extract_one(
+    extractor: Extractor, article: Article, max_cost: float | None = None, progress: Progress | None = None
+) -> ArticleBrief | Failure:
+    """One article's brief, or a Failure; a fatal model error (a rejected key) or a broken setting propagates
+    and stops the run. An unexpected exception on one article (a bug its text ran into) is that article's
+    Failure: nothing an article contains ends the run. Once the spending reaches `max_cost`, the article is
+    skipped. A long article is said on `progress` as it starts, and every NOTE_EVERY seconds until done."""
     if max_cost is not None and (extractor.spent() or 0.0) >= max_cost:
         return Failure(source=article.source, error=f"skipped: the run reached --max-cost ${max_cost:g}")
     try:
+        if progress is not None and len(article.text) >= LONG_ARTICLE:
+            return await _noted(extractor.extract(article), article, progress)
         return await extractor.extract(article)
     except FatalModelError:
         raise
     except ModelError as e:
         return Failure(source=article.source, error=e.message)
+    except BrieferError:
+        raise  # a broken prompt or setting: no other article would fare better
+    except Exception as e:  # a bug met on this article's text: it fails alone, the rest goes on
+        return Failure(source=article.source, error=crash_reason(e))
+
+
+async def _noted(work: Coroutine[object, None, ArticleBrief], article: Article, progress: Progress) -> ArticleBrief:
+    """The extraction of a long article, said when it starts and every NOTE_EVERY seconds until it ends: on a
+    stderr that is not a terminal, where no bar is drawn, the only sign that the run is alive."""
+    words = len(article.text.split())
+    progress.note(f"{article.source}: a long article ({words:,} words); extracting it takes a while")
+    started = time.monotonic()
+    task = asyncio.ensure_future(work)
+    try:
+        while not (await asyncio.wait({task}, timeout=NOTE_EVERY))[0]:
+            progress.note(f"{article.source}: still extracting ({time.monotonic() - started:.0f} s so far)")
+        return task.result()
+    finally:
+        task.cancel()
+
+
+def crash_reason(error: BaseException) -> str:
+    """One line for an unexpected error on one article: what it was, and that it is briefer's fault."""
+    text = " ".join(str(error).split())
+    text = text if len(text) <= 160 else text[:159] + "…"
+    named = text if isinstance(error, OfflineCrash) else f"{type(error).__name__}: {text}".rstrip(": ")
+    return f"extraction failed unexpectedly ({named}); a bug in briefer, the other articles went on"
 
 
 async def extract_all(
@@ -56,7 +94,7 @@ async def extract_all(
     async def one(article: Article) -> ArticleBrief | Failure:
         async with slots:
             try:
-                return await extract_one(extractor, article, max_cost)
+                return await extract_one(extractor, article, max_cost, progress)
             finally:
                 progress.advance()
 
@@ -97,19 +135,16 @@ async def extract_streaming(
 ) -> Extracted:
     """Read the sources and extract each article as soon as it is read (see the module's docstring); an
     article whose id is in `briefed` (an earlier run briefed this very text) is left out."""
-    since = options.since
-    options.since = None  # applied here, as articles arrive
     deduper = Deduper()
     started: dict[int, asyncio.Task[ArticleBrief | Failure]] = {}
     read_failures: list[Failure] = []
-    too_old = 0
     skipped = 0
     # The model: requests in flight. Offline: articles queued for the process pool, which batches them.
     slots = asyncio.Semaphore(settings.concurrency if isinstance(extractor, ModelExtractor) else OFFLINE_IN_FLIGHT)
 
     async def one(article: Article) -> ArticleBrief | Failure:
         try:
-            return await extract_one(extractor, article, settings.max_cost)
+            return await extract_one(extractor, article, settings.max_cost, progress)
         finally:
             slots.release()
             progress.advance()
@@ -119,9 +154,6 @@ async def extract_streaming(
             async for item in items:
                 if isinstance(item, Failure):
                     read_failures.append(item)
-                    continue
-                if since is not None and item.published is not None and item.published < since:
-                    too_old += 1
                     continue
                 if item.id in briefed:
                     skipped += 1
@@ -140,20 +172,20 @@ async def extract_streaming(
                 started[index] = group.create_task(one(item))
     except* BrieferError as fatal:
         raise fatal.exceptions[0] from None
-    return _settle(deduper, started, read_failures, too_old, skipped, progress)
+    return _settle(deduper, started, read_failures, options.tally, skipped, progress)
 
 
 def _settle(
     deduper: Deduper,
     started: dict[int, asyncio.Task[ArticleBrief | Failure]],
     read_failures: list[Failure],
-    too_old: int,
+    tally: Tally,  # what reading left out (the `since` window applied as the sources are read)
     skipped: int,
     progress: Progress,
 ) -> Extracted:
     """The finished extractions in first-seen order, each story's fullest copy; what reading left out said."""
     merged = deduper.merged()
-    report_reading(progress, too_old, len(deduper.articles) - len(merged))
+    report_reading(progress, tally, len(deduper.articles) - len(merged))
     if skipped:
         progress.note(f"{skipped} article{'s' if skipped != 1 else ''} already briefed by an earlier run left out")
     if not merged:
@@ -166,7 +198,7 @@ def _settle(
                     else ""
                 )
             )
-        raise no_article(read_failures)
+        raise no_article(read_failures, tally)
     briefs: list[ArticleBrief] = []
     failures = list(read_failures)
     for group_number, article in enumerate(merged):

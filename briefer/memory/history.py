@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 
 from briefer.config import Settings
 from briefer.errors import UsageError
-from briefer.memory.records import Entry, StoredRun
-from briefer.memory.store import DEFAULT_NAME, open_store, store_path
+from briefer.memory.records import Entry, StoredRun, rerun_later
+from briefer.memory.store import Store, open_store, store_path
 from briefer.models import Briefing, LedgerItem, LedgerStatus
 from briefer.offline.aliases import canonical
 
@@ -29,10 +29,11 @@ class Row(LedgerItem):
 
 
 def parse_within(value: str) -> timedelta:
-    """`--due-within`: days or weeks ("7d", "2w", "10")."""
-    match = re.fullmatch(r"\s*(\d+)\s*([dw]?)\s*", value.lower())
+    """`--due-within`: a count of days or weeks with its unit ("7d", "2w"); a bare number is refused, since
+    it says neither."""
+    match = re.fullmatch(r"\s*(\d+)\s*([dw])\s*", value.lower())
     if match is None:
-        raise UsageError(f"--due-within: '{value}' is not a span of days or weeks (7d, 2w)")
+        raise UsageError(f"--due-within: '{value}' is not a span: give days or weeks with the unit (7d, 2w)")
     count = int(match.group(1))
     return timedelta(weeks=count) if match.group(2) == "w" else timedelta(days=count)
 
@@ -47,9 +48,12 @@ def _row(entry: Entry, on: date) -> Row:
     )
 
 
-def _entries(settings: Settings, on: date) -> list[Entry]:
+def _entries(settings: Settings, on: date | None) -> tuple[date, list[Entry]]:
+    """The ledger as it stood on `on`, and that date: by default the latest briefing's (never the clock's,
+    so a status is what the briefings said); today when no run was kept."""
     with open_store(store_path(settings.dirs.data), create=False) as store:
-        return store.ledger(through=on)
+        day = on or store.latest_day() or datetime.now().date()
+        return day, store.ledger(through=day)
 
 
 def commitments(
@@ -59,13 +63,13 @@ def commitments(
     status: str | None = None,
     due_within: timedelta | None = None,
 ) -> list[Row]:
-    """The ledger as it stood on `on` (today by default), filtered: the actor's name holds `actor` (through
-    aliases: "DPRK" finds North Korea), the status is `status`, the deadline falls within `due_within` of
-    `on` (not passed)."""
-    on = on or datetime.now().date()
+    """The ledger as it stood on `on` (by default the latest briefing's date), filtered: the actor's name
+    holds `actor` (through aliases: "DPRK" finds North Korea), the status is `status`, the deadline falls
+    within `due_within` of `on` (not passed)."""
     if status is not None and status not in LedgerStatus.__args__:  # type: ignore[attr-defined]
         raise UsageError(f"--status: '{status}' is not one of {', '.join(LedgerStatus.__args__)}")  # type: ignore[attr-defined]
-    rows = [_row(e, on) for e in _entries(settings, on)]
+    on, entries = _entries(settings, on)
+    rows = [_row(e, on) for e in entries]
     if actor:
         wanted = canonical(actor).casefold()
         rows = [r for r in rows if wanted in canonical(r.actor).casefold() or actor.casefold() in r.actor.casefold()]
@@ -117,24 +121,26 @@ def format_rows(rows: Sequence[Row], fmt: str) -> str:
 
 
 def show(settings: Settings, ident: str, on: date | None = None) -> str:
-    """A commitment's history up to `on` (today by default), sighting by sighting, with quotes and sources."""
-    on = on or datetime.now().date()
+    """A commitment's history up to `on` (by default the latest briefing's date), sighting by sighting, with
+    quotes and sources; its status says the briefing date it took effect."""
     key = ident.strip().lower()
     if not key:
         raise UsageError("commitments show: name a commitment's id (`briefer commitments list` shows them)")
-    matches = [e for e in _entries(settings, on) if e.id.startswith(key)]
+    on, entries = _entries(settings, on)
+    matches = [e for e in entries if e.id.startswith(key)]
     if not matches:
-        later = [e for e in _entries(settings, date.max) if e.id.startswith(key)]
+        later = [e for e in _entries(settings, date.max)[1] if e.id.startswith(key)]
         if later:
             raise UsageError(f"{ident}: first seen {later[0].first_seen.isoformat()}, after {on.isoformat()}")
         raise UsageError(f"{ident}: no such commitment in the ledger (`briefer commitments list` shows the ids)")
     if len(matches) > 1:
         raise UsageError(f"{ident}: more than one commitment starts so ({', '.join(e.id for e in matches[:5])})")
     entry = matches[0]
+    status, since = entry.status(on), entry.status_since(on)
     lines = [
         f"{entry.id}  {entry.last.actor}: {entry.last.action}",
-        f"status: {entry.status(on)} on {on.isoformat()}"
-        + (f" (delivered {entry.done_on.isoformat()})" if entry.done_on else ""),
+        f"status: {status} {'since' if status == 'overdue' else 'on'} {since.isoformat()}"
+        + (f" (the ledger as of {on.isoformat()})" if since != on else ""),
         f"first seen {entry.first_seen.isoformat()}, last seen {entry.last.day.isoformat()}",
     ]
     if entry.due or entry.deadline:
@@ -193,34 +199,80 @@ def runs(settings: Settings, name: str | None = None) -> list[StoredRun]:
         return store.runs(name)
 
 
+def _sources(run: StoredRun, width: int = 60) -> str:
+    """A run's sources, shortened to their last `width` characters, where paths differ ("–" when not
+    recorded)."""
+    said = ", ".join(run.sources) or "–"
+    return said if len(said) <= width else "…" + said[1 - width :]
+
+
 def format_runs(kept: Sequence[StoredRun]) -> str:
     if not kept:
         return "no runs kept\n"
-    table = [["DATE", "BRIEFING", "ARTICLES", "COMMITMENTS", "GENERATED"]]
-    table += [[r.date.isoformat(), r.name, str(r.articles), str(r.commitments), r.generated_at[:19]] for r in kept]
+    table = [["DATE", "BRIEFING", "RUN", "ARTICLES", "COMMITMENTS", "GENERATED", "SOURCES"]]
+    table += [
+        [
+            r.date.isoformat(),
+            r.name,
+            str(r.number),
+            str(r.articles),
+            str(r.commitments),
+            r.generated_at[:19],
+            _sources(r),
+        ]
+        for r in kept
+    ]
     return _aligned(table)
 
 
-def briefing(settings: Settings, day: str, name: str | None = None) -> Briefing:
-    """The briefing a run kept for `day` (an ISO date, or "latest")."""
+def _chosen(store: Store, which: str, name: str | None, command: str) -> StoredRun:
+    """The run `which` names, of the briefing `name`: its number (`briefer history list`), a date, or latest."""
+    if which.isdigit():
+        run = store.run(int(which))
+        if run is None or (name is not None and run.name != name):
+            raise UsageError(f"{which}: no run kept under that number (`briefer history list` shows them)")
+        return run
+    if which == "latest":
+        kept = store.runs(name)
+        if not kept:
+            raise UsageError("no runs kept" + (f" for the briefing {name}" if name else ""))
+        return max(kept, key=lambda r: (r.date, r.number))
+    try:
+        if len(which) != 10:
+            raise ValueError(which)
+        day = date.fromisoformat(which)
+    except ValueError:
+        raise UsageError(
+            f"{which}: not a run (a date YYYY-MM-DD, latest, or a number from `briefer history list`)"
+        ) from None
+    kept = store.runs(name, day)
+    if not kept:
+        raise UsageError(f"{which}: no run kept on that date (`briefer history list` shows them)")
+    if len(kept) > 1:
+        named = "; ".join(f"{r.number}: {r.name}" + ("" if r.named else f" of {_sources(r, 40)}") for r in kept[:5])
+        raise UsageError(
+            f"{which}: {len(kept)} runs kept that day ({named}); name one by its number: "
+            f"`briefer history {command} {kept[0].number}`"
+        )
+    return kept[0]
+
+
+def briefing(settings: Settings, which: str, name: str | None = None) -> Briefing:
+    """The briefing a run kept: `which` is its number, its date (ISO) or "latest"."""
     with open_store(store_path(settings.dirs.data), create=False) as store:
-        if day == "latest":
-            kept = store.runs(name)
-            if not kept:
-                raise UsageError("no runs kept" + (f" for the briefing {name}" if name else ""))
-            chosen_day, chosen_name = kept[0].date, kept[0].name
-        else:
-            try:
-                chosen_day = date.fromisoformat(day)
-            except ValueError:
-                raise UsageError(f"{day}: not a date (YYYY-MM-DD, or latest)") from None
-            names = {r.name for r in store.runs(name) if r.date == chosen_day}
-            if not names:
-                raise UsageError(f"{day}: no run kept on that date (`briefer history list` shows them)")
-            if len(names) > 1 and name is None:
-                raise UsageError(f"{day}: several briefings ran that day ({', '.join(sorted(names))}); use --briefing")
-            chosen_name = name or next(iter(names))
-        found = store.briefing(chosen_day, chosen_name or DEFAULT_NAME)
+        run = _chosen(store, which, name, "show")
+        found = store.briefing_of(run.number)
     if found is None:
-        raise UsageError(f"{day}: no run kept on that date")
+        raise UsageError(f"{which}: no run kept on that date")
     return found
+
+
+def forget(settings: Settings, which: str, name: str | None = None) -> str:
+    """Drop a run from the history store (its number, date or "latest"); what was dropped, in a line, and which
+    later runs were marked with it, with the commands that mark them again."""
+    with open_store(store_path(settings.dirs.data), create=False) as store:
+        run = _chosen(store, which, name, "forget")
+        store.forget(run.number)
+        later = store.later(run.date)
+    said = f"forgot {run.label()}: {run.articles} articles, {run.commitments} commitments"
+    return rerun_later(said, later, "with it") if later else said

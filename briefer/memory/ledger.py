@@ -17,9 +17,11 @@ changed since the previous run in `since_last`; this module marks the day and re
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from briefer.dates import resolve_deadline
 from briefer.day.commitments import actor_words, same_actor
@@ -27,7 +29,10 @@ from briefer.day.sameness import words
 from briefer.memory.delivery import Reports, delivered
 from briefer.memory.matching import candidates
 from briefer.memory.records import Entry, NewSighting
-from briefer.models import ArticleBrief, DayCommitment, LedgerItem, LedgerStatus, StatusChange
+from briefer.models import ArticleBrief, DayCommitment, LedgerItem, LedgerStatus, MovedFact, StatusChange
+
+if TYPE_CHECKING:
+    from briefer.day.figures import Figure
 
 # The ledger as callers outside this package use it (`ledger.mark`, `ledger.uncertain`, ...).
 
@@ -40,8 +45,9 @@ def ledger_id(actor: str, action: str, first_seen: date) -> str:
     return hashlib.sha1(key.encode()).hexdigest()[:8]
 
 
-def _changes(c: DayCommitment, entry: Entry) -> list[str]:
-    """What moved between the ledger's last statement of a commitment and today's, in words."""
+def _changes(c: DayCommitment, entry: Entry) -> tuple[list[str], tuple[str, str] | None]:
+    """What moved between the ledger's last statement of a commitment and today's, in words, and the figure
+    that moved (was, now), if one did."""
     said: list[str] = []
     before = entry.due
     if c.due and before and c.due != before:
@@ -54,16 +60,36 @@ def _changes(c: DayCommitment, entry: Entry) -> list[str]:
     was = entry.last.counterparty
     if c.counterparty and was and not same_actor(actor_words(c.counterparty), actor_words(was)):
         said.append(f"to {was} → to {c.counterparty}")
-    return said
+    return said, moved
+
+
+_AMOUNT = (
+    r"[£€$¥]?\s?\d[\d,.]*(?:\s?(?:thousand|millions?|billions?|trillion|bn|mn|tn|m|k|b)\b)?"
+    r"(?:\s?(?:%|per\s?cent\b|percent\b))?"
+)
+# A figure a wording gives as the earlier value ("up from 1.1 billion euros", "compared with 30 million", "from
+# 12 to 14 ships") is not the one it states now; the word after it (its measure) goes with it.
+_EARLIER = re.compile(
+    r"\b(?:(?:up|down|rising|falling|increased|decreased|raised|lowered|cut|reduced|revised|trimmed|lifted)\s+"
+    r"from|compared\s+(?:with|to)|previously|originally|formerly|instead\s+of|rather\s+than)\s+"
+    rf"(?:the\s+|an?\s+)?(?:earlier\s+|previous\s+|original\s+|initial\s+)?{_AMOUNT}(?:\s+[A-Za-z]+)?"
+    rf"|\bfrom\s+{_AMOUNT}(?=\s+to\s+[£€$¥]?\s?\d)",
+    re.IGNORECASE,
+)
+
+
+def _stated(text: str) -> list[Figure]:
+    """The figures a wording states as its own: not one it disputes, nor one it gives as the earlier value."""
+    from briefer.day.figures import figures
+
+    return [f for f in figures(_EARLIER.sub(" ", text)) if not f.disputed and f.measure]
 
 
 def _figure_change(before: str, after: str) -> tuple[str, str] | None:
     """(was, now) when one undertaking's figure of one measure has another value ("hire 120 teachers", then
-    "recruit 150 teachers"); a figure the new wording disputes ("rather than the 20-bed") is the old one."""
-    from briefer.day.figures import figures
-
-    old = [f for f in figures(before) if not f.disputed and f.measure]
-    new = [f for f in figures(after) if not f.disputed and f.measure]
+    "recruit 150 teachers"); a figure the new wording disputes ("rather than the 20-bed") or gives as the
+    earlier one ("1.3 billion euros, up from 1.1 billion euros") is not today's."""
+    old, new = _stated(before), _stated(after)
     kept = {(f.value, f.measure) for f in new}
     for x in old:
         if (x.value, x.measure) in kept:
@@ -100,6 +126,7 @@ class Marked:
     done: list[LedgerItem] = field(default_factory=list)
     delivered: list[tuple[str, str]] = field(default_factory=list)  # ledger id, the fact's quote
     status: list[StatusChange] = field(default_factory=list)
+    moved: list[MovedFact] = field(default_factory=list)  # the day's commitments whose figure moved
 
 
 def item(entry: Entry, status: LedgerStatus) -> LedgerItem:
@@ -129,23 +156,37 @@ def mark(
     previous: date | None = None,
     soon: int = DUE_SOON_DAYS,
     vetoed: Set[tuple[int, str]] = frozenset(),
+    anchors: Mapping[str, date] | None = None,
 ) -> Marked:
     """Mark the day's commitments against the ledger `entries` (seen before `today`); `judged` holds the
     uncertain pairs (day index, ledger id) a model (or the offline judge) confirmed, `vetoed` those the cheap
     rule took that act on different things; `previous` is the date of the briefing's
-    previous run, for the status changes since then; `soon` is the "due soon" window in days."""
+    previous run, for the status changes since then; `soon` is the "due soon" window in days; `anchors` the
+    day each article was first briefed (by article id), which an undated article's deadline counts from."""
     sources = outlets(briefs)
     result = Marked([], [])
     seen: dict[str, Entry] = {}
     for i, c in enumerate(day):
-        if c.due is None and c.deadline:  # an undated article: its deadline against the briefing's date
-            c = c.model_copy(update={"due": resolve_deadline(c.deadline, today)})
+        if c.due is None and c.deadline:  # an undated article: from the day it was first seen, else today
+            since = min((anchors or {}).get(a, today) for a in c.sources) if c.sources else today
+            c = c.model_copy(update={"due": resolve_deadline(c.deadline, since)})
         entry = _matched(i, candidates(c, entries), seen, judged, vetoed)
         if entry is not None:
             seen[entry.id] = entry
-        marked, sighting = _marked(c, entry, today, sources)
+        marked, sighting, moved = _marked(c, entry, today, sources)
         result.commitments.append(marked)
         result.sightings.append(sighting)
+        if moved is not None and entry is not None and c.evidence:
+            previous_words = entry.last.quotes[0] if entry.last.quotes else entry.last.action
+            result.moved.append(
+                MovedFact(
+                    statement=c.evidence[0].quote,
+                    was=moved[0],
+                    now=moved[1],
+                    article=c.evidence[0].article,
+                    previous=previous_words,
+                )
+            )
     _follow_ledger(result, entries, seen, today, Reports(briefs, day), day, soon)
     result.due_soon += _due_soon_today(result.commitments, today, soon, sources)
     result.due_soon.sort(key=lambda item: (item.due or today, item.id))
@@ -172,14 +213,16 @@ def _matched(
 
 def _marked(
     c: DayCommitment, entry: Entry | None, today: date, sources: dict[str, str]
-) -> tuple[DayCommitment, NewSighting]:
+) -> tuple[DayCommitment, NewSighting, tuple[str, str] | None]:
     """A commitment of the day with its mark (new, reaffirmed, changed or overdue against `entry`, the ledger
-    commitment it restates), and the sighting the store records of it."""
+    commitment it restates), the sighting the store records of it, and its figure that moved (was, now)."""
     status: LedgerStatus
+    said: list[str] = []
+    moved = None
     if entry is None:
-        status, first, ident, said = "new", today, ledger_id(c.actor, c.action, today), []
+        status, first, ident = "new", today, ledger_id(c.actor, c.action, today)
     else:
-        said = _changes(c, entry)
+        said, moved = _changes(c, entry)
         status, first, ident = ("changed" if said else "reaffirmed"), entry.first_seen, entry.id
     due = c.due or (entry.due if entry else None)
     if entry is not None and due is not None and due < today:
@@ -198,7 +241,7 @@ def _marked(
         quotes=_quotes(c),
         sources=_sources(c, sources),
     )
-    return marked, sighting
+    return marked, sighting, moved
 
 
 def _follow_ledger(

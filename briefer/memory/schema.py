@@ -59,6 +59,29 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE commitments ADD COLUMN done_run INTEGER;
     ALTER TABLE runs ADD COLUMN undelivered INTEGER NOT NULL DEFAULT 0;
     """,
+    # 4: several runs of one day under one name: a run without --briefing is told apart by its sources (`key`,
+    # a hash of them; '' for a named briefing's run, which a run of its day again replaces), and the sources
+    # are kept, to say how to run it again. SQLite cannot change a UNIQUE constraint: the table is rebuilt,
+    # its ids kept (foreign keys are off while migrating).
+    """
+    CREATE TABLE runs_new (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        date TEXT NOT NULL,
+        generated_at TEXT NOT NULL,
+        briefing TEXT NOT NULL,
+        undelivered INTEGER NOT NULL DEFAULT 0,
+        key TEXT NOT NULL DEFAULT '',
+        sources TEXT NOT NULL DEFAULT '[]',
+        UNIQUE (name, date, key)
+    );
+    INSERT INTO runs_new (id, name, date, generated_at, briefing, undelivered)
+        SELECT id, name, date, generated_at, briefing, undelivered FROM runs;
+    DROP TABLE runs;
+    ALTER TABLE runs_new RENAME TO runs;
+    CREATE INDEX run_articles_by_run ON run_articles (run_id);
+    CREATE INDEX sightings_by_run ON sightings (run_id);
+    """,
 )
 VERSION = len(MIGRATIONS)
 
@@ -69,9 +92,12 @@ class StoreError(InputError):
 
 def migrate(db: sqlite3.Connection, path: Path) -> None:
     """Apply the missing migrations, each in one transaction that holds the write lock from its start, so two
-    processes opening a new store at once do not both apply one."""
+    processes opening a new store at once do not both apply one. Foreign keys are off meanwhile (a table
+    rebuilt must not take its rows' dependants with it) and checked before each commit; the caller turns them
+    on afterwards."""
     if db.execute("PRAGMA user_version").fetchone()[0] == VERSION:
         return  # up to date: no write lock needed (another briefer may be writing)
+    db.execute("PRAGMA foreign_keys = OFF")
     while True:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -87,6 +113,10 @@ def migrate(db: sqlite3.Connection, path: Path) -> None:
             for statement in MIGRATIONS[version].split(";"):
                 if statement.strip():
                     db.execute(statement)
+            if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise StoreError(
+                    f"{path}: the history store is inconsistent (schema {version + 1}); nothing was changed"
+                )
             db.execute(f"PRAGMA user_version = {version + 1}")
             db.execute("COMMIT")
         except BaseException:

@@ -60,17 +60,25 @@ def moved_facts(today: Sequence[ArticleBrief], before: Briefing) -> list[MovedFa
 
 
 def changes(
-    today: Sequence[ArticleBrief], previous: tuple[date, Briefing] | None, skipped: int, status: list[StatusChange]
+    today: Sequence[ArticleBrief],
+    previous: tuple[date, Briefing] | None,
+    skipped: int,
+    status: list[StatusChange],
+    pledged: Sequence[MovedFact] = (),
 ) -> Changes:
-    """What is new since the previous run of the same briefing."""
+    """What is new since the previous run of the same briefing; `pledged` are the day's commitments whose
+    figure moved against the ledger ("invest 1.3 billion euros", was 1.1 billion), listed with the facts'."""
     if previous is None:
         return Changes(previous=None, new_articles=[b.id for b in today], skipped=skipped)
     day, before = previous
     known = {a.id for a in before.articles}
+    moved = moved_facts(today, before)
+    told = {m.statement for m in moved}
+    moved += [m for m in pledged if m.statement not in told]
     return Changes(
         previous=day,
         new_articles=[b.id for b in today if b.id not in known],
         skipped=skipped,
-        moved=moved_facts(today, before),
+        moved=moved,
         status=status,
     )

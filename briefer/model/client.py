@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,7 +14,7 @@ from tenacity.wait import wait_random_exponential
 
 from briefer.config import Settings
 from briefer.errors import ModelError, UsageError
-from briefer.model.failures import CONNECTION_ATTEMPTS, is_transient, retry_after, translate_error
+from briefer.model.failures import CONNECTION_ATTEMPTS, ReplyTimeout, is_transient, retry_after, translate_error
 from briefer.model.formats import (
     MODES,
     REASK,
@@ -25,7 +26,9 @@ from briefer.model.formats import (
     with_schema_in_prompt,
 )
 from briefer.model.limiter import AdaptiveLimit
+from briefer.model.waiting import Waiting
 from briefer.models import Usage
+from briefer.progress import Progress
 
 if TYPE_CHECKING:
     import openai
@@ -33,6 +36,13 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound=BaseModel)
 
 REPAIRS = 3  # further requests for a reply that does not validate, before the article fails
+CUTOFFS = 2  # replies cut off at the output cap before the request fails: one re-ask, then no more
+ARTICLE_REQUEST = "article_extraction"  # the name of one article's request (briefer.extraction.extract.EXTRACTION)
+ARTICLE_OUTPUT_TOKENS = 2048  # the default output cap of an article's reply: its JSON is rarely half of it
+DAY_OUTPUT_FACTOR = 2  # a day-level reply (synthesis, ledger) may be twice as long: 4,096 tokens by default,
+DAY_CHARS_PER_TOKEN = 32  # or, for a long day, a token of answer per 32 characters of the request (ids, verdicts)
+DAY_OUTPUT_MAX = 16_384  # up to this
+LOCAL_TIMEOUTS = 2  # a local or self-hosted server keeps working on a request it timed out: no more tries
 DEFAULT_ENDPOINT = "https://api.openai.com/v1"  # the openai package's default base URL
 DEFAULT_MODEL = "gpt-4o-mini"  # on OpenAI's endpoint, when no model is named
 
@@ -62,13 +72,16 @@ class LLM:
         self.mode = Mode.JSON_SCHEMA
         self.usage = Usage()
         self.limit = AdaptiveLimit(settings.concurrency)
+        self.waiting = Waiting(settings.timeout)
 
-    def prepare(self) -> None:
+    def prepare(self, progress: Progress | None = None) -> None:
         """Import the client library in a worker thread now, so that the first request does not wait for it
-        (it takes most of a second); the run goes on meanwhile."""
+        (it takes most of a second); the run goes on meanwhile. `progress` hears how long a request waits."""
         import sys
         import threading
 
+        if progress is not None:
+            self.waiting.note = progress.note
         if "openai" not in sys.modules:
             threading.Thread(target=_import_client, name="briefer-import-openai", daemon=True).start()
 
@@ -110,21 +123,48 @@ class LLM:
         self.settings = self.settings.model_copy(update={"model": listed[0]})
         return listed[0]
 
+    @property
+    def patient(self) -> bool:
+        """Retry every timeout? Only on OpenAI's own API: a local or self-hosted server (llama.cpp, Ollama)
+        keeps generating for a request the client gave up on, so each retry queues behind the last."""
+        return is_openai(self.endpoint)
+
+    def output_cap(self, name: str, messages: list[dict[str, str]]) -> int:
+        """The most tokens a reply to the request `name` may hold: `max_output_tokens` (ARTICLE_OUTPUT_TOKENS
+        by default) for an article; for a day-level request DAY_OUTPUT_FACTOR times as many, or on a long day
+        (its answer names every article and judges every candidate shown) one per DAY_CHARS_PER_TOKEN
+        characters of the request, up to DAY_OUTPUT_MAX."""
+        cap = self.settings.max_output_tokens or ARTICLE_OUTPUT_TOKENS
+        if name == ARTICLE_REQUEST:
+            return cap
+        length = sum(len(m["content"]) for m in messages) // DAY_CHARS_PER_TOKEN
+        return max(cap * DAY_OUTPUT_FACTOR, min(length, DAY_OUTPUT_MAX))
+
     async def aclose(self) -> None:
+        await self.waiting.aclose()
         if self._client is not None:
             await self._client.close()
 
     async def structured(self, messages: list[dict[str, str]], name: str, output: type[T]) -> T:
         """Ask for `output` and validate the reply; a bad reply gets up to REPAIRS more requests. A reply of
-        the wrong shape, or cut off at the token limit, is re-asked with the validation error; a reply that
-        is not JSON at all although the model finished (a body broken in transit) is asked again as it was."""
+        the wrong shape, or cut off at the output cap, is re-asked with the validation error (a second cut-off
+        fails the request); a reply that is not JSON at all although the model finished (a body broken in
+        transit) is asked again as it was."""
         conversation = list(messages)
+        cutoffs = 0
         for repair in range(REPAIRS + 1):
             content, finish_reason = await self._complete(conversation, name, output)
             try:
                 return parse_output(content, output)
             except InvalidOutput as e:
+                cutoffs += finish_reason == "length"
                 reason = f"{e}" + (" (the reply was cut off at the token limit)" if finish_reason == "length" else "")
+                if cutoffs == CUTOFFS:
+                    cap = self.output_cap(name, messages)
+                    raise ModelError(
+                        f"the model's reply was cut off at the {cap}-token output cap twice: "
+                        "is the model rambling? try a larger --max-output-tokens, or another model"
+                    ) from e
                 if repair == REPAIRS:
                     raise ModelError(
                         f"the model's reply did not match the schema after {REPAIRS} re-asks: {reason}"
@@ -171,6 +211,7 @@ class LLM:
         """The Chat Completions request for `messages` in `mode` (the current one by default)."""
         schema = inline_schema(output)
         mode = self.mode if mode is None else mode
+        cap = self.output_cap(name, messages)
         body: dict[str, Any] = {"model": self.model}
         if mode is Mode.JSON_SCHEMA:
             body["response_format"] = {
@@ -186,8 +227,9 @@ class LLM:
         body["messages"] = messages
         if self.settings.temperature is not None:
             body["temperature"] = self.settings.temperature
-        if self.settings.max_output_tokens is not None:
-            body["max_tokens"] = self.settings.max_output_tokens
+        # Always capped: a small model under a JSON grammar may otherwise generate until its context is full.
+        # OpenAI's reasoning models take only max_completion_tokens, which all of OpenAI's models accept.
+        body["max_completion_tokens" if is_openai(self.endpoint) else "max_tokens"] = cap
         return body
 
     def record_batch_reply(self, usage: Usage) -> None:
@@ -217,11 +259,17 @@ class LLM:
         async with self.limit.slot() as started_round:
             self.usage.requests += 1
             try:
-                # The body travels as extra_body, which the SDK sends as is (its keys win over the typed
-                # parameters): walking the typed parameters cost more CPU per request than anything else here.
-                raw = await self.client.chat.completions.with_raw_response.create(
-                    model=body["model"], messages=[], extra_body=body
-                )
+                # The whole reply within the timeout: the SDK's own timeout is per read, and a server that
+                # trickles tokens never trips it.
+                async with asyncio.timeout(self.settings.timeout):
+                    with self.waiting.request():
+                        # The body travels as extra_body, which the SDK sends as is (its keys win over the
+                        # typed parameters): walking those cost more CPU per request than anything else here.
+                        raw = await self.client.chat.completions.with_raw_response.create(
+                            model=body["model"], messages=[], extra_body=body
+                        )
+            except TimeoutError:
+                raise ReplyTimeout(f"no reply within {self.settings.timeout:g} s") from None
             except openai.APIStatusError as e:
                 if e.status_code == 429:
                     self.limit.throttled(started_round)
@@ -234,9 +282,13 @@ class LLM:
         return response
 
     async def _with_retries(self, call: Callable[[], Awaitable[Any]], mode: Mode) -> Any:
-        def retryable(exc: BaseException) -> bool:
-            import openai
+        """`call` retried while it fails transiently (see `_stop`). Against a local or self-hosted server a
+        request that timed out LOCAL_TIMEOUTS times fails: each retry would queue behind the abandoned one."""
+        import openai
 
+        timeouts = 0
+
+        def retryable(exc: BaseException) -> bool:
             if isinstance(exc, openai.APIStatusError) and rejects_format(exc, mode):
                 return False
             return is_transient(exc)
@@ -244,16 +296,27 @@ class LLM:
         def count(_: RetryCallState) -> None:
             self.usage.retries += 1
 
+        def stop(state: RetryCallState) -> bool:
+            nonlocal timeouts
+            exc = state.outcome.exception() if state.outcome else None
+            timeouts += isinstance(exc, openai.APITimeoutError | ReplyTimeout)
+            return self._stop(state) or (not self.patient and timeouts >= LOCAL_TIMEOUTS)
+
         retrying = AsyncRetrying(
-            stop=self._stop,
-            wait=self._wait,
-            retry=retry_if_exception(retryable),
-            before_sleep=count,
-            reraise=True,
+            stop=stop, wait=self._wait, retry=retry_if_exception(retryable), before_sleep=count, reraise=True
         )
-        async for attempt in retrying:
-            with attempt:
-                return await call()
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await call()
+        except (openai.APITimeoutError, ReplyTimeout) as e:
+            if self.patient:
+                raise self.translate(e) from None  # the SDK's message may quote the API key
+            raise ModelError(
+                f"the model did not answer within {self.settings.timeout:g} s"
+                + (" twice" if timeouts >= LOCAL_TIMEOUTS else "")
+                + "; is the server overloaded or the model rambling? try --max-output-tokens / --timeout"
+            ) from None
         raise AssertionError("unreachable")
 
     def _stop(self, state: RetryCallState) -> bool:

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 CONNECTION_ATTEMPTS = 3
 
 
+class ReplyTimeout(Exception):
+    """The whole reply did not arrive within the timeout (the SDK's own timeout is per read: a server that
+    trickles tokens never trips it)."""
+
+
 def retry_after(exc: BaseException) -> float | None:
     """Seconds the server asked us to wait (Retry-After or retry-after-ms), if it said."""
     response = getattr(exc, "response", None)
@@ -41,7 +46,7 @@ def is_transient(exc: BaseException) -> bool:
     """Worth another try: rate limits, server errors, timeouts, dropped connections. Never 400/401/403/404."""
     import openai
 
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
+    if isinstance(exc, openai.APIConnectionError | ReplyTimeout):  # includes APITimeoutError
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in (408, 409, 429) or exc.status_code >= 500
@@ -60,7 +65,7 @@ def translate_error(exc: Exception, settings: Settings, where: str) -> ModelErro
         return FatalModelError(f"{where} refused access (403): the API key lacks permission for this model")
     if isinstance(exc, openai.NotFoundError):
         return FatalModelError(f"{where} answered 404 for model '{settings.model}': check --model and --base-url")
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, openai.APITimeoutError | ReplyTimeout):
         return ModelError(f"no answer from {where} within {settings.timeout:g}s, {tries} attempts")
     if isinstance(exc, openai.APIConnectionError):
         tries = min(tries, CONNECTION_ATTEMPTS)

@@ -23,7 +23,7 @@ INSTITUTIONS = frozenset(
     nation federation league airline carmaker retailer lender insurer manufacturer developer owner prosecutor
     prosecutors governor premier chancellor king queen prince secretary ministers leaders officials
     management trust foundation institute service network provider utility body lawmaker lawmakers legislator
-    senator congressman congresswoman legislature""".split()
+    senator congressman congresswoman legislature judge magistrate tribunal inquiry""".split()
 )
 PEOPLE_AT_LARGE = frozenset(
     "people parents voters residents fans analysts experts critics observers respondents consumers "
@@ -56,6 +56,7 @@ class Context:
     names: list[str] = field(default_factory=list)  # parties named so far, latest last
     joined: set[str] = field(default_factory=set)  # actors made of coordinated parties ("A and B")
     resolving: bool = True  # whether "it", "he", "they" may be resolved from earlier sentences
+    affiliations: dict[str, str] = field(default_factory=dict)  # a person and the body they speak for
 
     def learn(self, sentence: Span) -> None:
         for ent in sentence.ents:
@@ -63,6 +64,9 @@ class Context:
                 name = canonical(clean(ent.text))
                 if ent.label_ == "PERSON":
                     self.person = name
+                    body = affiliation(ent)
+                    if body:
+                        self.affiliations[name] = self.affiliations[name.split()[-1]] = body  # "Esper" too
                 elif ent.label_ == "ORG":
                     self.org = self.party = name
                 elif ent.label_ == "GPE" and self.party is None:
@@ -87,8 +91,25 @@ class Context:
             self.acting_org = actor
 
 
+def affiliation(person: Span) -> str | None:
+    """The organisation or country a person is named with: "Emirates President Tim Clark", "U.S. Defense
+    Secretary Mark Esper", "Marco Villa, Tyvak's chief executive"."""
+    root = person.root
+    titled = [t for t in root.subtree if t.i < person.start and t.dep_ == "compound"]
+    for appos in (c for c in root.children if c.dep_ == "appos"):
+        titled += list(appos.subtree)
+    for ent in person.doc.ents:
+        if ent.label_ in ("ORG", "GPE") and any(ent.start <= t.i < ent.end for t in titled):
+            return canonical(clean(ent.text))
+    return None
+
+
 def clean(text: str) -> str:
-    return " ".join(text.split()).strip(" ,;:\"'“”‘’()")
+    """Spaces folded, quote marks, brackets and a possessive ("Donald Trump’s") trimmed from the ends."""
+    text = " ".join(text.split()).strip(" ,;:\"'“”‘’()")
+    for ending in ("’s", "'s"):
+        text = text.removesuffix(ending)
+    return text.strip(" ,;:\"'“”‘’()")
 
 
 def bare(chunk: Span) -> str:
@@ -204,9 +225,12 @@ def _resolve_pronoun(subject: Token, reporter: Token | None, context: Context) -
     if reporter is not None and reporter != subject and (reporter.i < subject.i or word in ("we", "i")):
         resolving, context.resolving = context.resolving, True  # "..., he said": the speaker named before
         try:
-            return resolve_actor(reporter, None, context)
+            speaker = resolve_actor(reporter, None, context)
         finally:
             context.resolving = resolving
+        if word == "we" and speaker is not None and speaker[1] and speaker[0] in context.affiliations:
+            return context.affiliations[speaker[0]], False  # "we will ...," Esper said: his side, the US
+        return speaker
     if word in ("we", "i") or not context.resolving:
         return None  # "we" is the speaker's side only when the speaker is named first
     if word in ("he", "she"):
@@ -282,6 +306,8 @@ def _institution(subject: Token, phrase: Span, context: Context) -> tuple[str, b
         earlier = next((n for n in reversed(context.names) if lemma in n.lower().split()), None)
         if earlier:
             return canonical(earlier), False
+    if subject.tag_ == "NNS" and not any(t.pos_ == "PROPN" for t in phrase):
+        return bare(phrase), False  # "the companies": several, not the one company named last
     if not any(t.pos_ == "PROPN" for t in phrase) and lemma in GENERIC_ORGS and (context.acting_org or context.org):
         return (context.acting_org or context.org or ""), False  # "the company": the one acting, else named, last
     return canonical(bare(phrase)), False

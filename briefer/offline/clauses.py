@@ -8,7 +8,7 @@ from typing import Literal
 
 from spacy.tokens import Span, Token
 
-from briefer.offline.actors import READY, subject_of
+from briefer.offline.actors import INSTITUTIONS, READY, subject_of
 from briefer.offline.deadlines import futurate
 from briefer.offline.lexicon import (
     ANNOUNCING,
@@ -44,7 +44,7 @@ class Undertaking:
 
     verb: Token
     heads: list[Token]
-    kind: Literal["subject", "passive", "plan"] = "subject"
+    kind: Literal["subject", "passive", "plan", "support"] = "subject"
 
 
 def negated(token: Token) -> bool:
@@ -264,10 +264,59 @@ def _seals(token: Token) -> bool:
     )
 
 
+SUPPORT_VERBS = frozenset({"express", "voice", "reaffirm", "reiterate", "pledge", "offer", "declare", "extend"})
+SUPPORT_NOUNS = frozenset({"support", "backing"})
+
+
+def _names_a_party(target: Token) -> bool:
+    """Support for a party ("the DPRK side", "actions taken by the Russian government"), not for a thing
+    ("the plan")."""
+    inside = range(target.left_edge.i, target.right_edge.i + 1)
+    if any(e.label_ in ("PERSON", "ORG", "GPE", "NORP") and e.start in inside for e in target.doc.ents):
+        return True
+    return any(t.lemma_.lower() in INSTITUTIONS for t in target.subtree)
+
+
+def declared_support(token: Token) -> Token | None:
+    """ "X expressed its firm support for Y": a party's stated support for another is its pledge to support
+    it. The party supported (the object of "for"), or None."""
+    if token.lemma_.lower() not in SUPPORT_VERBS:
+        return None
+    for noun in (c for c in token.children if c.dep_ == "dobj" and c.lemma_.lower() in SUPPORT_NOUNS):
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("for", "to")):
+            target = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if target is not None and _names_a_party(target):
+                return target
+    return None
+
+
+def _obliged(token: Token) -> bool:
+    """ "China is going to have to make a deal", "they need to act": an obligation someone states, often of
+    another party, not an undertaking."""
+    return token.lemma_.lower() in ("have", "need") and any(
+        c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children) for c in token.children
+    )
+
+
+def _decided_against(token: Token) -> bool:
+    """ "Police decided not to prosecute": a decision already taken, not a pledge; so is one told in a
+    clause of time ("a day after he decided to go easy on Russia")."""
+    if token.lemma_.lower() != "decide" or token.tag_ not in ("VBD", "VBN"):
+        return False
+    told_in_passing = token.dep_ == "advcl" and any(
+        m.dep_ == "mark" and m.lower_ in ("after", "since", "when", "once", "before") for m in token.children
+    )
+    return told_in_passing or any(c.dep_ == "xcomp" and negated(c) for c in token.children)
+
+
 def _undertaking(token: Token, reference: date | None) -> Undertaking | None:
     """What the word undertakes, by the construction it heads, if it undertakes anything."""
     lemma = token.lemma_.lower()
     heads: list[Token] = []
+    if _obliged(token) or _decided_against(token) or any(_obliged(h) for h in token.children if h.dep_ == "xcomp"):
+        return None
+    if (supported := declared_support(token)) is not None:
+        return Undertaking(token, [supported], "support")
     if lemma in COMMITTING or token.lower_ == "committed" or token.lower_ in READY:
         heads = _committed(token)
     elif lemma == "look" and (aims := _looking_to(token)):  # "will look to ride", "is looking to hire"

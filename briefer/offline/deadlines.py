@@ -29,7 +29,7 @@ def deadline_of(
     clause = {t.i for t in head.subtree} - joined
     unresolved: str | None = None
     for ent in doc.ents:
-        if ent.label_ != "DATE" or ent.start not in clause:
+        if ent.label_ not in ("DATE", "TIME") or ent.start not in clause:
             continue
         anchor = ent.root.head.head if ent.root.dep_ == "pobj" else ent.root.head
         announced = anchor.lemma_ in reporting | sealing and anchor.tag_ in ("VBD", "VBN")

@@ -18,13 +18,15 @@ from typing import TypeVar
 
 from briefer.evidence.grounding import Grounder
 from briefer.models import Article, ArticleBrief, Attribution, Commitment, Evidence, Fact, Implication, Usage
+from briefer.offline.failsafe import OfflineCrash, extract_each
 from briefer.offline.nlp import Sentence, parse
 from briefer.offline.sentences import Sentence as Sentence_
 from briefer.offline.sentences import split_sentences
+from briefer.offline.walk import distinct, parse_until_full, regroup
 
 SUMMARY_SENTENCES = 3
 SUMMARY_MAX_WORDS = 90
-MAX_FACTS = 6
+MAX_FACTS = 7
 MAX_COMMITMENTS = 12
 MAX_IMPLICATIONS = 3
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
@@ -46,6 +48,9 @@ T = TypeVar("T")
 _OUTLET_PREFIX = re.compile(
     r"^\((?P<outlet>[A-Z][\w&.\- ]{1,30})\)\s*[-—–:]?\s*"
     r"|^[A-Z][A-Z ,.]{2,40}\((?P<agency>[A-Za-z ]{2,20})\)\s*[-—–:]\s*"
+    # a dateline: a city in capitals, perhaps its state or a date, perhaps an agency ("CLEVELAND, Ohio – ",
+    # "GENEVA — ", "STOCKHOLM, Sept 9 (Business wire) - ")
+    r"|^[A-Z]{3}[A-Z .'\-]{0,30}(?:,[^()\n—–]{1,30}?)?(?:\s*\([^)\n]{2,30}\))?\s*[-—–]\s+"
 )
 
 
@@ -158,7 +163,7 @@ def _worth_parsing(found: list[Sentence_]) -> list[Sentence_]:
 def _fact_candidates(found: list[Sentence_], total: int, parsed: set[int]) -> list[Sentence_]:
     """The likeliest facts not parsed already, to be tagged (not parsed) and weighed."""
     ranked = sorted((s for s in found if s.index not in parsed), key=lambda s: -_quick_salience(s.text, s.index, total))
-    return sorted(ranked[: MAX_FACTS + 2], key=lambda s: s.index)
+    return sorted(ranked[: MAX_FACTS + 6], key=lambda s: s.index)
 
 
 def extract_offline(article: Article) -> ArticleBrief:
@@ -169,14 +174,14 @@ def extract_offline(article: Article) -> ArticleBrief:
 def extract_offline_many(articles: list[Article]) -> list[ArticleBrief]:
     """Several articles at once: their chosen sentences go through spaCy in one batch (the network's matrix
     work is cheaper per sentence in large batches). The same briefs as one at a time."""
-    splits = [split_sentences(a.text) for a in articles]
+    splits = [distinct(split_sentences(a.text)) for a in articles]  # a recurring sentence is read once
     chosen = [_worth_parsing(split) for split in splits]
-    parsed = _regroup(parse([_row(s) for group in chosen for s in group]), [len(g) for g in chosen])
+    parsed = parse_until_full(articles, chosen, _row, MAX_COMMITMENTS)  # a book: only as far as it needs
     candidates = [
         _fact_candidates(split, len(split), {s.index for s in found})
         for split, found in zip(splits, parsed, strict=True)
     ]
-    tagged = _regroup(parse([_row(s) for group in candidates for s in group], full=False), [len(g) for g in candidates])
+    tagged = regroup(parse([_row(s) for group in candidates for s in group], full=False), [len(g) for g in candidates])
     return [_brief(*parts) for parts in zip(articles, splits, parsed, tagged, strict=True)]
 
 
@@ -188,14 +193,6 @@ def _row(s: Sentence_) -> tuple[str, int, int, int]:
         return s.text, s.start, s.end, s.index
     at = s.start + s.text.index(text)
     return text, at, at + len(text), s.index
-
-
-def _regroup(flat: list[Sentence], sizes: list[int]) -> list[list[Sentence]]:
-    groups, at = [], 0
-    for size in sizes:
-        groups.append(flat[at : at + size])
-        at += size
-    return groups
 
 
 def _brief(article: Article, split: list[Sentence_], found: list[Sentence], tagged: list[Sentence]) -> ArticleBrief:
@@ -215,7 +212,7 @@ def _commitments(article: Article, found: list[Sentence]) -> tuple[list[Commitme
     """The commitments the parsed sentences state, up to MAX_COMMITMENTS, each checked for support; and the
     sentences they were taken from."""
     from briefer.offline.actors import Context
-    from briefer.offline.pledges import commitments_in
+    from briefer.offline.pledges import commitments_in, merged
 
     reference = article.published.date() if article.published else None
     context = Context()
@@ -228,6 +225,7 @@ def _commitments(article: Article, found: list[Sentence]) -> tuple[list[Commitme
                 commitments.extend(made[: MAX_COMMITMENTS - len(commitments)])
                 used.add(s.index)
         context.learn(s.span)
+    commitments = merged(commitments)
     # The same support check as for a model's items: the quote (the whole sentence) must back the actor and
     # the action, an actor resolved from an earlier sentence included.
     grounder = Grounder(article.text)
@@ -265,11 +263,33 @@ def _implications(found: list[Sentence], used: set[int]) -> list[Implication]:
 
 
 def _facts(sentences: list[Sentence], total: int, used: set[int]) -> list[Fact]:
-    """The MAX_FACTS most salient of the sentences not `used` (of `total` in the article), in article order."""
+    """The MAX_FACTS most salient of the sentences not `used` (of `total` in the article), in article order,
+    chosen so that together they name the article's main actors and figures: each pick adds the salience of
+    a sentence plus what it names that the facts chosen so far do not."""
     weighed = [s for s in sentences if s.index not in used]
     scores = {s.index: _fact_score(s, total) for s in weighed}
-    ranked = sorted((s for s in weighed if scores[s.index] > 0), key=lambda s: (-scores[s.index], s.index))
-    chosen = sorted(ranked[:MAX_FACTS], key=lambda s: s.index)
+    pool = [s for s in weighed if scores[s.index] > 0]
+    names = {s.index: {t.text for t in s.span if t.pos_ == "PROPN"} for s in pool}
+    figures = {s.index: {t.text for t in s.span if t.like_num or t.pos_ == "NUM"} for s in pool}
+    counts: dict[str, int] = {}
+    for found in names.values():
+        for name in found:
+            counts[name] = counts.get(name, 0) + 1
+    main = {n for n, c in counts.items() if c >= 2}  # named more than once: the article's actors
+    chosen: list[Sentence] = []
+    covered: set[str] = set()
+    while pool and len(chosen) < MAX_FACTS:
+        best = max(
+            pool,
+            key=lambda s: (
+                scores[s.index] + 1.5 * len((names[s.index] & main) - covered) + 1.0 * len(figures[s.index] - covered),
+                -s.index,
+            ),
+        )
+        chosen.append(best)
+        covered |= names[best.index] | figures[best.index]
+        pool.remove(best)
+    chosen.sort(key=lambda s: s.index)
     return [
         Fact(
             statement=clean_sentence(s.text),
@@ -304,6 +324,7 @@ class OfflineExtractor:
         self._pool: ProcessPoolExecutor | None = None
         self._waiting: list[tuple[Article, asyncio.Future[ArticleBrief]]] = []
         self._timer: asyncio.TimerHandle | None = None
+        self._here = asyncio.Lock()  # spaCy's pipeline is not shared between threads
 
     def spent(self) -> float:
         return 0.0
@@ -316,7 +337,8 @@ class OfflineExtractor:
             self._pool = ProcessPoolExecutor(self.processes)
             self._pool.submit(int).result()
         if self._pool is None or self._requested < self.pool_from:
-            return extract_offline(article)
+            async with self._here:  # one at a time, off the event loop: a long one leaves it free to report
+                return await asyncio.to_thread(extract_offline, article)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[ArticleBrief] = loop.create_future()
         if len(article.text) > self.ALONE:  # a book-length text goes alone: it holds no other article up
@@ -339,9 +361,9 @@ class OfflineExtractor:
     def _submit(self, batch: list[tuple[Article, asyncio.Future[ArticleBrief]]]) -> None:
         if not batch or self._pool is None:
             return
-        done = asyncio.wrap_future(self._pool.submit(extract_offline_many, [a for a, _ in batch]))
+        done = asyncio.wrap_future(self._pool.submit(extract_each, [a for a, _ in batch]))
 
-        def hand_out(result: asyncio.Future[list[ArticleBrief]]) -> None:
+        def hand_out(result: asyncio.Future[list[ArticleBrief | OfflineCrash]]) -> None:
             for n, (_, waiting) in enumerate(batch):
                 if waiting.done():
                     continue
@@ -349,8 +371,10 @@ class OfflineExtractor:
                     waiting.cancel()
                 elif (error := result.exception()) is not None:
                     waiting.set_exception(error)
+                elif isinstance(brief := result.result()[n], OfflineCrash):
+                    waiting.set_exception(brief)
                 else:
-                    waiting.set_result(result.result()[n])
+                    waiting.set_result(brief)
 
         done.add_done_callback(hand_out)
 

@@ -41,7 +41,7 @@ HEARSAY = frozenset(
 FUTURE = frozenset({"will", "shall", "'ll", "’ll", "wo"})  # "she’ll": typeset apostrophes too
 NOT_AGENTIVE = frozenset(
     "be have become remain seem appear face need cost see get happen go come last depend mean lead "
-    "result rise fall grow drop hit affect suffer feel look sound prove".split()
+    "result rise fall grow drop hit affect suffer feel look sound prove receive lose".split()
 )
 APPEARANCES = frozenset(
     "speak address attend visit travel talk testify comment arrive meet play compete race star feature "
@@ -70,6 +70,12 @@ _FORMS = frozenset(
     for lemma in COMMITTING | PROMISING | COMMITMENT_NOUNS | DEAL_NOUNS | {"sign", "reaffirm", "renew", "reiterate"}
     for form in _forms(lemma)
 ) - {"according"} | {"will", "shall", "'ll", "wo", "swore", "sworn", "undertook", "undertaken", "sought"}
+_SUPPORT = frozenset({"support", "backing"})
+_DECLARING = frozenset(
+    form
+    for lemma in ("express", "voice", "reaffirm", "reiterate", "pledge", "offer", "declare", "extend")
+    for form in _forms(lemma)
+)
 _REPORTED = frozenset({"said", "says", "say", "told", "tells", "announced", "added", "confirmed", "stated", "insisted"})
 
 
@@ -92,10 +98,14 @@ def worth_parsing(words: list[str]) -> bool:
     and narrow, since parsing is most of the cost. "Would" counts only beside a reporting verb ("said it
     would"); the other cues only in the word sequences that can carry them ("is set to", "ready to", "is
     stepping down ... in May", a plan that "includes")."""
+    if not words:
+        return False  # a line of dashes, or of invisible marks (U+200E): nothing to state
     present = set(words)
     if present & _FORMS or ("would" in present and present & _REPORTED):
         return True
     if present & PLAN_SUBJECTS and present & _CONTAINS:
+        return True
+    if present & _SUPPORT and present & _DECLARING:  # "expressed its firm support for"
         return True
     timed = bool(present & _TIMES) or any(w.isdigit() and len(w) == 4 for w in present)
     for before, word, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):

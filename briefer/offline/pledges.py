@@ -22,7 +22,7 @@ from datetime import date
 from spacy.tokens import Token
 
 from briefer.models import Commitment, Evidence
-from briefer.offline.actors import Context, resolve_actor, subject_of
+from briefer.offline.actors import Context, party_of, resolve_actor, subject_of
 from briefer.offline.clauses import Undertaking, negated, reporter_of, undertakings
 from briefer.offline.deadlines import deadline_of
 from briefer.offline.lexicon import (
@@ -36,7 +36,15 @@ from briefer.offline.lexicon import (
     WANTING,
 )
 from briefer.offline.nlp import Sentence
-from briefer.offline.wording import action_of, antecedent_of, condition_of, counterparty_of, passive_action
+from briefer.offline.wording import (
+    action_of,
+    antecedent_of,
+    base_form,
+    condition_of,
+    counterparty_of,
+    passive_action,
+    supported_phrase,
+)
 
 Named = tuple[Token, tuple[str, bool]]  # the subject (or agent, reporter, plan) and (the actor, whether a person)
 
@@ -135,6 +143,9 @@ def _commitments_of(
         if head != verb and head.lemma_.lower() in APPEARANCES and verb.lemma_.lower() not in PROMISING:
             continue  # "plans to attend the summit": an appearance; "vowed to meet again" is a pledge
         others = {t.i for h in heads if h != head and h.i > head.i for t in h.subtree}
+        if found.kind == "support":  # "expressed its firm support for the DPRK side in its efforts to ..."
+            commitments.append(_support(head, actor, sentence))
+            continue
         action = passive_action(verb) if found.kind == "passive" else action_of(verb, head, subject, others)
         if len(action.split()) < 2:
             action = f"{action} {antecedent_of(verb)}".strip()  # "talks, which X stands ready to support"
@@ -142,12 +153,16 @@ def _commitments_of(
             continue  # "has promised": nothing said of what
         if negated(head) and not action.lower().startswith(("not ", "never ")):
             action = f"not {action}"
+        based = action if found.kind == "passive" else base_form(action, verb, head)
+        if based is None:
+            continue  # not a verb phrase that undertakes anything: when unsure, leave it out
+        action = based
         deadline, due = deadline_of(head, reference, REPORTING, SEALING)
         commitments.append(
             Commitment(
                 actor=actor,
                 action=action,
-                counterparty=counterparty_of([verb, head], actor),
+                counterparty=counterparty_of([head, verb], actor, action if head.dep_ == "prep" else ""),
                 deadline=deadline,
                 due=due,
                 condition=condition_of([head, verb]),
@@ -156,6 +171,18 @@ def _commitments_of(
             )
         )
     return commitments
+
+
+def _support(supported: Token, actor: str, sentence: Sentence) -> Commitment:
+    """A party's declared support for another, as its pledge to support it."""
+    whom = supported_phrase(supported)
+    return Commitment(
+        actor=actor,
+        action=f"support {whom}",
+        counterparty=counterparty_of([supported.head.head], actor) or party_of(supported),
+        evidence=[Evidence(quote=sentence.text, start=sentence.start, end=sentence.end)],
+        grounded=True,
+    )
 
 
 def commitments_in(sentence: Sentence, context: Context, reference: date | None) -> list[Commitment]:
@@ -169,3 +196,39 @@ def commitments_in(sentence: Sentence, context: Context, reference: date | None)
         context.remember(actor, is_person)
         commitments += _commitments_of(found, subject, actor, sentence, reference)
     return commitments
+
+
+def _words(action: str) -> set[str]:
+    return {w.strip(".,;:“”\"'()").casefold() for w in action.split()} - {""}
+
+
+def merged(commitments: list[Commitment]) -> list[Commitment]:
+    """The same undertaking stated twice in one article (the lead and the body) is one item carrying both
+    quotes: the same actor, and the words of one action all in the other (at least three of them)."""
+    kept: list[Commitment] = []
+    for item in commitments:
+        mine = _words(item.action)
+        twin = next(
+            (
+                k
+                for k in kept
+                if k.actor == item.actor
+                and min(len(mine), len(_words(k.action))) >= 3
+                and (mine <= _words(k.action) or _words(k.action) <= mine)
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(item)
+            continue
+        quotes = {e.quote for e in twin.evidence}
+        kept[kept.index(twin)] = twin.model_copy(
+            update={
+                "evidence": [*twin.evidence, *(e for e in item.evidence if e.quote not in quotes)],
+                "deadline": twin.deadline or item.deadline,
+                "due": twin.due or item.due,
+                "counterparty": twin.counterparty or item.counterparty,
+                "condition": twin.condition or item.condition,
+            }
+        )
+    return kept

@@ -1,9 +1,11 @@
 """Briefing to Markdown, HTML or JSON through the output templates, with numbered citations.
 
-Every commitment and fact of the day gets a citation number; the number leads to the sources section, where
-each article lists the exact quotes its citations rest on. A fact in an article's own detail carries the
-number of the day's fact it was merged into. Only quotes that are found in the article and support their item
-are ever cited; an item without one is left out, or with --include-ungrounded shown as unverified, saying why.
+A citation number is a quote: each distinct quote (an article and where in it) gets one number, the first time
+an item cites it, and every item resting on that quote cites that number (three pledges of one sentence cite
+one footnote). The numbers lead to the sources section, where each article lists its quotes under their
+numbers. A fact in an article's own detail carries the numbers of the day's items that rest on its quote. Only
+quotes that are found in the article and support their item are ever cited; an item without one is left out,
+or with --include-ungrounded shown as unverified, saying why.
 """
 
 from __future__ import annotations
@@ -53,19 +55,20 @@ UNVERIFIED = {
 
 @dataclass
 class ItemView:
-    """A fact or commitment of one article as shown: its citation number, or none when not grounded; when not
-    grounded, why it is unverified, in words."""
+    """A fact or commitment of one article as shown: its citation numbers (one per quote; none when not
+    grounded), the first as `citation`; when not grounded, why it is unverified, in words."""
 
     item: Fact | Commitment
     grounded: bool
     citation: int | None
     unverified: str | None = None
+    citations: list[int] = field(default_factory=list)
 
 
 @dataclass
 class DayView:
-    """A fact or commitment of the day with its citation number and the numbers of its articles; a
-    commitment's status ("overdue", "reaffirmed", or "" when unknown)."""
+    """A fact or commitment of the day with its citation numbers (one per quote it rests on; the first is
+    `citation`) and the numbers of its articles; a commitment's status ("overdue", "reaffirmed", or "")."""
 
     item: DayFact | DayCommitment
     citation: int
@@ -73,6 +76,7 @@ class DayView:
     publications: int  # how many different sources report it: two articles of one paper count once
     status: str = ""
     status_note: str = ""  # beside the status: "since 2026-12-01", "deadline 2027-03-31 -> 2027-06-30"
+    citations: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -82,7 +86,7 @@ class ArticleView:
     summary: str = ""  # the summary as shown: without the sentences the briefing already shows twice
     facts: list[ItemView] = field(default_factory=list)
     commitments: list[ItemView] = field(default_factory=list)
-    citations: list[tuple[int, list[SourcedEvidence]]] = field(default_factory=list)  # number, quotes here
+    citations: list[tuple[int, list[SourcedEvidence]]] = field(default_factory=list)  # number, its quote here
 
 
 @dataclass
@@ -133,8 +137,8 @@ def commitment_columns(views: list[DayView]) -> list[str]:
 
 
 class _Citations:
-    """The briefing's citation numbers: one per day-level item, then one per article item not cited yet, each
-    with the quotes it rests on, per article."""
+    """The briefing's citation numbers, one per distinct quote (article and span), numbered as items first cite
+    them: the day's commitments, its facts, then the articles' own items; each article's quotes by number."""
 
     def __init__(self, by_id: dict[str, ArticleView], today: date) -> None:
         self.by_id = by_id
@@ -143,43 +147,48 @@ class _Citations:
         self.cited: dict[tuple[str, tuple[int, int]], int] = {}
         self.quotes: dict[str, dict[int, list[SourcedEvidence]]] = {article: {} for article in by_id}
 
+    def of_quotes(self, article_of: list[tuple[str, Evidence | SourcedEvidence]]) -> list[int]:
+        """The numbers of these located quotes, in order, each quote numbered the first time it is cited."""
+        numbers: list[int] = []
+        for article, e in article_of:
+            span = _span(e)
+            if span is None or article not in self.by_id:
+                continue
+            if (article, span) not in self.cited:
+                self.counter += 1
+                self.cited[(article, span)] = self.counter
+                self.quotes[article][self.counter] = [
+                    SourcedEvidence(article=article, quote=e.quote, start=e.start, end=e.end)
+                ]
+            if self.cited[(article, span)] not in numbers:
+                numbers.append(self.cited[(article, span)])
+        return numbers
+
     def number(self, items: list[DayCommitment] | list[DayFact]) -> list[DayView]:
-        """The day's items that rest on a located quote, numbered in order."""
+        """The day's items that rest on a located quote, with their quotes' numbers."""
         views = []
         for item in items:
-            located = [e for e in item.evidence if _span(e) and e.article in self.by_id]
-            if not located:
+            numbers = self.of_quotes([(e.article, e) for e in item.evidence])
+            if not numbers:
                 continue
-            self.counter += 1
-            for e in located:
-                self.cited[(e.article, _span(e))] = self.counter  # type: ignore[index]
-                self.quotes[e.article].setdefault(self.counter, []).append(e)
             known = [self.by_id[a] for a in item.sources if a in self.by_id]
             status = commitment_status(item, self.today) if isinstance(item, DayCommitment) else ("", "")
             views.append(
                 DayView(
                     item=item,
-                    citation=self.counter,
+                    citation=numbers[0],
                     articles=[v.number for v in known],
                     publications=len({v.brief.source for v in known}),
                     status=status[0],
                     status_note=status[1],
+                    citations=numbers,
                 )
             )
         return views
 
-    def of_item(self, article: str, item: Commitment | Fact) -> int | None:
-        """An article item's citation: the day-level one its quote already has, else a new one."""
-        spans = [s for s in (_span(e) for e in item.evidence) if s] if item.grounded else []
-        citation = next((self.cited[(article, s)] for s in spans if (article, s) in self.cited), None)
-        if citation is None and spans:
-            self.counter += 1
-            citation = self.counter
-            located = [e for e in item.evidence if _span(e)]
-            self.quotes[article][citation] = [
-                SourcedEvidence(article=article, quote=e.quote, start=e.start, end=e.end) for e in located
-            ]
-        return citation
+    def of_item(self, article: str, item: Commitment | Fact) -> list[int]:
+        """An article item's citation numbers: its quotes' (those the day's items cite keep their number)."""
+        return self.of_quotes([(article, e) for e in item.evidence]) if item.grounded else []
 
 
 def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
@@ -191,8 +200,9 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
     day_facts = citations.number(briefing.facts)
     # A sentence is shown twice at most: counted as the briefing shows it (bottom line, key facts, then each
     # article's summary and facts), it is left out once shown twice; an article's fact its own summary says
-    # is not listed again.
-    shown = Counter(_plain(s.text) for s in briefing.overview_sentences)
+    # is not listed again. A bottom-line entry can hold several sentences (a lone article's whole lead).
+    overview = [s.text for s in briefing.overview_sentences] or [briefing.overview]
+    shown = Counter(_plain(s) for text in overview for s in _SENTENCE_END.split(text) if s.strip())
     shown.update(_plain(d.item.statement) for d in day_facts if isinstance(d.item, DayFact))
     for view in articles:
         summary = _plain(view.brief.summary)
@@ -208,9 +218,10 @@ def build_views(briefing: Briefing, include_ungrounded: bool) -> Views:
                     if said in summary or shown[said] > 1:
                         continue
                     shown[said] += 1
-                citation = citations.of_item(view.brief.id, item)
+                numbers = citations.of_item(view.brief.id, item)
                 unverified = None if item.grounded else UNVERIFIED[item.ungrounded_reason]
-                getattr(view, kind).append(ItemView(item, item.grounded, citation, unverified))
+                first = numbers[0] if numbers else None
+                getattr(view, kind).append(ItemView(item, item.grounded, first, unverified, numbers))
         view.citations = sorted(citations.quotes[view.brief.id].items())
     return Views(articles=articles, commitments=day_commitments, facts=day_facts, by_id=by_id)
 
@@ -227,7 +238,11 @@ def render(
     if fmt == "json":
         return briefing.model_dump_json(indent=2) + "\n"
     views = build_views(briefing, include_ungrounded)
-    implications = [(view, i) for view in views.articles for i in view.brief.implications]
+    implications = (  # the day's few; every article's in a briefing saved before they were chosen
+        [(views.by_id[d.article], d.implication) for d in briefing.implications if d.article in views.by_id]
+        if briefing.implications is not None
+        else [(view, i) for view in views.articles for i in view.brief.implications]
+    )
     footnotes: dict[int, list[tuple[ArticleView, list[SourcedEvidence]]]] = {}
     for view in views.articles:
         for number, evidence in view.citations:

@@ -1,9 +1,11 @@
 """Turn the sources a user names into Articles, and the unreadable ones into Failures.
 
 A source is a file, a directory, `-` for standard input, or an http(s) URL. Files are read by kind (text,
-Markdown, HTML, a feed, JSON or JSON Lines); URLs are fetched and read by what they return. Feed entries
-that carry only a teaser are completed from their link unless `follow` is off. Then articles outside the
-`since` window are dropped and duplicates merged.
+Markdown, HTML, a feed, JSON or JSON Lines); URLs are fetched and read by what they return. Articles outside
+the `since` window are dropped as they are read (a feed's items by the feed's own dates, before any link is
+followed); feed entries that carry only a teaser are completed from their link unless `follow` is off. What
+was dropped, and each teaser that stayed one and why, is counted in the options' `tally`. `ingest` then
+merges duplicates.
 """
 
 from __future__ import annotations
@@ -23,15 +25,16 @@ from typing import TYPE_CHECKING, BinaryIO, TypeVar
 from briefer.dates import parse_since
 from briefer.errors import UsageError
 from briefer.models import Article, Failure
-from briefer.sources.feeds import looks_like_feed, parse_feed
+from briefer.sources.feeds import FeedEntry, looks_like_feed, parse_feed
 from briefer.sources.files import MAX_BYTES, TEXT_SUFFIXES, decode_article
 from briefer.sources.html import decode_html, extract_page
+from briefer.sources.tally import NO_ARTICLE, NO_LINK, SHORTER, Tally, fetch_failed
 from briefer.sources.web import Fetched, FetchError, FetchSettings, fetch, is_url, make_client
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["IngestOptions", "Ingested", "Item", "ingest", "parse_since", "read_sources_file", "stream"]
+__all__ = ["IngestOptions", "Ingested", "Item", "Tally", "ingest", "parse_since", "read_sources_file", "stream"]
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
@@ -45,6 +48,7 @@ class IngestOptions:
     since: datetime | None = None
     fetch: FetchSettings = field(default_factory=FetchSettings)
     stdin: BinaryIO | None = None
+    tally: Tally = field(default_factory=Tally)  # filled as the sources are read
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Ingested:
     failures: list[Failure] = field(default_factory=list)
     too_old: int = 0  # dropped by `since`
     merged: int = 0  # duplicates folded into another article
+    tally: Tally = field(default_factory=Tally)  # what reading left out, and the teasers that stayed teasers
 
 
 def read_sources_file(path: Path) -> list[str]:
@@ -104,7 +109,7 @@ class _Reader:
                 yield Failure(source=source, error=f"directory holds no article files ({kinds})")
             yield from (str(f) for f in files)
 
-    async def read(self, unit: str | Failure) -> list[Item | asyncio.Task[Article]]:
+    async def read(self, unit: str | Failure) -> list[Item | asyncio.Task[Item]]:
         """One unit's articles and failures; a feed's teasers come as tasks that complete them."""
         if isinstance(unit, Failure):
             return [unit]
@@ -129,7 +134,7 @@ class _Reader:
             return self.feed(loaded[0], unit, "")
         return loaded
 
-    def path(self, source: str) -> list[Item | asyncio.Task[Article]] | tuple[bytes]:
+    def path(self, source: str) -> list[Item | asyncio.Task[Item]] | tuple[bytes]:
         """A file's articles, or (its bytes,) when it is a feed (whose teasers need the event loop)."""
         path = Path(source).expanduser()
         if not path.exists():
@@ -151,7 +156,7 @@ class _Reader:
             return (data,)
         return self.content(data, source, suffix)
 
-    def content(self, data: bytes, source: str, suffix: str) -> list[Item | asyncio.Task[Article]]:
+    def content(self, data: bytes, source: str, suffix: str) -> list[Item | asyncio.Task[Item]]:
         if len(data) > MAX_BYTES:
             return [Failure(source=source, error=_too_large(MAX_BYTES))]
         if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES | JSON_SUFFIXES and _is_html(data)):
@@ -167,7 +172,7 @@ class _Reader:
             return [*articles, *failures]
         return [decode_article(data, source)]
 
-    def fetched(self, fetched: Fetched, source: str) -> list[Item | asyncio.Task[Article]]:
+    def fetched(self, fetched: Fetched, source: str) -> list[Item | asyncio.Task[Item]]:
         if "html" in fetched.content_type or _is_html(fetched.content):
             html = decode_html(fetched.content, fetched.charset)
             return [extract_page(html, fetched.url, source)]
@@ -175,37 +180,63 @@ class _Reader:
             return [decode_article(fetched.content, source)]
         return [Failure(source=source, error=f"not an article or a feed ({fetched.content_type or 'unknown type'})")]
 
-    def feed(self, data: bytes, source: str, content_type: str) -> list[Item | asyncio.Task[Article]]:
+    def feed(self, data: bytes, source: str, content_type: str) -> list[Item | asyncio.Task[Item]]:
+        """The feed's items inside the `since` window, by the feed's own dates (no link is followed for an item
+        that would be dropped); teasers to complete, as tasks, when following."""
         entries, failures = parse_feed(data, source, content_type)
-        items: list[Item | asyncio.Task[Article]] = [
-            asyncio.create_task(self.complete(e.article)) if e.teaser and self.options.follow else e.article
-            for e in entries
-        ]
+        kept = [e for e in entries if not self.too_old(e.article)]
+        self.options.tally.feed_items += len(kept)
+        items: list[Item | asyncio.Task[Item]] = []
+        for e in kept:
+            if e.teaser and self.options.follow:
+                items.append(asyncio.create_task(self.complete(e)))
+            elif e.bare:  # nothing but a link, not followed: nothing to brief
+                items.append(Failure(source=e.where, error="entry has no title or text, and --no-follow"))
+            else:
+                items.append(e.article)
         return [*items, *failures]
 
-    async def complete(self, teaser: Article) -> Article:
-        """The full article behind a feed teaser; the teaser itself when the page cannot be read."""
-        if not teaser.url or not is_url(teaser.url):
-            return teaser
-        try:
-            async with self.limit:
-                fetched = await fetch(self.client, teaser.url, self.options.fetch)
-        except FetchError:
-            return teaser
-        page = await self._off_loop(
-            extract_page, decode_html(fetched.content, fetched.charset), fetched.url, teaser.url
-        )
-        if not isinstance(page, Article) or len(page.text) <= len(teaser.text):
+    def too_old(self, article: Article) -> bool:
+        """Whether an article was published before the `since` window (counted); undated ones are kept."""
+        since = self.options.since
+        if since is None or article.published is None or article.published >= since:
+            return False
+        self.options.tally.too_old += 1
+        return True
+
+    async def complete(self, entry: FeedEntry) -> Item:
+        """The full article behind a feed teaser; the teaser itself when the page cannot be read (counted, with
+        the reason, in the tally), or a Failure for an entry that was nothing but its link."""
+        teaser = entry.article
+        page = await self._page(teaser.url, 0 if entry.bare else len(teaser.text)) if teaser.url else NO_LINK
+        if isinstance(page, str):
+            if entry.bare:
+                return Failure(source=entry.where, error=f"entry has no title or text, and {page}")
+            self.options.tally.teaser_only[page] += 1
             return teaser
         return page.model_copy(
             update={
-                "title": teaser.title or page.title,
+                "title": page.title if entry.bare else teaser.title,
                 "source": teaser.source,
                 "url": teaser.url,
                 "published": teaser.published or page.published,
                 "author": teaser.author or page.author,
             }
         )
+
+    async def _page(self, url: str, longer_than: int) -> Article | str:
+        """The article at `url` when its text is longer than `longer_than` characters, else why not."""
+        if not is_url(url):
+            return NO_LINK
+        try:
+            async with self.limit:
+                fetched = await fetch(self.client, url, self.options.fetch)
+        except FetchError as e:
+            return fetch_failed(str(e))
+        page = await self._off_loop(extract_page, decode_html(fetched.content, fetched.charset), fetched.url, url)
+        if not isinstance(page, Article):
+            return NO_ARTICLE
+        return page if len(page.text) > longer_than else SHORTER
 
 
 def _suffix(path: Path) -> str:
@@ -242,7 +273,7 @@ async def _stream(
     async with make_client(options.fetch) as client:
         reader = _Reader(client, options, worker)
         units = reader.units(sources)
-        running: deque[asyncio.Task[list[Item | asyncio.Task[Article]]]] = deque()
+        running: deque[asyncio.Task[list[Item | asyncio.Task[Item]]]] = deque()
         try:
             while True:
                 for unit in units:
@@ -252,7 +283,9 @@ async def _stream(
                 if not running:
                     return
                 for entry in await running.popleft():
-                    yield await entry if isinstance(entry, asyncio.Task) else entry
+                    item = await entry if isinstance(entry, asyncio.Task) else entry
+                    if isinstance(item, Failure) or not reader.too_old(item):
+                        yield item
         finally:
             for task in running:
                 task.cancel()
@@ -268,15 +301,14 @@ def ingest(sources: Iterable[str], options: IngestOptions | None = None) -> Inge
     async def collect() -> list[Item]:
         return [item async for item in stream(list(sources), options)]
 
-    result = Ingested()
+    result = Ingested(tally=options.tally)
     articles: list[Article] = []
     for item in asyncio.run(collect()):
         if isinstance(item, Failure):
             result.failures.append(item)
-        elif options.since is not None and item.published is not None and item.published < options.since:
-            result.too_old += 1
         else:
             articles.append(item)
     result.articles = merge_duplicates(articles)
     result.merged = len(articles) - len(result.articles)
+    result.too_old = options.tally.too_old
     return result

@@ -9,10 +9,13 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from briefer.models import Article, Failure
+from briefer.sources.boilerplate import clean_text
 from briefer.sources.files import article_id
+from briefer.sources.web import is_url, site_name
 
 # An entry with fewer words than this is a teaser: the article itself is behind its link.
 TEASER_WORDS = 150
@@ -33,21 +36,33 @@ def looks_like_feed(data: bytes, content_type: str = "") -> bool:
 class FeedEntry:
     article: Article
     teaser: bool  # only a summary: the full text is at article.url
+    where: str = ""  # "feed.xml (entry 3)", for a failure
+    bare: bool = False  # no title and no text, only the link: nothing to brief unless the link is read
 
 
 def _when(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+        # dict.get: feedparser's own get maps a missing "updated" to "published" with a DeprecationWarning
+        value = dict.get(entry, key)
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     return None
 
 
-_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article"}
+# Elements that end a paragraph: their text never runs into the next ("The Mad Forager’s KitchenHow to ...").
+_BLOCKS = {
+    *("p", "div", "br", "li", "blockquote", "tr", "section", "article", "header", "footer", "aside", "nav"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "hgroup", "ul", "ol", "dl", "dt", "dd", "table", "caption", "pre"),
+    *("figure", "hr", "main", "address", "details", "summary", "center"),
+}
+_CELLS = {"td", "th"}
+_ESCAPED_MARKUP = re.compile(r"^<(?:!--|/?[a-z][a-z0-9]*[\s/>])", re.I)  # an entry's text never starts with a tag
+# Never article text: scripts, styles, and a picture's caption or credit.
+_DROPPED = "//script|//style|//figcaption"
 
 
 def html_to_text(markup: str) -> str:
-    """Entry HTML to plain text, one paragraph a line; scripts and styles dropped."""
+    """Entry HTML to plain text, one paragraph a line; scripts, styles and captions dropped."""
     if "<" not in markup:
         return " ".join(html.unescape(markup).split())
     import lxml.html
@@ -56,13 +71,33 @@ def html_to_text(markup: str) -> str:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except Exception:  # lxml raises several types on broken fragments
         return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
-    for bad in root.xpath("//script|//style"):
+    for bad in root.xpath(_DROPPED):
         bad.drop_tree()
+    for block in root.xpath("//p|//li|//h1|//h2|//h3|//h4|//h5|//h6"):
+        if _only_a_link(block):
+            block.drop_tree()  # "Continue reading...", a related story: a link, not the article's text
     for element in root.iter():
-        if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        if tag in _BLOCKS:
             element.tail = "\n" + (element.tail or "")
+            if tag not in ("br", "hr"):  # its own text starts a line too
+                element.text = "\n" + (element.text or "")
+        elif tag in _CELLS:
+            element.tail = " " + (element.tail or "")
     lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
-    return "\n".join(line for line in lines if line)
+    text = "\n".join(line for line in lines if line)
+    if _ESCAPED_MARKUP.search(text):  # the entry's HTML was escaped twice: its tags came out as text
+        return html_to_text(text)
+    return text
+
+
+def _only_a_link(block: Any) -> bool:
+    """Whether a paragraph or list item is nothing but one link."""
+    links = block.xpath(".//a")
+    text = " ".join(block.text_content().split())
+    return len(links) == 1 and bool(text) and " ".join(links[0].text_content().split()) == text
 
 
 def _json_feed(data: bytes, source: str) -> Any:
@@ -112,33 +147,47 @@ def parse_feed(data: bytes, source: str, content_type: str = "") -> tuple[list[F
         if parsed.get("bozo"):
             return [], [_unreadable(parsed, source)]
         return [], [Failure(source=source, error="the feed has no entries")]
-    outlet = html.unescape((parsed["feed"].get("title") or "").strip()) or source
+    feed_title = html.unescape((parsed["feed"].get("title") or "").strip())
     entries: list[FeedEntry] = []
     failures: list[Failure] = []
     for n, entry in enumerate(parsed["entries"], start=1):
-        content = entry.get("content") or []
-        body = max((c.get("value", "") for c in content), key=len, default="")
-        summary = entry.get("summary", "") or ""
-        text = html_to_text(body if len(body) >= len(summary) else summary).strip()
-        link = entry.get("link")
-        raw_title = " ".join(html.unescape(entry.get("title") or "").split())
-        if not (text or link or raw_title):
-            failures.append(Failure(source=f"{source} (entry {n})", error="entry has no title, text or link"))
-            continue
-        title = raw_title or f"{outlet}, entry {n}"
-        article = Article(
-            id=article_id(text or link or title),
-            title=title,
-            source=outlet,
-            url=link,
-            author=(entry.get("author") or "").strip() or None,
-            published=_when(entry),
-            text=text or title,
-        )
-        entries.append(FeedEntry(article=article, teaser=len(text.split()) < TEASER_WORDS))
+        read = _entry(entry, f"{source} (entry {n})", feed_title or source, feed_title or _name(source), n)
+        if isinstance(read, Failure):
+            failures.append(read)
+        else:
+            entries.append(read)
     if not entries and parsed.get("bozo"):
         return [], [_unreadable(parsed, source)]
     return entries, failures
+
+
+def _name(source: str) -> str:
+    """What a feed with no title is called in its entries' titles: its site, or its file's name (never the
+    folders of the machine that read it)."""
+    return (site_name(source) if "://" in source else None) or Path(source).name
+
+
+def _entry(entry: Any, where: str, outlet: str, name: str, n: int) -> FeedEntry | Failure:
+    content = entry.get("content") or []
+    body = max((c.get("value", "") for c in content), key=len, default="")
+    summary = entry.get("summary", "") or ""
+    link = entry.get("link")
+    raw_title = " ".join(html.unescape(entry.get("title") or "").split())
+    text = clean_text(html_to_text(body if len(body) >= len(summary) else summary), raw_title)
+    bare = not (text or raw_title)
+    if bare and not (link and is_url(link)):
+        return Failure(source=where, error="entry has no title or text" + (", and no http(s) link" if link else ""))
+    title = raw_title or f"{name}, entry {n}"
+    article = Article(
+        id=article_id(text or link or title),
+        title=title,
+        source=outlet,
+        url=link,
+        author=(entry.get("author") or "").strip() or None,
+        published=_when(entry),
+        text=text or title,
+    )
+    return FeedEntry(article=article, teaser=len(text.split()) < TEASER_WORDS, where=where, bare=bare)
 
 
 def _unreadable(parsed: Any, source: str) -> Failure:

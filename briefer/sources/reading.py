@@ -4,7 +4,7 @@ API, which need every article before acting (a run otherwise streams: `briefer.e
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -15,6 +15,7 @@ from briefer.errors import InputError, UsageError
 from briefer.models import Article, Failure
 from briefer.progress import Progress
 from briefer.sources import IngestOptions
+from briefer.sources.tally import Tally
 from briefer.sources.web import FetchSettings
 
 
@@ -42,12 +43,14 @@ def ingest_options(settings: Settings, stdin: BinaryIO | None, day: date | None 
         since=settings.since_time(clock(day)),
         fetch=FetchSettings(timeout=settings.fetch_timeout),
         stdin=stdin,
+        tally=Tally(window=settings.since),
     )
 
 
-def no_article(failures: Sequence[Failure]) -> InputError:
-    reasons = "; ".join(f"{f.source}: {f.error}" for f in failures[:3]) or "no sources given"
-    return InputError(f"no readable article ({reasons})")
+def no_article(failures: Sequence[Failure], tally: Tally | None = None) -> InputError:
+    """No article to brief, and the true reason: the --since window left out everything read, or the sources
+    failed (the first three named)."""
+    return InputError((tally or Tally()).nothing_left(list(failures)))
 
 
 @dataclass
@@ -58,20 +61,25 @@ class Read:
     failures: list[Failure]
     too_old: int = 0
     merged: int = 0
+    tally: Tally = field(default_factory=Tally)
 
 
 def read(settings: Settings, names: Sequence[str], stdin: BinaryIO | None = None, day: date | None = None) -> Read:
     """Read everything first (the dry run, `ingest` and the Batch API need every article before acting)."""
     ingested = sources.ingest(list(names), ingest_options(settings, stdin, day))
-    return Read(ingested.articles, ingested.failures, ingested.too_old, ingested.merged)
+    return Read(ingested.articles, ingested.failures, ingested.too_old, ingested.merged, ingested.tally)
 
 
-def report_reading(progress: Progress, too_old: int, merged: int) -> None:
-    """Say what reading left out, only what happened."""
+def report_reading(progress: Progress, tally: Tally, merged: int) -> None:
+    """Say what reading left out, only what happened: articles older than the --since window, duplicates
+    merged (one line), and the feed items briefed from their teaser alone, with why (another)."""
     parts = []
-    if too_old:
-        parts.append(f"{too_old} article{'s' if too_old != 1 else ''} older than --since left out")
+    if tally.too_old:
+        parts.append(f"{tally.too_old} article{'s' if tally.too_old != 1 else ''} older than --since left out")
     if merged:
         parts.append(f"{merged} duplicate{'s' if merged != 1 else ''} merged")
     if parts:
         progress.note(", ".join(parts))
+    teasers = tally.teaser_note()
+    if teasers:
+        progress.note(teasers)

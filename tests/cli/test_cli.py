@@ -63,7 +63,7 @@ def test_offline_by_default_says_so_on_one_line_and_writes_markdown_to_stdout() 
 
 def test_run_writes_html_atomically_and_json_renders_to_the_same_html(isolated: Path) -> None:
     html = isolated / "out" / "b.html"
-    result = runner.invoke(app, ["run", str(EXAMPLES), "-o", str(html), "--title", "Morning"])
+    result = runner.invoke(app, ["run", str(EXAMPLES), "-o", str(html), "--title", "Morning", "--mkdir"])
     assert result.exit_code == 0, result.output
     assert html.read_text().startswith("<!DOCTYPE html>") and "<h1>Morning</h1>" in html.read_text()
     assert not list(html.parent.glob(".*.tmp"))

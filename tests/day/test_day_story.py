@@ -136,7 +136,7 @@ def test_the_model_judges_candidates_by_id_and_invented_ids_are_ignored(fake: Fa
     assert shown  # the cheap candidates were put to the model
     assert all(len(f["sources"]) == 1 for f in data["facts"])  # it said no to every merge
     assert any(
-        "was not shown under that question (m999)" in f["error"] for f in data["failures"] if f["source"] == "synthesis"
+        "was not shown under that question (m999)" in n["what"] for n in data["notices"] if n["stage"] == "synthesis"
     )
 
     fake.requests.clear()
@@ -176,7 +176,8 @@ def test_an_overview_with_nothing_supported_falls_back_to_the_offline_one(fake: 
         runner.invoke(app, ["run", str(folder), "-f", "json", "-q"], env=model_env(fake, isolated)).stdout
     )
     assert "Today:" not in data["overview"] and data["overview_sentences"]
-    assert any("the overview is made offline" in f["error"] for f in data["failures"] if f["source"] == "synthesis")
+    assert data["failures"] == []
+    assert [n["instead"] for n in data["notices"] if n["stage"] == "synthesis"] == ["the offline overview"]
 
 
 def test_a_briefing_saved_before_these_fields_still_renders(isolated: Path) -> None:
@@ -223,7 +224,7 @@ def test_the_models_themes_keep_known_ids_once_and_send_singletons_to_other_stor
     result, problems = apply_model(prepare(briefs), answer, date(2026, 11, 28))
     assert [(t.articles, t.other) for t in result.themes] == [(["a", "b"], False), (["c", "d"], True)]
     assert result.themes[0].label == "Lindmar" and result.themes[1].label == "Other stories"
-    assert result.overview and "the overview is made offline" in problems[0]  # no sentence: the offline one
+    assert result.overview and problems[0].instead == "the offline overview"  # no sentence: the offline one
 
 
 def test_the_overview_check_matches_whole_words_measures_years_and_days() -> None:

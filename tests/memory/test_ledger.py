@@ -231,13 +231,18 @@ def test_an_older_store_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     db.commit()
     db.close()
     with open_store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 3
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == VERSION == 4
         columns = {row[1] for row in store.db.execute("PRAGMA table_info(commitments)")}
         assert {"done_on", "done_quote", "done_run"} <= columns
-        assert "undelivered" in {row[1] for row in store.db.execute("PRAGMA table_info(runs)")}
+        assert {"undelivered", "key", "sources"} <= {row[1] for row in store.db.execute("PRAGMA table_info(runs)")}
         [entry] = store.ledger(through=date(2026, 12, 1))
         assert entry.status(date(2026, 12, 1)) == "overdue" and entry.last.quotes == ["It will open the terminal."]
         assert store.previous("default", date(2026, 12, 1)) is not None
+        [kept] = store.runs()
+        assert (kept.number, kept.name, kept.key, kept.commitments) == (1, "default", "", 1)
+        store.forget(1)  # the rebuilt table still takes its run's sightings with it, and the ledger follows
+        assert store.db.execute("SELECT COUNT(*) FROM sightings").fetchone()[0] == 0
+        assert store.ledger(through=date(2026, 12, 1)) == []
 
 
 def test_a_newer_or_foreign_store_is_refused(tmp_path: Path) -> None:
@@ -510,7 +515,11 @@ def test_rebuilding_an_earlier_day_says_which_later_runs_to_run_again(isolated: 
     assert run(str(DAYS / "day2"), "--date", DAY2, "-q", "-o", "d2.md").exit_code == 0
     result = run(str(DAYS / "day1"), "--date", DAY1, "-o", "d1.md")
     assert result.exit_code == 0, result.output
-    assert "runs dated after 2026-12-01 (2026-12-02) were marked without it: run them again" in result.stderr
+    day2 = DAYS / "day2"
+    assert (
+        "this run of 2026-12-01 was kept, but a later run was marked without it; to mark it again, run "
+        f"the run of 2026-12-02 (#1): `briefer run {day2} --date 2026-12-02`" in result.stderr
+    )
 
 
 def test_the_since_window_ends_on_the_briefing_date(isolated: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import json
 import os
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -242,8 +244,14 @@ def test_max_cost_stops_starting_articles_when_spent(fake: FakeOpenAI, isolated:
     result = runner.invoke(app, ["run", str(folder), "--max-cost", "0.2", "-c", "1", "-f", "json"], env=env_for(fake))
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert len(data["articles"]) == 3
-    assert [f["error"] for f in data["failures"]] == ["skipped: the run reached --max-cost $0.2"] * 3
+    # Learning from the first answer what a request costs, the run stops before a third would cross $0.2,
+    # and the day's synthesis (as dear) is made offline.
+    assert len(data["articles"]) == 2 and data["usage"]["cost_usd"] <= 0.2
+    skipped = [f["error"] for f in data["failures"]]
+    assert len(skipped) == 4 and all(
+        "skipped: extracting it would take the run over --max-cost $0.2" in e for e in skipped
+    )
+    assert len(fake.requests) == len(completions(fake)) == 2  # no synthesis request was sent
 
 
 def test_long_articles_are_split_on_paragraphs_with_overlap_and_merged(fake: FakeOpenAI, isolated: Path) -> None:
@@ -379,5 +387,27 @@ def test_startup_does_not_import_heavy_packages() -> None:
     assert out.stdout.strip() == ""
 
 
-def test_asyncio_is_not_left_running() -> None:
-    asyncio.run(asyncio.sleep(0))
+def _event_loops() -> tuple[dict[int, asyncio.AbstractEventLoop], list[str]]:
+    """The event loops alive, and the warnings of those collected unclosed ("unclosed event loop")."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gc.collect()
+    loops = {id(o): o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop)}
+    return loops, [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+def test_asyncio_is_not_left_running(fake: FakeOpenAI, isolated: Path) -> None:
+    """After a model run, its synthesis included, no event loop runs or stays open and no worker thread of
+    the run is left behind (a thread that is not a daemon keeps the process alive after the command)."""
+    folder = write_articles(isolated / "in", 3)
+    (loops, _), threads = _event_loops(), set(threading.enumerate())
+    result = runner.invoke(app, ["run", str(folder), "-f", "json", "-q", "-c", "2"], env=env_for(fake))
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["articles"]) == 3 and len(fake.requests) == 4
+    with pytest.raises(RuntimeError, match="no running event loop"):
+        asyncio.get_running_loop()
+    alive, unclosed = _event_loops()
+    assert [loop for key, loop in alive.items() if key not in loops and not loop.is_closed()] == []
+    assert unclosed == []
+    left = [t.name for t in threading.enumerate() if t not in threads and t.is_alive() and not t.daemon]
+    assert left == []

@@ -116,13 +116,13 @@ def test_conditional_undertakings_keep_their_condition_and_aliases_merge() -> No
     text = (
         "The DPRK said it will send a delegation to Moscow. "
         "The IMF will not release funds until the reforms pass. "
-        "Pyongyang will receive aid only once the talks resume."
+        "Pyongyang will release the prisoners only once the talks resume."
     )
     found = [(c.actor, c.action, c.condition) for c in extract_offline(article(text)).commitments]
     assert found == [
         ("North Korea", "send a delegation to Moscow", None),
         ("IMF", "not release funds", "until the reforms pass"),
-        ("North Korea", "receive aid", "only once the talks resume"),
+        ("North Korea", "release the prisoners", "only once the talks resume"),
     ]
 
 
@@ -158,8 +158,8 @@ def test_contract_on_example_articles(path: Path) -> None:
 
 
 def test_summary_is_the_lead_without_the_dateline() -> None:
-    text = "PORT ESTREL (Estrel Courier) - The authority backed the barrier on the estuary. " + (
-        "It will cost a lot of money to build. " * 5
+    text = "PORT ESTREL (Estrel Courier) - The authority backed the barrier on the estuary. " + " ".join(
+        f"It will cost {n} million euros to build stage {n}." for n in range(2, 7)
     )
     summary = extract_offline(article(text)).summary
     assert summary.startswith("The authority backed the barrier")
@@ -171,14 +171,22 @@ def test_seed_article(corpus: Path) -> None:
     brief = extract_offline(seed)
     actions = " | ".join(f"{c.actor}: {c.action}" for c in brief.commitments)
     for pledge in (
-        "strengthening their bilateral relationship",
+        "strengthen their bilateral relationship",
         "support for each other",
         "fully implement",
         "cooperation on the global stage",
         "coordinate the common stand",
     ):
         assert pledge in actions, pledge
-    assert {c.actor for c in brief.commitments} == {"North Korea and Russia"}
+    assert {c.actor for c in brief.commitments} == {"North Korea and Russia", "North Korea", "Russia"}
+    # the pledge each side made: its stated support for the other
+    assert ("Russia", "support the DPRK side", "North Korea") in {
+        (c.actor, c.action, c.counterparty) for c in brief.commitments
+    }
+    assert any(
+        c.actor == "North Korea" and c.action.startswith("support all actions taken by the Russian government")
+        for c in brief.commitments
+    )
     assert all("This pledge was made" not in c.evidence[0].quote for c in brief.commitments)
     facts = " ".join(f.statement for f in brief.facts)
     assert "Wonsan" in brief.summary  # "This pledge was made ... in Wonsan" reads right after its referent only

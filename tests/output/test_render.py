@@ -260,7 +260,7 @@ def test_a_commitments_column_no_row_fills_is_left_out() -> None:
     assert '<td class="due empty" data-label="By">–</td>' in html  # hidden where rows become cards
     assert '<td class="status empty" data-label="Status">–</td>' in html
     md = render(mixed, "md", env())
-    assert "| Actor | Commitment | By | Status | |" in md and "| Beloria | pay for them | – | – | [^2] |" in md
+    assert "| Actor | Commitment | By | Status | |" in md and "| Beloria | pay for them | – | – | [^1] |" in md
 
 
 def test_a_cell_with_an_overlong_word_may_break_it() -> None:

@@ -475,8 +475,11 @@ def test_cli_run_with_sources_file_and_since(web: FakeWeb, isolated: Path) -> No
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
     assert len(data["articles"]) == 2 and data["since"] is not None
+    web.hits.clear()
     result = runner.invoke(app, ["run", "--sources", str(listing), "--since", "1h"])
-    assert result.exit_code == 3 and "no readable article" in result.stderr
+    assert result.exit_code == 3
+    assert "error: no article published in the --since window (1h): 2 read, all older" in result.stderr
+    assert web.hits == ["/feed.xml"]  # no page fetched for an item the window drops
 
 
 def test_cli_without_sources_is_a_usage_error() -> None:
@@ -490,3 +493,16 @@ def test_corpus_feeds_parse(corpus: Path) -> None:
     guardian = (corpus / "feeds" / "rss-parser" / "input" / "guardian.rss").read_bytes()
     entries, failures = parse_feed(guardian, "guardian")
     assert len(entries) == 55 and failures == [] and entries[0].article.source.startswith("The Guardian")
+
+
+def test_a_feed_date_feedparser_cannot_parse_is_no_error(tmp_path: Path) -> None:
+    feed = tmp_path / "uol.rss"  # a Portuguese date: published_parsed is None, and updated_parsed is absent
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Notícias</title><item>'
+        "<title>Chuva em São Paulo</title><link>https://example.org/chuva</link>"
+        "<pubDate>Seg, 24 Set 2018 19:42:40 -0300</pubDate><description>Chove em São Paulo.</description>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    (article,) = ingest([str(feed)], IngestOptions(follow=False)).articles  # warnings are errors here
+    assert article.title == "Chuva em São Paulo" and article.published is None

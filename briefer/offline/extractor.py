@@ -17,23 +17,20 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 from briefer.evidence.grounding import Grounder
-from briefer.models import Article, ArticleBrief, Attribution, Commitment, Evidence, Fact, Implication, Usage
+from briefer.models import Article, ArticleBrief, Attribution, Commitment, Evidence, Fact, Usage
 from briefer.offline.failsafe import OfflineCrash, extract_each
 from briefer.offline.nlp import Sentence, parse
+from briefer.offline.outlook import outlooks
 from briefer.offline.sentences import Sentence as Sentence_
-from briefer.offline.sentences import split_sentences
+from briefer.offline.sentences import clean_sentence, split_sentences
 from briefer.offline.walk import distinct, parse_until_full, regroup
 
 SUMMARY_SENTENCES = 3
 SUMMARY_MAX_WORDS = 90
 MAX_FACTS = 7
 MAX_COMMITMENTS = 12
-MAX_IMPLICATIONS = 3
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
-NUMBER_LABELS = frozenset({"MONEY", "PERCENT", "CARDINAL", "QUANTITY"})
 TIME_LABELS = frozenset({"DATE", "TIME"})
-FORWARD_LEMMAS = frozenset({"warn", "expect", "forecast", "predict", "risk", "threaten", "fear", "likely"})
-HYPOTHETICAL = frozenset({"could", "may", "might"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "it", "such"})
 # Page furniture and captions that pages leave in the text: never a fact.
 _FURNITURE = re.compile(
@@ -43,15 +40,6 @@ _FURNITURE = re.compile(
 )
 
 T = TypeVar("T")
-
-
-_OUTLET_PREFIX = re.compile(
-    r"^\((?P<outlet>[A-Z][\w&.\- ]{1,30})\)\s*[-—–:]?\s*"
-    r"|^[A-Z][A-Z ,.]{2,40}\((?P<agency>[A-Za-z ]{2,20})\)\s*[-—–:]\s*"
-    # a dateline: a city in capitals, perhaps its state or a date, perhaps an agency ("CLEVELAND, Ohio – ",
-    # "GENEVA — ", "STOCKHOLM, Sept 9 (Business wire) - ")
-    r"|^[A-Z]{3}[A-Z .'\-]{0,30}(?:,[^()\n—–]{1,30}?)?(?:\s*\([^)\n]{2,30}\))?\s*[-—–]\s+"
-)
 
 
 _DENIED = re.compile(
@@ -74,11 +62,6 @@ def attribution(sentence: str) -> Attribution:
     if _REPORTED.search(sentence):
         return "reported"
     return "stated"
-
-
-def clean_sentence(text: str) -> str:
-    """A sentence without an outlet tag or dateline in front ("(MENAFN) ", "LONDON (Reuters) - ")."""
-    return _OUTLET_PREFIX.sub("", text, count=1).strip()
 
 
 _MONTHS_DAYS = frozenset(
@@ -108,16 +91,6 @@ def _fact_score(sentence: Sentence, total: int) -> float:
     if len(words) > 60:
         score -= 2.0
     return score
-
-
-def _forward(sentence: Sentence) -> str | None:
-    """The word that makes the sentence an outlook ("warned", "could"), if it is one."""
-    for token in sentence.span:
-        if token.lemma_ in FORWARD_LEMMAS and token.pos_ in ("VERB", "ADJ"):
-            return token.text
-        if token.lower_ in HYPOTHETICAL and token.dep_ == "aux" and token.head.pos_ == "VERB":
-            return token.text
-    return None
 
 
 def summarise(found: list[Sentence_]) -> str:
@@ -197,7 +170,7 @@ def _row(s: Sentence_) -> tuple[str, int, int, int]:
 
 def _brief(article: Article, split: list[Sentence_], found: list[Sentence], tagged: list[Sentence]) -> ArticleBrief:
     commitments, used = _commitments(article, found)
-    implications = _implications(found, used)
+    implications = outlooks(found, used)
     facts = _facts([*found, *tagged], len(split), used)
     return ArticleBrief.of(
         article,
@@ -238,28 +211,6 @@ def _commitments(article: Article, found: list[Sentence]) -> tuple[list[Commitme
         for c in commitments
     ]
     return commitments, used
-
-
-def _implications(found: list[Sentence], used: set[int]) -> list[Implication]:
-    """The article's own forward-looking statements among the sentences not `used` yet, up to
-    MAX_IMPLICATIONS; their sentences are added to `used`."""
-    implications: list[Implication] = []
-    for s in found:
-        if s.index in used or len(implications) >= MAX_IMPLICATIONS:
-            continue
-        cue = _forward(s)
-        # A sentence with figures in it ("is expected to cost 310 million euros") is a fact, not an outlook.
-        if cue and len(s.text.split()) >= 6 and not any(e.label_ in NUMBER_LABELS for e in s.span.ents):
-            implications.append(
-                Implication(
-                    statement=clean_sentence(s.text),
-                    rationale=f"Stated in the article (“{cue}”); not an inference by briefer.",
-                    confidence="low",
-                    basis="stated",
-                )
-            )
-            used.add(s.index)
-    return implications
 
 
 def _facts(sentences: list[Sentence], total: int, used: set[int]) -> list[Fact]:

@@ -4,6 +4,7 @@ it; the offline extractor uses the parser's own sentences (`nlp`)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -44,3 +45,17 @@ def split_sentences(text: str) -> list[Sentence]:
             start = offset + span.start_char + len(raw) - len(raw.lstrip())
             found.append(Sentence(stripped, start, start + len(stripped), len(found)))
     return found
+
+
+_OUTLET_PREFIX = re.compile(
+    r"^\((?P<outlet>[A-Z][\w&.\- ]{1,30})\)\s*[-—–:]?\s*"
+    r"|^[A-Z][A-Z ,.]{2,40}\((?P<agency>[A-Za-z ]{2,20})\)\s*[-—–:]\s*"
+    # a dateline: a city in capitals, perhaps its state or a date, perhaps an agency ("CLEVELAND, Ohio – ",
+    # "GENEVA — ", "STOCKHOLM, Sept 9 (Business wire) - ")
+    r"|^[A-Z]{3}[A-Z .'\-]{0,30}(?:,[^()\n—–]{1,30}?)?(?:\s*\([^)\n]{2,30}\))?\s*[-—–]\s+"
+)
+
+
+def clean_sentence(text: str) -> str:
+    """A sentence without an outlet tag or dateline in front ("(MENAFN) ", "LONDON (Reuters) - ")."""
+    return _OUTLET_PREFIX.sub("", text, count=1).strip()

@@ -1,10 +1,12 @@
-"""Main text and metadata from an HTML page, with trafilatura plus a fallback and boilerplate rules.
+"""Main text and metadata from an HTML page, with trafilatura's two passes merged and boilerplate rules.
 
-trafilatura runs twice: precision-first, and with its defaults as the fallback when the precise pass kept
-much less text (it sometimes drops real paragraphs). Comments are never wanted. Lines that are page furniture
-(share prompts, copyright, "Advertisement"), publishers' notices and a leading repeat of the headline are
-removed, and every paragraph ends a sentence (`boilerplate.py`). On the
-181-page benchmark this scores F1 0.970 against 0.953 for trafilatura's defaults (docs/benchmarks.md).
+trafilatura runs twice on one parsed page: precise-first and with its defaults. The precise pass keeps
+little boilerplate but drops real paragraphs, so what it cut out of the article is put back from the default
+pass (`passes.py`); the default pass alone is used when the precise one kept much less text. A body split
+over several containers is made one and extracted again (`splitbody.py`). Comments are never wanted. Lines
+that are page furniture (share prompts, copyright, "Advertisement"), publishers' notices and a leading
+repeat of the headline are removed, and every paragraph ends a sentence (`boilerplate.py`). Scores on the
+181-page benchmark: docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -19,8 +21,12 @@ from urllib.parse import urlsplit
 from briefer.models import Article, Failure
 from briefer.sources.boilerplate import clean_text
 from briefer.sources.files import article_id
+from briefer.sources.passes import RULES, merge_passes
+from briefer.sources.splitbody import join_split_body
 from briefer.sources.web import site_name
 
+# The reader's rules: those of `passes.py`, and "split" for a split body; bench/ingest_quality.py measures each.
+ALL_RULES = RULES | {"split"}
 MIN_WORDS = 15  # a paywalled teaser still counts; a page of navigation does not
 # Keep the precise pass unless it kept under this share of the words the default pass found.
 FALLBACK_RATIO = 0.6
@@ -83,16 +89,35 @@ def _guess(data: bytes) -> str:
     return str(best)
 
 
-def _extract(html: str, url: str | None, precise: bool) -> Any:
+def _extract(page: Any, url: str | None, precise: bool) -> Any:
     import trafilatura
 
     return trafilatura.bare_extraction(
-        html, url=url, include_comments=False, with_metadata=True, favor_precision=precise
+        page, url=url, include_comments=False, with_metadata=True, favor_precision=precise
     )
 
 
+def _passes(html: str, url: str | None, split: bool) -> tuple[Any, Any]:
+    """The precise and the default pass over one parse of the page, again over the page with its split body
+    made one when there is one."""
+    import trafilatura
+
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return None, None
+    precise, default = _extract(tree, url, precise=True), _extract(tree, url, precise=False)
+    joined = join_split_body(tree, _text(precise) or _text(default)) if split else None
+    if joined is not None:
+        precise, default = _extract(joined, url, precise=True), _extract(joined, url, precise=False)
+    return precise, default
+
+
+def _text(doc: Any) -> str:
+    return getattr(doc, "text", None) or ""
+
+
 def _words(doc: Any) -> int:
-    return len((getattr(doc, "text", None) or "").split())
+    return len(_text(doc).split())
 
 
 def _published(value: str | None) -> datetime | None:
@@ -104,19 +129,29 @@ def _published(value: str | None) -> datetime | None:
         return None
 
 
+def main_text(html: str, url: str | None, rules: frozenset[str] = ALL_RULES) -> tuple[Any, str] | None:
+    """trafilatura's document (for the metadata) and the page's clean main text; None when it holds none.
+    trafilatura raises assorted errors on broken markup: they are the caller's to report."""
+    precise, default = _passes(html, url, "split" in rules)
+    use_precise = precise is not None and _words(precise) >= FALLBACK_RATIO * _words(default)
+    doc = precise if use_precise else default
+    if doc is None or not doc.text:
+        return None
+    title = (doc.title or "").strip() or None
+    return doc, clean_text(merge_passes(doc.text, _text(default), rules) if use_precise else doc.text, title)
+
+
 def extract_page(html: str, url: str | None, source: str) -> Article | Failure:
     """One article from a page; a Failure when the page holds no article text."""
     _quiet_libraries()
     try:
-        precise = _extract(html, url, precise=True)
-        default = _extract(html, url, precise=False)
+        found = main_text(html, url)
     except Exception as e:  # trafilatura raises assorted errors on broken markup
         return Failure(source=source, error=f"cannot parse the page ({type(e).__name__})")
-    doc = precise if _words(precise) >= FALLBACK_RATIO * _words(default) else default
-    if doc is None or not doc.text:
+    if found is None:
         return Failure(source=source, error="no article text found in the page")
+    doc, text = found
     title = (doc.title or "").strip() or None
-    text = clean_text(doc.text, title)
     if len(text.split()) < MIN_WORDS:
         return Failure(source=source, error=f"no article text found in the page (only {len(text.split())} words)")
     page_url = doc.url or url

@@ -191,6 +191,19 @@ def test_a_users_template_override_applies_to_the_briefing_pages(home: Path) -> 
     assert report.written == 3  # the three briefing pages: the site's own templates did not change
 
 
+def test_a_users_template_override_applies_to_the_sites_own_pages(home: Path) -> None:
+    templates = home / "my-templates" / "site"
+    templates.mkdir(parents=True)
+    (templates / "actors.html.j2").write_text(
+        '{% extends "site/base.html.j2" %}{% block title %}Who{% endblock %}{% block main %}<h1>Our actors</h1>'
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    build(settings_for(home, templates_dir=templates.parent), home / "custom")
+    assert "<h1>Our actors</h1>" in text(home / "custom", "actors.html")
+    assert "<h1>Commitments</h1>" in text(home / "custom", "commitments.html")  # the others as packaged
+
+
 # Safe anywhere ---------------------------------------------------------------------------------------------
 
 

@@ -84,6 +84,8 @@ class Context:
     def remember(self, actor: str, is_person: bool) -> None:
         if actor in self.joined or (actor == self.pair):  # not "the Ministry of Trade, Industry and Energy"
             self.pair = actor
+        elif not is_person and " and the " in actor:
+            self.pair = actor  # two parties the recogniser read as one name ("the city of X and the Y authority")
         elif is_person:
             self.person = actor
         else:

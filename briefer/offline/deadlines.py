@@ -46,6 +46,8 @@ def deadline_of(
         if due is None:
             if prep is not None and prep.lower_ in UNTIL:  # "in nearly 25 years" is a span, not a deadline
                 unresolved = unresolved or clean(worded)
+            elif reference is None and resolve_deadline(worded, date(2000, 1, 1)) is not None:
+                unresolved = unresolved or clean(worded)  # "next month" of an undated article: the briefing's date
             continue
         if reference is not None and due < reference:
             continue  # a date already past is when something happened, not a deadline

@@ -71,6 +71,9 @@ def _shortened(tokens: list[Token]) -> list[Token]:
         ]
         if unfinished and min(unfinished) > tokens[0].i + 1:
             tokens = [t for t in tokens if t.i < min(unfinished)]
+        kept = {t.i for t in tokens}
+        while len(tokens) > 1 and tokens[-1].head.i not in kept and tokens[-1].head != tokens[-1]:
+            tokens = tokens[:-1]  # a word whose head the cut left out ("…, three" of "three months later")
     open_at = None
     for n, token in enumerate(tokens):
         if open_at is not None and token.text == _OPENING[tokens[open_at].text]:
@@ -246,7 +249,9 @@ def action_of(verb: Token, head: Token, subject: Token, others: set[int]) -> str
     if head.dep_ == "ccomp" and own is not None and own.pos_ != "PRON":  # "pledged that construction would begin"
         joined = {t.i for c in head.children if c.dep_ in ("conj", "cc") for t in c.subtree}
         clause = [t for t in head.subtree if t.i not in others | joined and not (t.dep_ == "mark" and t.head == head)]
-        return _text(clause)
+        words = _text(clause).split()
+        # "pledged that construction would begin": to see that it will ("ensure that construction will begin")
+        return "ensure that " + " ".join("will" if w.lower() in ("would", "'d") else w for w in words)
     dobj = [c for c in verb.children if c.dep_ == "dobj" and c.i < head.i] if head.head == verb else []
     if head.dep_ == "conj":
         return _text(_action_tokens(head, {t.i for t in subject.subtree} | others))
@@ -284,7 +289,7 @@ def base_form(action: str, verb: Token, head: Token) -> str | None:
         elif head.pos_ not in ("VERB", "AUX"):
             return None
         return lead + " ".join(words)
-    if first.lower() in (verb.lemma_.lower(), head.lemma_.lower()):
+    if first.lower() in (verb.lemma_.lower(), head.lemma_.lower(), "ensure"):
         return lead + " ".join(words)
     pledged_noun = head == verb and any(
         c.dep_ == "dobj" and c.lemma_.lower() in COMMITMENT_NOUNS | DEAL_NOUNS for c in verb.children

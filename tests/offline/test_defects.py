@@ -93,3 +93,38 @@ def test_no_gerund_and_no_unbalanced_quote_mark_in_an_action(text: str, action: 
 )
 def test_articles_with_no_commitment_get_none(text: str) -> None:
     assert commitments(text) == []
+
+
+def test_both_sides_are_the_two_parties_named_before() -> None:
+    text = (
+        "The city of Valdora and the Port Estrel harbour authority signed an agreement to build a flood barrier.\n"
+        "Both sides vowed to consult fishing cooperatives before the route is fixed."
+    )
+    actors = {c.actor for c in commitments(text)}
+    assert "sides" not in actors and any("Valdora" in a for a in actors)
+
+
+def test_a_relative_deadline_of_an_undated_article_is_kept_as_worded() -> None:
+    (item,) = commitments("The authority will open a consultation office in the harbour district next month.", None)
+    assert item.deadline == "next month" and item.due is None  # resolved later against the briefing's date
+
+
+def test_a_past_decision_told_in_passing_and_a_possessive_actor_are_not_pledges() -> None:
+    text = (
+        "Donald Trump’s critics were furious. Just one day after he decided to go easy on Russia, "
+        "the president spoke again."
+    )
+    assert [c for c in commitments(text) if "’s" in c.actor or "go easy" in c.action] == []
+
+
+def test_a_pledge_reported_as_a_that_clause_is_worded_from_the_pledger() -> None:
+    (item,) = commitments("Mayor Ilse Vantongeren pledged that construction would begin by March 2027.")
+    assert item.action == "ensure that construction will begin by March 2027" and item.due is not None
+
+
+def test_a_cut_action_leaves_no_word_whose_head_was_cut() -> None:
+    (item,) = commitments(
+        "The transport ministry will spend 12 million euros to repair the Port Estrel breakwater by 30 September "
+        "2027, three months later than first announced."
+    )
+    assert not item.action.endswith(("three", ","))

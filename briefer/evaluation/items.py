@@ -91,7 +91,8 @@ def _base_verb_first(action: str) -> bool:
     for token in list(doc)[2:]:
         if token.text.casefold() in _LEADS or token.pos_ == "ADV":
             continue
-        return bool(token.tag_ == "VB")
+        # the tagger sometimes reads a base form after "will" as "divulges" (VBZ): the lemma tells
+        return bool(token.tag_ == "VB" or (token.pos_ in ("VERB", "AUX") and token.lemma_.lower() == token.lower_))
     return False
 
 

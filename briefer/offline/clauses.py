@@ -290,6 +290,17 @@ def declared_support(token: Token) -> Token | None:
     return None
 
 
+def _speculated(verb: Token) -> bool:
+    """ "Xi will choose the former": a person's bare future that nobody reports and nobody is quoted saying is
+    the writer's guess, not the person's undertaking."""
+    subject = subject_of(verb)
+    if subject is None or subject.ent_type_ != "PERSON" or reporter_of(verb) is not None:
+        return False
+    if any(c.dep_ == "conj" for c in subject.children):
+        return False  # "founding members A, B and C will reunite": the band's announced tour
+    return not any(t.text in ("“", "”", '"') for t in verb.sent)
+
+
 def _obliged(token: Token) -> bool:
     """ "China is going to have to make a deal", "they need to act": an obligation someone states, often of
     another party, not an undertaking."""
@@ -332,7 +343,7 @@ def _undertaking(token: Token, reference: date | None) -> Undertaking | None:
     elif token.lower_ in SCHEDULED and any(c.dep_ in ("auxpass", "aux") for c in token.children):
         heads = _with_joined([c for c in token.children if c.dep_ == "xcomp" and c.pos_ == "VERB"])
     elif token.pos_ == "VERB" and lemma not in NOT_AGENTIVE | APPEARANCES and _future(token):
-        if token.dep_ == "xcomp":
+        if token.dep_ == "xcomp" or _speculated(token):
             return None
         if any(c.dep_ == "auxpass" for c in token.children):
             return Undertaking(token, [token], "passive")

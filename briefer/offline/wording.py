@@ -215,7 +215,9 @@ def passive_action(verb: Token) -> str:
     words = [("not " if negated(verb) else "") + verb.lemma_.lower()]
     if patient is not None:
         named = OBJECT_CASE.get(patient.lower_) or _text(list(phrase_of(patient)))  # "she" -> "allow her to"
-        words.append(named[:1].lower() + named[1:] if patient.doc[patient.left_edge.i].pos_ == "DET" else named)
+        first = patient.doc[patient.left_edge.i]
+        common = first.pos_ == "DET" or (first.is_sent_start and first.pos_ != "PROPN")  # "Next steps" -> "next"
+        words.append(named[:1].lower() + named[1:] if common else named)
     words.append(_text(rest))
     return " ".join(w for w in words if w)
 
@@ -299,7 +301,13 @@ def base_form(action: str, verb: Token, head: Token) -> str | None:
         return None if lead else f"honour {' '.join(words)}"  # "reaffirmed their commitment to the treaty"
     if known is not None and known.tag_ == "VB":
         return lead + " ".join(words)
-    if known is not None and known.tag_ in ("VBG", "VBZ", "VBP") and known.pos_ == "VERB":
+    if (
+        known is not None
+        and known.tag_ in ("VBG", "VBZ", "VBP")
+        and known.pos_ == "VERB"
+        and known.dep_ not in ("compound", "amod", "nmod", "appos")  # the undertaking's verb, not a word of a name
+        and known.head.pos_ != "PROPN"
+    ):
         return lead + " ".join([known.lemma_.lower(), *words[1:]])  # "to strengthening ties" -> "strengthen ties"
     if head.dep_ == "prep" and head.pos_ == "ADP":  # "is committed to all its obligations"
         if lead:

@@ -89,6 +89,7 @@ def test_no_gerund_and_no_unbalanced_quote_mark_in_an_action(text: str, action: 
         "The council approved the budget and opened the new library last week.",
         "The president said China is going to have to make a deal that he likes.",
         "Police decided not to prosecute the driver.",
+        "Forced to choose between a crackdown and anarchy, Xi will choose the former.",  # the writer's guess
     ],
 )
 def test_articles_with_no_commitment_get_none(text: str) -> None:

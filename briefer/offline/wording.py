@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from spacy.tokens import Token
 
 from briefer.offline.actors import clean, party_of, phrase_of
@@ -62,17 +64,26 @@ def _shortened(tokens: list[Token]) -> list[Token]:
     ("an address that sought ..."), never inside quote marks or brackets, never on a preposition, article,
     conjunction or a bare "to" (the full sentence stays the quote)."""
     if len(tokens) > MAX_ACTION_WORDS:
+        whole = {t.i for t in tokens}
         kept = {t.i for t in tokens[:MAX_ACTION_WORDS]}
         tokens = tokens[:MAX_ACTION_WORDS]
+        # the phrases the cut leaves unfinished ("an address that sought …"), not the action's own head
         unfinished = [
             t.left_edge.i
             for t in tokens
-            if t.dep_ in ("relcl", "advcl", "ccomp", "conj") and any(d.i not in kept for d in t.subtree)
+            if t.head.i in whole and t.head != t and any(d.i in whole and d.i not in kept for d in t.subtree)
         ]
-        if unfinished and min(unfinished) > tokens[0].i + 1:
-            tokens = [t for t in tokens if t.i < min(unfinished)]
-        kept = {t.i for t in tokens}
-        while len(tokens) > 1 and tokens[-1].head.i not in kept and tokens[-1].head != tokens[-1]:
+        doc = tokens[0].doc
+        commas = [  # a comma in the sentence between two words of the action (the action leaves punctuation out)
+            b.i
+            for a, b in pairwise(tokens[3:])
+            if any(doc[k].text in (",", ";", "—", "–") for k in range(a.i + 1, b.i + 1))
+        ]
+        if commas:  # a cut at the last comma keeps whole phrases
+            tokens = [t for t in tokens if t.i < commas[-1] and doc[t.i].text not in (",", ";", "—", "–")]
+        elif unfinished and max(unfinished) > tokens[0].i + 1:  # else before the innermost unfinished phrase
+            tokens = [t for t in tokens if t.i < max(unfinished)]
+        while len(tokens) > 1 and tokens[-1].head.i not in {t.i for t in tokens} and tokens[-1].head != tokens[-1]:
             tokens = tokens[:-1]  # a word whose head the cut left out ("…, three" of "three months later")
     open_at = None
     for n, token in enumerate(tokens):

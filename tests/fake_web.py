@@ -79,9 +79,11 @@ def page(
     date: str = "2026-11-27",
     charset: str | None = "utf-8",
     comments: bool = True,
+    markup: str | None = None,
 ) -> str:
-    """A news page the way sites build them: navigation, the article, a sidebar, comments, a footer."""
-    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    """A news page the way sites build them: navigation, the article, a sidebar, comments, a footer. The
+    article's body is its paragraphs, or `markup` as given."""
+    body = markup if markup is not None else "\n".join(f"<p>{p}</p>" for p in paragraphs)
     meta_charset = f'<meta charset="{charset}">' if charset else ""
     comment_block = (
         '<section id="comments" class="comments"><h3>Comments</h3>'

@@ -11,11 +11,11 @@ from briefer.config import Settings
 from briefer.day import model_day, synthesize
 from briefer.day.sameness import signatures
 from briefer.errors import FatalModelError, ModelError
+from briefer.extraction.extract import ModelExtractor
 from briefer.extraction.extractors import Extractor
 from briefer.extraction.stream import Extracted
 from briefer.models import ArticleBrief, Briefing, Failure, Usage
 from briefer.notices import OFFLINE_DAY, Notice
-from briefer.offline.extractor import OfflineExtractor
 from briefer.progress import Progress
 from briefer.sources.reading import clock
 
@@ -32,7 +32,7 @@ async def synthesize_day(
     article is still briefed)."""
     if not briefs:
         return synthesize.synthesize(briefs, today)
-    if isinstance(extractor, OfflineExtractor):  # its workers parse the statements: spaCy is loaded there
+    if not isinstance(extractor, ModelExtractor):  # offline: its workers parse the statements (spaCy is there)
         day = await asyncio.to_thread(synthesize.prepare, briefs)
         needed = synthesize.to_parse(day)
         parsed = await extractor.parse_many(signatures, [day.statements[i].text for i in needed])

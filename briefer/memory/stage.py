@@ -21,7 +21,6 @@ from briefer.extraction.extract import ModelExtractor
 from briefer.extraction.extractors import Extractor
 from briefer.models import Briefing
 from briefer.notices import KEPT_APART, Notice
-from briefer.offline.extractor import OfflineExtractor
 
 if TYPE_CHECKING:
     from briefer.memory.ledger import Marked
@@ -117,7 +116,7 @@ async def remember(
             raise
         except ModelError as e:
             notices.append(Notice(stage="ledger", what=e.message, instead=KEPT_APART))
-    elif isinstance(extractor, OfflineExtractor):  # the texts' signatures, parsed on the extractor's pool
+    elif extractor is not None:  # offline: the texts' signatures, parsed on the extractor's pool
         texts = matching.offline_texts(briefing.commitments, memory.entries)
         signed = dict(zip(texts, await extractor.parse_many(signatures, texts), strict=True)) if texts else {}
         judged, vetoed = matching.offline_verdicts(briefing.commitments, memory.entries, signed, check_objects)

@@ -4,10 +4,10 @@ breaks that would let a standfirst or a heading run into the sentence after it.
 Both readers (`html.py`, `feeds.py`) pass their text through `clean_text`. A line is a paragraph. Dropped:
 page furniture ("Advertisement", share and sign-up prompts, copyright), publishers' notices that are never
 article sentences ("… was originally published in … on Medium", "subscribe to our newsletter", paywall
-notices such as "The story will be unlocked … after 30 days", content warnings such as "Warning: this report
-contains distressing details") and a repeat of the headline. Every line kept ends a sentence: a
-standfirst or a heading with no full stop gets one, so it is a sentence of its own and never fused to the text
-that follows ("… thinly disguised contempt Donald Trump has promised …").
+notices such as "The story will be unlocked … after 30 days", cookie banners such as "We use cookies to …",
+content warnings such as "Warning: this report contains distressing details") and a repeat of the headline.
+Every line kept ends a sentence: a standfirst or a heading with no full stop gets one, so it is a sentence of
+its own and never fused to the text that follows ("… thinly disguised contempt Donald Trump has promised …").
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ _NOTICE = re.compile(
             r"\b(?:subscribers|members)[- ]only\b",
             r"\bto (?:continue|keep) reading\b",
             r"\boffer this (?:article|story|post) for free\b",
+            # cookie banners
+            r"^(?:we|this (?:site|website)|our (?:site|website)(?: and (?:our )?partners)?) uses? cookies\b",
+            r"\bby (?:continuing to (?:use|browse)|using) (?:this|our) (?:site|website|services)\b.*\bcookies\b",
+            r"\b(?:accept|reject|manage) (?:all )?cookies\b|\bcookie (?:policy|settings|preferences)\b",
             # content warnings
             r"^(?:content |trigger )?warning\s*[:.-]",
             r"^(?:this|the) (?:article|story|report|piece|video|interview|content) contains? "

@@ -97,19 +97,20 @@ def _extract(page: Any, url: str | None, precise: bool) -> Any:
     )
 
 
-def _passes(html: str, url: str | None, split: bool) -> tuple[Any, Any]:
-    """The precise and the default pass over one parse of the page, again over the page with its split body
-    made one when there is one."""
+def page_passes(html: str, url: str | None) -> list[tuple[Any, Any]]:
+    """The precise and the default pass over one parse of the page; then, when its body is split over several
+    containers and the passes kept only the first, the same over the page with the body made one. trafilatura
+    raises assorted errors on broken markup: they are the caller's to report."""
     import trafilatura
 
     tree = trafilatura.load_html(html)
     if tree is None:
-        return None, None
-    precise, default = _extract(tree, url, precise=True), _extract(tree, url, precise=False)
-    joined = join_split_body(tree, _text(precise) or _text(default)) if split else None
+        return [(None, None)]
+    passes = [(_extract(tree, url, precise=True), _extract(tree, url, precise=False))]
+    joined = join_split_body(tree, _text(passes[0][0]) or _text(passes[0][1]))
     if joined is not None:
-        precise, default = _extract(joined, url, precise=True), _extract(joined, url, precise=False)
-    return precise, default
+        passes.append((_extract(joined, url, precise=True), _extract(joined, url, precise=False)))
+    return passes
 
 
 def _text(doc: Any) -> str:
@@ -129,10 +130,10 @@ def _published(value: str | None) -> datetime | None:
         return None
 
 
-def main_text(html: str, url: str | None, rules: frozenset[str] = ALL_RULES) -> tuple[Any, str] | None:
-    """trafilatura's document (for the metadata) and the page's clean main text; None when it holds none.
-    trafilatura raises assorted errors on broken markup: they are the caller's to report."""
-    precise, default = _passes(html, url, "split" in rules)
+def main_text(passes: list[tuple[Any, Any]], rules: frozenset[str] = ALL_RULES) -> tuple[Any, str] | None:
+    """trafilatura's document (for the metadata) and the page's clean main text, from its `page_passes`; None
+    when it holds none. `rules` leaves some of the reader's rules out, to measure them."""
+    precise, default = passes[-1] if "split" in rules else passes[0]
     use_precise = precise is not None and _words(precise) >= FALLBACK_RATIO * _words(default)
     doc = precise if use_precise else default
     if doc is None or not doc.text:
@@ -145,7 +146,7 @@ def extract_page(html: str, url: str | None, source: str) -> Article | Failure:
     """One article from a page; a Failure when the page holds no article text."""
     _quiet_libraries()
     try:
-        found = main_text(html, url)
+        found = main_text(page_passes(html, url))
     except Exception as e:  # trafilatura raises assorted errors on broken markup
         return Failure(source=source, error=f"cannot parse the page ({type(e).__name__})")
     if found is None:

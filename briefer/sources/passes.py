@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 MAX_RUN = 2  # lines put back together between two kept ones; more is a block of its own
 MEND_SHARE = 0.7  # a fuller line replaces a kept one when the kept one holds at least this share of its words
-MAX_LINES = 5000  # past this many lines a page is not merged (the alignment would cost too much)
+MEND_WINDOW = 200  # kept lines searched for the one a default line is a fuller copy of
+MAX_LINES = 2000  # past this many lines (a book, not an article) the passes are not merged: too costly
 CREDIT_MAX_WORDS = 40
 # The rules, each measured on its own in bench/ingest_quality.py; all of them are on.
 RULES = frozenset({"mend", "between", "unshouted", "credits"})
@@ -72,6 +73,7 @@ class _Merge:
     def __init__(self, kept: list[_Line], other: list[_Line], rules: frozenset[str]) -> None:
         self.kept, self.other, self.rules = kept, other, rules
         self.norms = [line.norm for line in kept]
+        self.vocabularies = [set(line.words) for line in kept]
         self.whole = "\n".join(self.norms)
         self.starts = [0]
         for norm in self.norms[:-1]:
@@ -93,13 +95,20 @@ class _Merge:
 
     def mend(self, line: _Line, low: int, high: int) -> bool:
         """Put a fuller copy of a kept line in its place; True when the line is already there in part."""
-        for i in range(low + 1, high):
-            if i in self.located or not _within(self.kept[i].words, line.words):
+        vocabulary = set(line.words)
+        for i in range(low + 1, min(high, low + 1 + MEND_WINDOW)):
+            if (
+                i in self.located
+                or not self.vocabularies[i] <= vocabulary
+                or not _within(self.kept[i].words, line.words)
+            ):
                 continue
-            others = (n for j, n in enumerate(self.norms) if j != i and len(n.split()) >= 3)
-            fuller = len(self.kept[i].words) >= MEND_SHARE * len(line.words) and not any(n in line.norm for n in others)
+            # not a run of paragraphs the default pass joined: no neighbouring kept line inside it
+            near = (self.norms[j] for j in range(max(0, i - MAX_RUN), min(len(self.kept), i + MAX_RUN + 1)) if j != i)
+            joined = any(len(n.split()) >= 3 and n in line.norm for n in near)
+            fuller = len(self.kept[i].words) >= MEND_SHARE * len(line.words) and not joined
             if fuller and "mend" in self.rules:
-                self.kept[i] = line
+                self.kept[i], self.vocabularies[i] = line, vocabulary
             self.located.add(i)
             return True
         return False

@@ -1,11 +1,12 @@
 """An article body that the page splits into several containers, made one again.
 
 Some publishers cut the body into runs of paragraphs, each in a container of the same class, with an
-advertisement row between them (Wired: `div.body__container.article__body`, three times over). trafilatura
-takes the first container as the article and loses the rest: a third of the text. The sign is structural:
-two or more containers of one tag and class, each holding paragraphs of prose (not links), of which the
-extraction holds the first and misses a later one. The later containers' content is then moved into the
-first, in order, and the page extracted again.
+advertisement row between them (Wired: `div.body__container.article__body`, twice or more). trafilatura
+takes the first container as the article and loses the rest: more than half the text of two benchmark pages.
+The sign is structural: two or more containers of one tag and class, each holding paragraphs of prose (not
+links), none a post of its own (a title, a date or a heading first: a blog's front page) nor inside an aside,
+a footer, a navigation bar or reader comments, of which the extraction holds the first and misses a later
+one. The later containers' content is then moved into the first, in order, and the page extracted again.
 """
 
 from __future__ import annotations
@@ -38,8 +39,26 @@ def _prose(element: HtmlElement) -> bool:
     paragraphs = [p for p in element.iter("p") if _text(p)]
     chars = sum(len(_text(p)) for p in paragraphs)
     links = sum(len(_text(a)) for a in element.iter("a"))
-    has_title = next(element.iter("h1"), None) is not None
-    return len(paragraphs) >= 2 and chars >= MIN_CHARS and links <= MAX_LINK_SHARE * chars and not has_title
+    if len(paragraphs) < 2 or chars < MIN_CHARS or links > MAX_LINK_SHARE * chars:
+        return False
+    return not _a_post(element) and not _aside(element)
+
+
+def _aside(element: HtmlElement) -> bool:
+    """Inside what is not the article by its markup: an aside, a footer, a navigation bar, reader comments."""
+    for e in (element, *element.iterancestors()):
+        named = f"{e.get('id') or ''} {e.get('class') or ''}".lower()
+        if e.tag in ("aside", "footer", "nav") or "comment" in named:
+            return True
+    return False
+
+
+def _a_post(element: HtmlElement) -> bool:
+    """A whole post of its own, as on a blog's front page: a title, a date or an <article> inside, or a
+    heading first."""
+    first = next(iter(element), None)
+    headed = first is not None and first.tag in ("h1", "h2", "h3")
+    return headed or next(element.iter("h1", "time", "article"), None) is not None
 
 
 def _share_in(element: HtmlElement, extracted: str) -> float:

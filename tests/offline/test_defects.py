@@ -89,6 +89,7 @@ def test_no_gerund_and_no_unbalanced_quote_mark_in_an_action(text: str, action: 
         "The council approved the budget and opened the new library last week.",
         "The president said China is going to have to make a deal that he likes.",
         "Police decided not to prosecute the driver.",
+        "The board decided last month to close the plant.",  # a decision reported once taken
         "Forced to choose between a crackdown and anarchy, Xi will choose the former.",  # the writer's guess
     ],
 )

@@ -95,18 +95,22 @@ def run(articles: list[Article], server: Server, concurrency: int, cache_dir: st
     return time.perf_counter() - started, usage
 
 
-def startup(n: int = 15) -> tuple[float, float]:
-    """Median wall time of `briefer --help` and of `python -c "import typer"`, alternated."""
-    ours, base = [], []
-    for _ in range(n):
-        for command, times in (
-            ([sys.executable, "-m", "briefer", "--help"], ours),
-            ([sys.executable, "-c", "import typer"], base),
-        ):
-            started = time.perf_counter()
-            subprocess.run(command, capture_output=True, check=True)
-            times.append(time.perf_counter() - started)
-    return statistics.median(ours), statistics.median(base)
+def startup(n: int = 31) -> tuple[float, float]:
+    """Median wall time of `briefer --help` (the console script) and of `python -c "import typer"`, alternated.
+    briefer's bytecode is kept in a cache of its own, as an installed package has it (even where
+    PYTHONDONTWRITEBYTECODE is set); the first run of each writes it and is not counted."""
+    script = Path(sys.executable).with_name("briefer")
+    ours_command = [str(script), "--help"] if script.exists() else [sys.executable, "-m", "briefer", "--help"]
+    with tempfile.TemporaryDirectory() as pycache:
+        env = {**os.environ, "PYTHONPYCACHEPREFIX": pycache}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        ours, base = [], []
+        for _ in range(n + 1):
+            for command, times in ((ours_command, ours), ([sys.executable, "-c", "import typer"], base)):
+                started = time.perf_counter()
+                subprocess.run(command, capture_output=True, check=True, env=env)
+                times.append(time.perf_counter() - started)
+    return statistics.median(ours[1:]), statistics.median(base[1:])
 
 
 def main() -> None:
@@ -118,7 +122,7 @@ def main() -> None:
     n, latency = len(articles), args.latency
     print(
         f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} cores; {n} articles, {latency} s per request\n"
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; {n} articles, {latency} s per request\n"
     )
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,7 +180,7 @@ def main() -> None:
         (
             "`briefer --help` start-up",
             f"{ours * 1000:.0f} ms vs {base * 1000:.0f} ms for `import typer`: {ours / base:.2f}x",
-            "at most 1.5x",
+            "at most 1.3x",
         )
     )
     print("| measure | result | bound |")

@@ -2,13 +2,17 @@
 
 Usage: python -m bench.whole_run [--baseline REV] [--rounds 3]
 
-Two measurements, each with the current tree and, given --baseline, a git revision checked out beside it
-(same interpreter and packages), alternated round by round so both see the same machine load:
-1. 200 local articles, 0.5 s per model request, concurrency 16, against the ideal
-   200/16 x 0.5 s + one synthesis request (0.5 s) = 6.75 s;
+Measured side by side in one run, alternated round by round so that all see the same machine load (the load
+average is printed before and after):
+1. 200 local articles, 0.5 s per model request, concurrency 16, against the ideal 200/16 x 0.5 s + one
+   day-level request (0.5 s) = 6.75 s, and against a bare client (`floor`): a process that imports nothing
+   but asyncio and sends the same 201 requests over plain sockets, at most 16 at once (what any client meets:
+   the interpreter's start, 13 rounds where the ideal counts 12.5, the endpoint's own overhead);
 2. 50 web pages served on loopback at 100 ms each (--page-delay), listed in a --sources file, 0.05 s per
-   model request:
-   the time from process start to the first model request, and the total.
+   model request: the time from process start to the first model request, and the total.
+Each tree is the current one and, given --baseline, a git revision exported beside it (`git archive`, same
+interpreter and packages). Python's bytecode of each tree is kept in a cache of its own (PYTHONPYCACHEPREFIX)
+and written by a warm-up run, as an installed package has it, even where PYTHONDONTWRITEBYTECODE is set.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import platform
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from html import escape
+from io import BytesIO
 from pathlib import Path
 
 from bench.throughput import Server
@@ -30,6 +36,36 @@ from tests.fake_web import FakeWeb
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "news-text" / "articles.jsonl"
+IDEAL = 200 / 16 * 0.5 + 0.5
+
+# The bare client: 201 POSTs, 16 at a time, over keep-alive HTTP/1.1 connections; prints nothing.
+FLOOR = """
+import asyncio, sys
+from urllib.parse import urlsplit
+url = urlsplit(sys.argv[1] + "/chat/completions")
+body = b'{"model": "m", "messages": [{"role": "user", "content": "<article>\\\\nA floor.\\\\n</article>"}]}'
+head = (f"POST {url.path} HTTP/1.1\\r\\nHost: {url.netloc}\\r\\nContent-Type: application/json\\r\\n"
+        f"Content-Length: {len(body)}\\r\\n\\r\\n").encode()
+async def worker(queue):
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    while not queue.empty():
+        queue.get_nowait()
+        writer.write(head + body)
+        length = 0
+        while (line := await reader.readline()) not in (b"\\r\\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        await reader.readexactly(length)
+    writer.close()
+async def main():
+    queue = asyncio.Queue()
+    for _ in range(200):
+        queue.put_nowait(None)
+    await asyncio.gather(*(worker(queue) for _ in range(16)))
+    queue.put_nowait(None)
+    await worker(queue)  # the day-level request, once every article is answered
+asyncio.run(main())
+"""
 
 
 def texts(n: int) -> list[str]:
@@ -37,27 +73,86 @@ def texts(n: int) -> list[str]:
     return [r["article"] for r in rows]
 
 
-def timed_run(code: Path, args: list[str], endpoint: Server, home: str) -> tuple[float, float | None]:
-    """(seconds from process start to exit, seconds to the first model request)."""
+def environment(code: Path, endpoint: Server, home: str, pycache: Path) -> dict[str, str]:
     env = {
         **os.environ,
         "PYTHONPATH": str(code),
+        "PYTHONPYCACHEPREFIX": str(pycache),
         "OPENAI_BASE_URL": endpoint.url,
         "OPENAI_API_KEY": "sk-bench",
         "BRIEFER_MODEL": "gpt-4o-mini",
         "BRIEFER_HOME": home,
     }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def timed(command: list[str], env: dict[str, str], endpoint: Server, cwd: Path) -> tuple[float, float | None]:
+    """(seconds from process start to exit, seconds to the first model request). Run in `cwd`, the tree
+    measured: `python -m` puts the working directory first on the path."""
     before = len(endpoint.arrivals())
     started = time.time()
-    subprocess.run([sys.executable, "-m", "briefer", "run", *args], env=env, check=True, capture_output=True)
+    subprocess.run(command, env=env, check=True, capture_output=True, cwd=cwd)
     total = time.time() - started
     arrivals = endpoint.arrivals()[before:]
     return total, (min(arrivals) - started if arrivals else None)
 
 
-def checkout(rev: str, where: Path) -> Path:
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(where), rev], check=True)
+def export(rev: str, where: Path) -> Path:
+    """The tree of revision `rev`, written to `where` (git's state is left alone)."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(where, filter="data")
     return where
+
+
+def sources(tmp: Path, page_delay: float) -> tuple[Path, Path, FakeWeb]:
+    """The 200 local articles, and a --sources file of 50 pages on a fake web server."""
+    local = tmp / "articles"
+    local.mkdir()
+    for i, text in enumerate(texts(200)):
+        (local / f"a{i:03}.txt").write_text(f"Article {i}\n\n{text}\n", encoding="utf-8")
+    web = FakeWeb().start()
+    urls = []
+    for i, text in enumerate(texts(50)):
+        paragraphs = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n") if p.strip())
+        page = (
+            f"<html><head><title>Story {i}</title></head>"
+            f"<body><article><h1>Story {i}</h1>{paragraphs}</article></body></html>"
+        )
+        urls.append(web.add(f"/story/{i}", page, delay=page_delay))
+    listing = tmp / "sources.txt"
+    listing.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    return local, listing, web
+
+
+def measure(trees: dict[str, Path], tmp: Path, rounds: int, page_delay: float) -> dict[str, dict[str, list[float]]]:
+    local, listing, web = sources(tmp, page_delay)
+    slow, fast = Server(0.5), Server(0.05)
+    results: dict[str, dict[str, list[float]]] = {name: {} for name in [*trees, "floor"]}
+    try:
+        for round_ in range(-1, rounds):  # round -1: the warm-up that writes each tree's bytecode
+            for name, code in trees.items():
+                home = str(tmp / f"home-{round_}-{name.split()[0]}")
+                env = environment(code, slow, home, tmp / f"pycache-{name.split()[0]}")
+                run = [sys.executable, "-m", "briefer", "run"]
+                local_args = [str(local), "-c", "16", "--no-cache", "-o", f"{home}.json"]
+                total, first = timed([*run, *local_args], env, slow, code)
+                env = environment(code, fast, home, tmp / f"pycache-{name.split()[0]}")
+                web_args = ["--sources", str(listing), "-c", "16", "--no-cache", "-o", f"{home}-web.json"]
+                web_total, web_first = timed([*run, *web_args], env, fast, code)
+                if round_ >= 0:
+                    figures = {"local": total, "local-first": first, "web": web_total, "web-first": web_first}
+                    for key, value in figures.items():
+                        results[name].setdefault(key, []).append(value if value is not None else float("nan"))
+            floor, _ = timed([sys.executable, "-c", FLOOR, slow.url], dict(os.environ), slow, tmp)
+            if round_ >= 0:
+                results["floor"].setdefault("local", []).append(floor)
+    finally:
+        slow.stop()
+        fast.stop()
+        web.stop()
+    return results
 
 
 def main() -> None:
@@ -66,62 +161,31 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--page-delay", type=float, default=0.1, help="seconds the web server takes per page")
     args = parser.parse_args()
+    load = os.getloadavg()
     print(
         f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} cores\n"
+        f"{os.cpu_count()} cores; load average {load[0]:.2f} before"
     )
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         trees = {"current": REPO}
         if args.baseline:
-            trees[f"baseline {args.baseline}"] = checkout(args.baseline, tmp / "baseline")
-        try:
-            local = tmp / "articles"
-            local.mkdir()
-            for i, text in enumerate(texts(200)):
-                (local / f"a{i:03}.txt").write_text(f"Article {i}\n\n{text}\n", encoding="utf-8")
-            web = FakeWeb().start()
-            urls = []
-            for i, text in enumerate(texts(50)):
-                paragraphs = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n") if p.strip())
-                page = (
-                    f"<html><head><title>Story {i}</title></head>"
-                    f"<body><article><h1>Story {i}</h1>{paragraphs}</article></body></html>"
-                )
-                urls.append(web.add(f"/story/{i}", page, delay=args.page_delay))
-            listing = tmp / "sources.txt"
-            listing.write_text("\n".join(urls) + "\n", encoding="utf-8")
-
-            slow, fast = Server(0.5), Server(0.05)
-            results: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
-            for round_ in range(args.rounds):
-                for name, code in trees.items():
-                    home = str(tmp / f"home-{round_}-{name.split()[0]}")
-                    total, _ = timed_run(code, [str(local), "-c", "16", "--no-cache", "-o", f"{home}.json"], slow, home)
-                    results[name].setdefault("local", []).append(total)
-                    web_args = ["--sources", str(listing), "-c", "16", "--no-cache", "-o", f"{home}-web.json"]
-                    total, first = timed_run(code, web_args, fast, home)
-                    results[name].setdefault("web", []).append(total)
-                    results[name].setdefault("web-first", []).append(first if first is not None else float("nan"))
-            slow.stop()
-            fast.stop()
-            web.stop()
-        finally:
-            if args.baseline:
-                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tmp / "baseline")])
-
-    ideal = 200 / 16 * 0.5 + 0.5
-    print(f"median of {args.rounds} rounds, alternated\n")
+            trees[f"baseline {args.baseline}"] = export(args.baseline, tmp / "baseline")
+        results = measure(trees, tmp, args.rounds, args.page_delay)
+    print(f"load average {os.getloadavg()[0]:.2f} after; median of {args.rounds} rounds, alternated\n")
     print(
-        "| tree | 200 local articles, 0.5 s/request, c=16 | vs ideal 6.75 s "
+        f"| tree | 200 local articles, 0.5 s/request, c=16 | vs ideal {IDEAL:.2f} s | first request "
         f"| 50 pages at {args.page_delay * 1000:.0f} ms: first request | total |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     for name, r in results.items():
-        local_s = statistics.median(r["local"])
+        local = statistics.median(r["local"])
+        if name == "floor":
+            print(f"| bare client (floor) | {local:.2f} s | {local / IDEAL:.2f}x | | | |")
+            continue
         print(
-            f"| {name} | {local_s:.2f} s | {local_s / ideal:.2f}x | "
-            f"{statistics.median(r['web-first']):.2f} s | {statistics.median(r['web']):.2f} s |"
+            f"| {name} | {local:.2f} s | {local / IDEAL:.2f}x | {statistics.median(r['local-first']):.2f} s "
+            f"| {statistics.median(r['web-first']):.2f} s | {statistics.median(r['web']):.2f} s |"
         )
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TextIO
 
 from briefer.config import Settings
-from briefer.day.stage import finish_briefing
 from briefer.extraction.stream import Extracted
 from briefer.models import Briefing
 from briefer.output.publish import check_output, emit, output_format, render
@@ -48,6 +47,7 @@ def fetch_batch(
 ) -> Briefing:
     """The briefing of a finished batch (waiting for it first when `wait`), dated `today` (the clock's by
     default). A batch fetched later with `briefer batch fetch` is not kept in the history store."""
+    from briefer.day.stage import finish_briefing
     from briefer.extraction import batch
 
     progress = progress or Progress()

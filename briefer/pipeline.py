@@ -16,7 +16,10 @@ extraction overlap (`briefer.extraction.stream`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import json
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,13 +29,12 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from briefer.batching import batch_run, batch_status, fetch_and_render
 from briefer.config import Settings
-from briefer.day.stage import finish_briefing
 from briefer.errors import BrieferError, DeliveryError, NothingNewError, UsageError
 from briefer.extraction.extract import ModelExtractor
 from briefer.extraction.extractors import open_extractor
 from briefer.extraction.stream import Extracted, extract_all, extract_streaming
 from briefer.memory import stage as memory
-from briefer.models import Briefing
+from briefer.models import ArticleBrief, Briefing
 from briefer.output.publish import (
     check_output,
     deliver,
@@ -46,7 +48,6 @@ from briefer.output.publish import (
     templates,
 )
 from briefer.progress import Progress
-from briefer.site.build import check_site, update_site
 from briefer.sources import reading
 from briefer.sources.reading import Read, no_article, report_reading
 
@@ -126,8 +127,10 @@ def _brief(
 
     async def go() -> tuple[Briefing, Marked | None]:
         async with open_extractor(settings) as extractor:
+            model = isinstance(extractor, ModelExtractor)
             if isinstance(extractor, ModelExtractor):
                 extractor.llm.prepare(progress)  # the client's import overlaps the reading; waits are noted
+                _import_later(keeping=recalled is not None)
             if settings.max_cost is not None and isinstance(extractor, ModelExtractor):
                 everything = await asyncio.to_thread(read, settings, request)
                 report_reading(progress, everything.tally, everything.merged)
@@ -144,8 +147,15 @@ def _brief(
             else:
                 names = reading.source_names(settings, request.sources, request.sources_file)
                 options = reading.ingest_options(settings, request.stdin, request.day)
-                extracted = await extract_streaming(settings, names, options, extractor, progress, briefed)
+                # With a model the day's work on each article is done as it comes (offline, the process pool's
+                # workers are forked meanwhile: no thread of ours may be importing then).
+                ahead = _read_ahead if model else None
+                extracted = await extract_streaming(
+                    settings, names, options, extractor, progress, briefed, on_brief=ahead
+                )
             today = recalled.today if recalled is not None else request.day
+            from briefer.day.stage import finish_briefing
+
             briefing = await finish_briefing(extracted, extractor, settings, progress, started, today=today)
             briefing = briefing.model_copy(update={"name": request.name})
             if recalled is None:
@@ -153,6 +163,38 @@ def _brief(
             return await memory.remember(briefing, recalled, extractor, settings, extracted.skipped)
 
     return asyncio.run(go())
+
+
+# What a run needs only once the articles are extracted: imported in a worker thread while the first requests
+# are out (the loop only waits then), rather than before the first request or after the last reply.
+_LATER = ("briefer.day.stage", "briefer.output.templating")
+_KEEPING = ("briefer.memory.ledger", "briefer.memory.matching", "briefer.memory.since_last", "briefer.memory.store")
+_FIRST_ROUND = 0.1  # seconds the first requests are given to leave before the imports start
+
+
+def _read_ahead(brief: ArticleBrief) -> None:
+    """The day's work on one article, done as it is extracted (`briefer.day.ahead`); never raises (the day's
+    stage does that work again, and says there what went wrong)."""
+    with contextlib.suppress(Exception):
+        from briefer.day.ahead import read_ahead
+
+        read_ahead(brief)
+
+
+def _import_later(keeping: bool) -> None:
+    """Import the later stages' modules in a worker thread, once the model's client library is in (which the
+    first requests wait for) and they have left; with the history store (`keeping`), its modules too. A
+    module that fails to import here fails again where it is used, and says so there."""
+
+    def work() -> None:
+        with contextlib.suppress(Exception):
+            import openai  # noqa: F401  # waits for its import (LLM.prepare) to end
+
+            time.sleep(_FIRST_ROUND)
+            for name in _LATER + (_KEEPING if keeping else ()):
+                importlib.import_module(name)
+
+    threading.Thread(target=work, name="briefer-import-later", daemon=True).start()
 
 
 @dataclass
@@ -226,6 +268,8 @@ def _run(settings: Settings, request: Request, progress: Progress) -> Outcome:
         return Outcome()
     site = request.site or (settings.site.dir if settings.history else None)
     if site is not None:
+        from briefer.site.build import check_site
+
         check_site(site, settings.history)  # a site that could not be updated fails now, not after the work
     recalled = _recall(settings, request)
     marked = None
@@ -245,6 +289,8 @@ def _run(settings: Settings, request: Request, progress: Progress) -> Outcome:
     if recalled is not None:
         memory.keep_run(recalled, briefing, marked, request.output, progress.note)
         if site is not None:
+            from briefer.site.build import update_site
+
             progress.note(update_site(settings, site))
     delivered = None
     if request.email or request.eml is not None:

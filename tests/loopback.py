@@ -21,11 +21,17 @@ class QuietHandler(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    # A run opens as many connections at once as its concurrency: with socketserver's backlog of 5 the kernel
+    # drops the others' handshakes, and their requests arrive half a second late.
+    request_queue_size = 128
+
+
 class LoopbackServer:
     """Serves `handler` on a free port of 127.0.0.1 from a background thread."""
 
     def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _Server(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         # A client that gives up mid-request (a cancelled run) is normal here: no traceback on stderr, where it
         # would mix with the output of the command under test.

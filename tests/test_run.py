@@ -64,6 +64,50 @@ def test_importing_the_cli_loads_no_stage_and_no_client_library() -> None:
     assert "briefer.cli.run" in modules  # the check itself sees what the CLI loads
 
 
+def test_typer_reads_every_command_annotation_as_an_object() -> None:
+    # `--help` builds every command: a string annotation (`from __future__ import annotations`) would be
+    # compiled at each start, for every parameter of every command.
+    groups = [app, *(info.typer_instance for info in app.registered_groups if info.typer_instance)]
+    callbacks = [c.callback for g in groups for c in g.registered_commands if c.callback]
+    callbacks += [g.registered_callback.callback for g in groups if g.registered_callback]
+    assert len(callbacks) > 25
+    strings = [f for f in callbacks if any(isinstance(a, str) for a in f.__annotations__.values())]
+    assert [f"{f.__module__}.{f.__name__}" for f in strings] == []
+
+
+def test_the_command_leaves_its_objects_out_of_the_last_collection() -> None:
+    # On the way out the interpreter collects once more, through every object the run made, unless frozen.
+    code = (
+        "import gc, sys\n"
+        "from briefer.cli import main\n"
+        "sys.argv = ['briefer', '--version']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    print(gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert done.stdout.splitlines()[-1] == "True"  # after "briefer VERSION"
+
+
+def test_a_run_imports_no_stage_before_it_needs_it() -> None:
+    # Before the first request: neither spaCy (offline only), nor the day's synthesis, nor the archive site;
+    # and local files are read without making the HTTP client for pages.
+    code = (
+        "import sys, briefer.pipeline\n"
+        "from briefer.sources import ingest\n"
+        "ingest([sys.argv[1]])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('briefer', 'spacy', 'httpx'))))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES)], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    modules = set(ast.literal_eval(loaded.stdout))
+    later = ("spacy", "httpx", "briefer.offline.extractor", "briefer.day.stage", "briefer.site", "briefer.batching.")
+    assert {m for m in modules if m.startswith(later)} == set()
+    assert {"briefer.pipeline", "briefer.extraction.stream"} <= modules
+
+
 def test_the_python_api_gives_the_cli_briefing_and_text(isolated: Path) -> None:
     result = runner.invoke(app, ["run", str(EXAMPLES), "--offline", "-q", "-o", "cli.json", "--title", "Day"])
     assert result.exit_code == 0, result.output

@@ -1,8 +1,5 @@
 """`extract`, `ingest`, `render`, `email` and `schema`: the pipeline started or stopped at a stage."""
 
-from __future__ import annotations
-
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -189,6 +186,8 @@ def email_command(
 @handled
 def schema() -> None:
     """Print the JSON Schema of the briefing JSON (`-o briefing.json`)."""
+    import json
+
     from briefer.models import Briefing
 
     typer.echo(json.dumps(Briefing.model_json_schema(), indent=2))

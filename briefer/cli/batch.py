@@ -1,7 +1,5 @@
 """`briefer batch status|fetch`: Batch API jobs started with `run --batch`."""
 
-from __future__ import annotations
-
 import sys
 from typing import TYPE_CHECKING, Annotated
 

@@ -1,7 +1,5 @@
 """`briefer cache path|stats|clear`: the cache of model extractions."""
 
-from __future__ import annotations
-
 import typer
 
 from briefer.cli.app import app, handled

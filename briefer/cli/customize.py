@@ -1,7 +1,5 @@
 """`briefer config`, `prompts`, `templates` and `cache`: what the user customises and keeps."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,7 +27,7 @@ InitDirArg = Annotated[Path | None, typer.Argument(help="Where to copy (default:
 DirOpt = Annotated[Path | None, typer.Option("--dir", help="A directory searched before the others.", metavar="DIR")]
 
 
-def _kind_settings(kind: str, directory: Path | None, var: list[str] | None = None) -> Settings:
+def _kind_settings(kind: str, directory: Path | None, var: list[str] | None = None) -> "Settings":
     """Settings with --dir as the prompts or templates directory searched first."""
     if kind == "prompts":
         return settings_from({"prompts_dir": directory}, var=var)

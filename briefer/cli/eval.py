@@ -1,7 +1,5 @@
 """`briefer eval`: extraction quality on a labelled set."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 

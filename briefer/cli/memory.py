@@ -1,7 +1,5 @@
 """`briefer commitments` and `briefer history`: the ledger and the runs kept, read from the history store."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated

@@ -1,7 +1,5 @@
 """`briefer run`: the main job, from sources to a rendered, kept and delivered briefing."""
 
-from __future__ import annotations
-
 import sys
 
 from briefer.cli.app import app, handled, say

@@ -1,7 +1,5 @@
 """`briefer site`: the briefing archive, a static website built from the history store (`briefer.site`)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from briefer.dates import WORD_NUMBERS
 
@@ -110,6 +111,11 @@ def singular(word: str) -> str:
 def figures(text: str) -> list[Figure]:
     """Every figure in `text`, in order. A figure with a scale but no unit ("not the 12 million") takes the
     currency of the figure before it in the same statement."""
+    return list(_figures(text))
+
+
+@lru_cache(maxsize=1 << 14)  # the day's statements are read by several steps, and warmed as articles come in
+def _figures(text: str) -> tuple[Figure, ...]:
     found: list[Figure] = []
     for m in _FIGURE.finditer(text):
         raw = m.group("number")
@@ -141,7 +147,7 @@ def figures(text: str) -> list[Figure]:
         leads = [w for w in leads if w not in _LEAD_STOP and w not in WORD_NUMBERS]
         disputed = bool(_DISPUTE.search(text[max(0, begins - 20) : begins]))
         found.append(Figure(value=value, measure=measure, lead=leads[-1] if leads else "", disputed=disputed))
-    return found
+    return tuple(found)
 
 
 def _next_is_currency(text: str, end: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence, Set
+from functools import lru_cache
 
 from briefer.day.figures import figures
 from briefer.day.readable import MAX_WORDS, repaired, sentences, well_formed
@@ -86,6 +87,14 @@ def _plain(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def read_ahead(brief: ArticleBrief) -> None:
+    """What `checked` reads of an article when a sentence cites it alone, read now (memoised)."""
+    corpus = _corpus(brief)
+    _held(corpus)
+    figures(corpus)
+    calendar_days(corpus)
+
+
 def _corpus(brief: ArticleBrief) -> str:
     parts = [brief.title, brief.summary]
     for fact in brief.facts:
@@ -95,10 +104,15 @@ def _corpus(brief: ArticleBrief) -> str:
     return " ".join(parts)
 
 
+@lru_cache(maxsize=1024)  # an article's corpus, warmed as it is extracted
+def _held(corpus: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _WORDS.findall(corpus))
+
+
 def _missing(text: str, corpus: str) -> list[str]:
     """The names, figures, years and days of `text` that `corpus` does not hold, word for word. A single
     capitalised word opening the sentence ("Overall, ...") is not taken for a name."""
-    held = {w.casefold() for w in _WORDS.findall(corpus)}
+    held = _held(corpus)
     missing = []
     for m in _NAME.finditer(text):
         words = m.group(0).split()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from briefer.day.figures import Figure, figures, singular
@@ -68,6 +69,7 @@ def stem(word: str) -> str:
     return singular(word.strip("'’-"))
 
 
+@lru_cache(maxsize=1 << 14)  # the day's statements are read by several steps, and warmed as articles come in
 def words(text: str) -> frozenset[str]:
     """Content words, crudely stemmed: the cheap key."""
     return frozenset(stem(w) for w in _WORD.findall(text) if w.lower() not in STOP and len(w) > 2)
@@ -77,6 +79,7 @@ def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+@lru_cache(maxsize=1 << 14)
 def denies(text: str) -> bool:
     """Whether a denial's word is in the text: cheap, and loose ("a statement denying the affair" has one)."""
     return bool(_DENIAL.search(text))
@@ -290,6 +293,7 @@ def conflict(a: Signature, b: Signature) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def calendar_days(text: str) -> frozenset[str]:
     """The calendar days a text names, as "3 march" (cheap: no parse)."""
     return frozenset(" ".join(m.group(0).lower().split()) for m in _DAY_MONTH.finditer(text))

@@ -16,10 +16,13 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from briefer.day.sameness import words
 from briefer.models import ArticleBrief, Theme
-from briefer.offline.aliases import canonical
+from briefer.offline.aliases import canonical as _canonical
+
+canonical = lru_cache(maxsize=1 << 14)(_canonical)  # a day's names recur across its articles
 
 RELATED = 0.18  # mean cosine at which two groups of articles are one story
 OTHER = "Other stories"
@@ -44,15 +47,24 @@ def text_of(brief: ArticleBrief) -> list[str]:
 
 
 def _opens_sentence(text: str, m: re.Match[str]) -> bool:
-    return m.start() == 0 or text[: m.start()].rstrip().endswith((".", "!", "?", '"', "“", ":"))
+    if m.start() == 0:
+        return True
+    before = m.start()
+    while before and text[before - 1].isspace():  # back over the spaces, without copying the text before
+        before -= 1
+    return before > 0 and text[before - 1] in '.!?"“:'
 
 
 def known_names(briefs: Sequence[ArticleBrief]) -> frozenset[str]:
     """Single capitalised words seen inside a sentence somewhere in the day: names, wherever they stand."""
+    return frozenset[str]().union(*(_inside(tuple(text_of(brief)[1:])) for brief in briefs))  # not the title
+
+
+@lru_cache(maxsize=4096)  # by an article's texts: read as it is extracted (`read_ahead`)
+def _inside(texts: tuple[str, ...]) -> frozenset[str]:
     return frozenset(
         m.group(0)
-        for brief in briefs
-        for text in text_of(brief)[1:]  # not the title, whose every word may be capitalised
+        for text in texts
         for m in _NAME.finditer(text)
         if " " not in m.group(0) and not _opens_sentence(text, m)
     )
@@ -64,8 +76,14 @@ def names(brief: ArticleBrief, known: frozenset[str] = frozenset()) -> Counter[s
     (seen inside a sentence) or a country. In the title, whose every word may be capitalised, a name counts
     only as far as the article's text holds it: "Trump State of the Union address" gives "Trump" and "State
     of the Union", never "Trump State"."""
-    found: Counter[str] = Counter()
-    texts = text_of(brief)
+    return Counter(name for name, lone in _mentions(tuple(text_of(brief))) if lone is None or lone in known)
+
+
+@lru_cache(maxsize=4096)  # by an article's texts: read as it is extracted (`read_ahead`)
+def _mentions(texts: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    """Each name the texts mention, in order, as `names` counts it, with the word that is a name only when
+    `known` holds it (a lone capitalised word opening a sentence, or in the title), else None."""
+    found: list[tuple[str, str | None]] = []
     body = " ".join(texts[1:])
     for n, text in enumerate(texts):
         for m in _NAME.finditer(text):
@@ -75,11 +93,20 @@ def names(brief: ArticleBrief, known: frozenset[str] = frozenset()) -> Counter[s
                 first_word = name == m.group(0) and _opens_sentence(text, m)
                 if name in _NAME_STOP or not name:
                     continue
-                lone_word = " " not in name and not name.isupper() and name not in known and canonical(name) == name
-                if (first_word or n == 0) and lone_word:  # every word of a title is capitalised
-                    continue
-                found[canonical(name)] += 1
-    return found
+                lone_word = " " not in name and not name.isupper() and canonical(name) == name
+                # A lone word opening a sentence, or in the title (whose every word is capitalised): a name
+                # only if `known`.
+                found.append((canonical(name), name if (first_word or n == 0) and lone_word else None))
+    return tuple(found)
+
+
+def read_ahead(brief: ArticleBrief) -> None:
+    """What `themes` reads of an article, read now (memoised)."""
+    texts = tuple(text_of(brief))
+    _mentions(texts)
+    _inside(texts[1:])
+    for text in texts:
+        words(text)
 
 
 def _held(name: str, body: str) -> list[str]:

@@ -10,7 +10,8 @@ it), and at least half its content words after a crude stem. The rules are in br
 
 - `supported(claim, text, spans)`: the check on its own, for any extractor. The claim of a fact is its
   statement; of a commitment, its actor and action.
-- `Grounder(text).supports(claim, spans)`: the same, reading the article once for many items.
+- `Grounder(text).supports(claim, spans)`: the same, reading the article once for many items (its words are
+  tokenised once; each item's sentences are read from them).
 - `Grounder(text).ground(claim, quotes)`: locate the quotes and check them; the evidence, and why the item
   is not grounded: "not_found" (no quote is in the article) or "unsupported" (they are, but do not back it).
 """
@@ -22,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from briefer.evidence.support import ArticleWords, passage_supports, sentence_bounds, unheld
+from briefer.evidence.support import ArticleWords, sentence_bounds, sentences_support, unheld
 from briefer.models import Evidence, UngroundedReason
 
 _CHAR_MAP = {
@@ -171,9 +172,7 @@ class Grounder:
     def supports(self, claim: str, spans: Sequence[tuple[int, int]]) -> bool:
         """Whether the sentences holding `spans` support `claim` (see briefer/support.py)."""
         bounds = [sentence_bounds(self.text, *span) for span in spans]
-        start = min((lo for lo, _ in bounds), default=0)
-        passage = " ".join(self.text[lo:hi] for lo, hi in bounds)
-        return passage_supports(claim, passage, start, self._words, self.translated)
+        return sentences_support(claim, bounds, self._words, self.translated)
 
     def unheld(self, claim: str) -> list[str]:
         """The numbers and names of `claim` the article holds nowhere (see `support.unheld`)."""

@@ -24,9 +24,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable
-from functools import cached_property, lru_cache
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from functools import cached_property
+
+from briefer.evidence.words import (
+    ABBREVIATIONS,
+    STOPWORDS,
+    TOKEN,
+    Token,
+    name_unless_opening,
+    scan,
+    tokens,
+    undotted,
+)
 
 # An item is supported when its names and numbers are in its quotes' sentences and at least this share of its
 # content words (names and numbers counted) are too. The hand-made pairs of tests/test_support.py: honest
@@ -44,171 +54,10 @@ ENGLISH_STOPWORD_SHARE = 0.1
 _MAX_SENTENCE_REACH = 1000
 _TERMINATORS = ".!?"
 _CLOSERS = "\"'”’»)]"
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr prof gen sen rep gov lt col capt sgt cpl rev hon no nos vs etc inc co corp ltd "
-    "jan feb mar apr jun jul aug sep sept oct nov dec approx fig".split()
-)
-_STOPWORDS = frozenset(
-    """a an the and or but nor of to in on at by for with from as into onto upon about over under after before
-    between among through during against within without via toward towards is are was were be been being am has
-    have had having do does did done it its itself this that these those there here their theirs them themselves
-    his her hers him himself herself they he she we us our ours you your yours i me my mine not no yes will
-    would could should may might can must shall said says say saying told tell tells according also than then
-    which who whom whose what when where why how while so such only other others some any each every all both
-    either neither more most less least very just much many few own same too again further once if because
-    until since per cent percent mr mrs ms dr one inc corp ltd plc llc""".split()
-)
-# Stop words that are names when capitalised mid-sentence: "in May", "Will Ferrell".
-_ALSO_NAMES = frozenset({"may", "will"})
-# Words that may join the parts of one name: "Bank of England" is one name.
-_NAME_GLUE = frozenset("of the de del der van von la le da di for".split())
-# Irregular forms and synonyms a paraphrase uses for the article's word; each group reads as its first word.
-_SYNONYMS = (
-    "rise rose risen raise increase grow grew grown climb jump soar surge",
-    "fall fell fallen drop decline decrease slip slide slid",
-    "cut reduce lower slash",
-    "begin began begun start launch open",
-    "end finish complete close",
-    "pledge promise vow commit undertake undertook guarantee",
-    "pay paid fund finance cover",
-    "build built construct rebuild rebuilt",
-    "buy bought purchase acquire",
-    "sell sold",
-    "win won",
-    "lose lost",
-    "lead led",
-    "meet met",
-    "hire employ recruit",
-    "kill die dead",
-    "injure wound hurt",
-    "criticise criticize condemn",
-    "warn caution",
-    "approve adopt",
-    "plan intend aim",
-    "agree accept",
-    "resign quit",
-    "big large",
-    "fee levy charge tax",
-    "maintenance upkeep repair",
-    "annual annually yearly",
-    "schedule timetable timeline",
-    "firm company business",
-)
-_CURRENCIES = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
-_NUMBER_WORDS = {
-    word: float(n)
-    for n, word in enumerate(
-        "zero _ two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-    if word != "_"
-} | {word: float(10 * n) for n, word in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), start=3)}
-_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9}
-_SCALES |= {"trillion": 1e12, "tn": 1e12, "millions": 1e6, "millionen": 1e6, "mio": 1e6}
-_SCALES |= {"milliard": 1e9, "milliards": 1e9, "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9}
-_TOKEN = re.compile(
-    r"(?P<number>\d[\d,]*(?:\.\d+)?)(?:st|nd|rd|th)?"
-    r"(?:\s?(?P<scale>" + "|".join(sorted((k for k in _SCALES if len(k) > 1), key=len, reverse=True)) + r")\b"
-    r"|(?P<unit>[kmb])\b)?"
-    r"|(?P<currency>[$€£¥])"
-    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)",
-    re.I,
-)
-_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")  # "2,5 Milliarden": a decimal comma, not a thousands separator
-_ELISION = re.compile(r"^(?:[cdjlmnst]|qu)['’](?=\w)", re.I)  # French "d'euros", "L'Arland"
 _WORD = re.compile(r"[^\W\d_]+")
-_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")  # "U.S." reads as "US"
-_ACRONYM = re.compile(r"[A-Z]{2,}s?")  # "EU", "EVs"
-_OPENERS = frozenset('.!?:;\n"“«(')
 _LONGEST_ACRONYM = 6
 _WORD_AT = re.compile(r"[\w’'.,%-]*\w|\S")  # a word or figure as written, from its first character
-
-
-class _Token(NamedTuple):
-    key: str  # a number's canonical value, or a word case-folded and crudely stemmed
-    start: int  # where it is in the text
-    number: bool = False
-    capital: bool = False
-    name: bool = False  # capitalised and a name: not only capitalised for opening a sentence
-    acronym: bool = False
-    run: int = 0  # the capitalised words of one name ("Bank of England") share it
-
-
-def _plain_stem(word: str) -> str:
-    w = word.casefold().replace("’", "'").removesuffix("'s")
-    if len(w) > 4 and w.endswith("ies"):
-        w = w[:-3] + "y"
-    elif len(w) > 5 and w.endswith("ing"):
-        w = w[:-3]
-    elif len(w) > 4 and w.endswith(("ed", "es")):
-        w = w[:-2]
-    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    if len(w) > 3 and w.endswith("e"):
-        w = w[:-1]
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiou":
-        w = w[:-1]  # "planned" and "plan"; "called" and "call" both end as "cal"
-    return w
-
-
-_SAME_AS = {_plain_stem(w): _plain_stem(group.split()[0]) for group in _SYNONYMS for w in group.split()}
-
-
-@lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    """A crude English stem, the same for "raise", "raises", "raised" and "raising": enough to compare. Common
-    irregular forms and newswire synonyms share one: "rose" and "increased", "fell" and "dropped"."""
-    stem = _plain_stem(word)
-    return _SAME_AS.get(stem, stem)
-
-
-def _tokens(text: str, proper: frozenset[str] = frozenset()) -> list[_Token]:
-    """The words and numbers of `text` that carry content, stop words left out. A capitalised word opening a
-    sentence is a name only when `proper` (the words the article capitalises mid-sentence) says so: "Prices
-    rose" is not about someone called Prices."""
-    text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " " * m.group(0).count("."), text)  # same offsets
-    tokens: list[_Token] = []
-    last, run, previous = 0, 0, ""
-    for m in _TOKEN.finditer(text):
-        between, first, last = text[last : m.start()], last == 0, m.end()
-        opens = first or (
-            between != " "
-            and not _OPENERS.isdisjoint(between)
-            and not (between.strip() == "." and previous in _ABBREVIATIONS)
-        )
-        word = m.group("word")
-        if m.group("number") is not None:
-            raw = m.group("number").rstrip(",")
-            raw = raw.replace(",", ".") if _DECIMAL_COMMA.fullmatch(raw) else raw.replace(",", "")
-            scale = _SCALES.get((m.group("scale") or m.group("unit") or "").casefold(), 1.0)
-            tokens.append(_Token(f"{float(raw) * scale:.12g}", m.start(), number=True))
-            run, previous = run + 1, ""
-            continue
-        if word is None:
-            tokens.append(_Token(_CURRENCIES[m.group("currency")], m.start()))
-            run, previous = run + 1, ""
-            continue
-        if "'" in word or "’" in word:
-            word = _ELISION.sub("", word)
-        previous = folded = word.casefold()
-        acronym = bool(_ACRONYM.fullmatch(word))
-        if folded in _NUMBER_WORDS:
-            tokens.append(_Token(f"{_NUMBER_WORDS[folded]:.12g}", m.start(), number=True))
-            run += 1
-        elif (
-            acronym
-            or (word[0].isupper() and not opens and folded in _ALSO_NAMES)
-            or (folded not in _STOPWORDS and folded.replace("’", "'").removesuffix("'s") not in _STOPWORDS)
-        ):
-            key = folded.removesuffix("s") if acronym and word[-1] == "s" else _stem(word)
-            capital = word[0].isupper()
-            if not (capital and tokens and tokens[-1].capital and tokens[-1].run == run):
-                run += 1
-            name = acronym or (capital and (not opens or key in proper))
-            tokens.append(_Token(key, m.start(), capital=capital, name=name, acronym=acronym, run=run))
-        elif folded not in _NAME_GLUE:
-            run += 1
-    return tokens
+_OPEN_END = re.compile(r"[\w,]$")  # a sentence ending with no full stop: a figure there could take a scale
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -234,13 +83,13 @@ def _ends_sentence(text: str, space: int) -> bool:
     while j > 0 and text[j - 1].isalpha():
         j -= 1
     word = text[j:i]
-    return text[i] != "." or not (word.casefold() in _ABBREVIATIONS or len(word) == 1)  # "Mr.", "J.", "p.m."
+    return text[i] != "." or not (word.casefold() in ABBREVIATIONS or len(word) == 1)  # "Mr.", "J.", "p.m."
 
 
 class _Passage:
-    """The content words and numbers of a quote's sentences (or of the article before them)."""
+    """The content words and numbers of a quote's sentences (or of a whole article)."""
 
-    def __init__(self, tokens: list[_Token]) -> None:
+    def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.keys = frozenset(t.key for t in tokens)
 
@@ -255,24 +104,51 @@ class _Passage:
             if i + n <= len(words)
         )
 
-    def has(self, token: _Token) -> bool:
-        if token.key in self.keys or (token.acronym and token.key in self.initials):
+    def holds(self, key: str) -> bool:
+        return key in self.keys
+
+    def holds_initials(self, key: str) -> bool:
+        return key in self.initials
+
+    def all_keys(self) -> frozenset[str]:
+        return self.keys
+
+    def has(self, token: Token) -> bool:
+        if self.holds(token.key) or (token.acronym and self.holds_initials(token.key)):
             return True
         # "Russian" for "Russia", "Ukrainian" for "Ukraine": a name may take another ending.
         return (
             token.capital
             and len(token.key) >= 5
-            and any(len(k) >= 5 and (k.startswith(token.key) or token.key.startswith(k)) for k in self.keys)
+            and any(len(k) >= 5 and (k.startswith(token.key) or token.key.startswith(k)) for k in self.all_keys())
         )
 
-    def has_name(self, run: list[_Token]) -> bool:
+    def has_name(self, run: list[Token]) -> bool:
         """A name is there when one of its words is ("Prime Minister Ana Ruiz": "Ruiz"), or its initials are
         ("the European Union": "EU")."""
-        return any(self.has(t) for t in run) or (len(run) >= 2 and "".join(t.key[0] for t in run) in self.keys)
+        return any(self.has(t) for t in run) or (len(run) >= 2 and self.holds("".join(t.key[0] for t in run)))
+
+
+class _Before(_Passage):
+    """The article up to a quote's sentences: the first `count` of its tokens, answered from where each word
+    (and each run of initials) first occurs in the article instead of gathering them again for every item."""
+
+    def __init__(self, article: ArticleWords, count: int) -> None:
+        self.article, self.count = article, count
+
+    def holds(self, key: str) -> bool:
+        return self.article.first_seen.get(key, self.count) < self.count
+
+    def holds_initials(self, key: str) -> bool:
+        words = self.article.words_before[self.count]
+        return self.article.initials_end.get(key, words + 1) <= words
+
+    def all_keys(self) -> frozenset[str]:
+        return frozenset(k for k, i in self.article.first_seen.items() if i < self.count)
 
 
 def _supports(
-    claim: list[_Token],
+    claim: list[Token],
     passage: _Passage,
     before: Callable[[], _Passage],
     vocabulary: frozenset[str],
@@ -283,7 +159,7 @@ def _supports(
     name is then left out of the share, which only the passage can fill."""
     if not all(passage.has(t) for t in claim if t.number):
         return False
-    runs: dict[int, list[_Token]] = {}
+    runs: dict[int, list[Token]] = {}
     for t in claim:
         if t.capital:
             runs.setdefault(t.run, []).append(t)
@@ -306,28 +182,82 @@ def _supports(
 
 class ArticleWords:
     """What the check needs of a whole article, read once: its words, those it capitalises mid-sentence, and
-    whether it is in English (a tenth of its words or more are English stop words)."""
+    whether it is in English (a tenth of its words or more are English stop words). The sentences holding an
+    item's quotes, and the article before them, are then read from these words: never tokenised again."""
 
     def __init__(self, text: str) -> None:
-        self.tokens = _tokens(text)
+        self.text = text
+        self.flat = undotted(text)
+        self.tokens = scan(self.flat)
         self.starts = [t.start for t in self.tokens]
         self.vocabulary = frozenset(t.key for t in self.tokens)
         self.proper = frozenset(t.key for t in self.tokens if t.name)
         words = _WORD.findall(text.casefold())
-        self.english = sum(w in _STOPWORDS for w in words) >= ENGLISH_STOPWORD_SHARE * len(words)
+        self.english = sum(w in STOPWORDS for w in words) >= ENGLISH_STOPWORD_SHARE * len(words)
 
     def before(self, offset: int) -> _Passage:
-        return _Passage(self.tokens[: bisect_left(self.starts, offset)])
+        return _Before(self, bisect_left(self.starts, offset))
+
+    @cached_property
+    def whole(self) -> _Passage:
+        return _Passage(self.tokens)
+
+    @cached_property
+    def first_seen(self) -> dict[str, int]:
+        """Each word's first place among the tokens."""
+        seen: dict[str, int] = {}
+        for i, t in enumerate(self.tokens):
+            seen.setdefault(t.key, i)
+        return seen
+
+    @cached_property
+    def words_before(self) -> list[int]:
+        """For each number of tokens from the start, how many of them are words (numbers are no initials)."""
+        counts = [0]
+        for t in self.tokens:
+            counts.append(counts[-1] + (not t.number))
+        return counts
+
+    @cached_property
+    def initials_end(self) -> dict[str, int]:
+        """Each run of initials (`_Passage.initials`) and the fewest words from the start that hold it."""
+        words = [t.key for t in self.tokens if not t.number]
+        ends: dict[str, int] = {}
+        for i in range(len(words)):
+            for n in range(2, min(_LONGEST_ACRONYM, len(words) - i) + 1):
+                ends.setdefault("".join(w[0] for w in words[i : i + n]), i + n)
+        return ends
+
+    def sentences(self, bounds: Sequence[tuple[int, int]]) -> list[Token] | None:
+        """The tokens of the sentences at `bounds` joined by a space (as `passage_supports` is given them),
+        taken from the article's own; None where reading them apart could differ: a bound not at a space (a
+        sentence cut at the scan's reach), a figure across a line break ("12\\nmillion"), "May" or "Will"
+        opening one (a name or not by what precedes it), a sentence with no full stop before the next."""
+        found: list[Token] = []
+        text, last = self.text, len(self.text)
+        for n, (lo, hi) in enumerate(bounds):
+            i, j = bisect_left(self.starts, lo), bisect_left(self.starts, hi)
+            if lo >= hi or (lo and not text[lo - 1].isspace()) or (hi < last and not text[hi].isspace()):
+                return None
+            if (i and self.tokens[i - 1].end > lo) or (j > i and self.tokens[j - 1].end > hi):
+                return None
+            opening = TOKEN.search(self.flat, lo, hi)
+            if opening is not None and opening.group("word") and name_unless_opening(opening.group("word")):
+                return None
+            if n and _OPEN_END.search(text, bounds[n - 1][0], bounds[n - 1][1]) and text[lo].isalpha():
+                return None
+            found.extend(self.tokens[i:j])
+        return found
 
 
 def unheld(claim: str, article: ArticleWords) -> list[str]:
     """The numbers and names of `claim` that the article holds nowhere, as the claim words them: the check of
     text a model wrote about the whole article without quoting it (its summary)."""
-    tokens = _tokens(claim, article.proper)
-    whole = _Passage(article.tokens)
-    missing = [(t.start, _TOKEN.match(claim, t.start)) for t in tokens if t.number and not whole.has(t)]
-    runs: dict[int, list[_Token]] = {}
-    for t in tokens:
+    found = tokens(claim, article.proper)
+    whole = article.whole
+    missing = [(t.start, TOKEN.match(claim, t.start)) for t in found if t.number and not whole.has(t)]
+    runs: dict[int, list[Token]] = {}
+    for t in found:
         if t.capital:
             runs.setdefault(t.run, []).append(t)
     for run in runs.values():
@@ -340,9 +270,24 @@ def passage_supports(claim: str, passage: str, start: int, article: ArticleWords
     """Whether `passage` (the sentences holding the quotes, the first at `start` in the article) supports
     `claim`; the article before it may name whom the passage refers to. `translated`: the claim may be in
     another language than the article (the briefing is written in a language set by the user)."""
+    return _judge(claim, _Passage(tokens(passage)), start, article, translated)
+
+
+def sentences_support(
+    claim: str, bounds: Sequence[tuple[int, int]], article: ArticleWords, translated: bool = False
+) -> bool:
+    """`passage_supports` for the article's sentences at `bounds`, their words read from the article's own."""
+    start = min((lo for lo, _ in bounds), default=0)
+    words = article.sentences(bounds)
+    if words is None:
+        return passage_supports(claim, " ".join(article.text[lo:hi] for lo, hi in bounds), start, article, translated)
+    return _judge(claim, _Passage(words), start, article, translated)
+
+
+def _judge(claim: str, passage: _Passage, start: int, article: ArticleWords, translated: bool) -> bool:
     return _supports(
-        _tokens(claim, article.proper),
-        _Passage(_tokens(passage)),
+        tokens(claim, article.proper),
+        passage,
         lambda: article.before(start),
         article.vocabulary,
         translated or not article.english,

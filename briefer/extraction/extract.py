@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 import jinja2
@@ -16,6 +17,7 @@ from briefer.dates import resolve_deadline
 from briefer.errors import BudgetError, ModelError, UsageError
 from briefer.evidence.grounding import Grounder
 from briefer.extraction.budget import Budget, Reservation, completion_estimate, day_completion, day_estimate
+from briefer.extraction.gate import Gate
 from briefer.extraction.parts import extra_fields, merge_extractions, split_text
 from briefer.extraction.prompts import SYSTEM_PROMPT, extraction_model, read_meta
 from briefer.extraction.sendable import sendable, sendable_context
@@ -145,7 +147,13 @@ class Request:
 
     messages: list[dict[str, str]]
     key: str
-    article_tokens: int = 0  # the article text it carries
+    text: str = ""  # the article text it carries
+
+    @cached_property
+    def article_tokens(self) -> int:
+        """The tokens of the article text it carries, counted when an estimate asks (--max-cost, a dry run):
+        the tokenizer takes a while to load, and a run without an estimate never needs it."""
+        return count_tokens(self.text)
 
 
 class ModelExtractor:
@@ -171,6 +179,7 @@ class ModelExtractor:
         self.budget: Budget | None = None  # --max-cost during the run, set by check_budget
         self.meta = read_meta(prompts)
         self.output = extraction_model(self.meta.fields)
+        self.gate = Gate(llm.settings.concurrency)  # articles' requests in flight
 
     @property
     def model(self) -> str:
@@ -196,9 +205,7 @@ class ModelExtractor:
             messages = extraction_messages(
                 self.prompts, article, {**self.variables, "fields": self.meta.fields}, text, n, len(texts)
             )
-            requests.append(
-                Request(messages=messages, key=self._cache_key(messages), article_tokens=count_tokens(text))
-            )
+            requests.append(Request(messages=messages, key=self._cache_key(messages), text=text))
         return requests
 
     def _cache_key(self, messages: list[dict[str, str]], output: type[BaseModel] | None = None) -> str:
@@ -286,12 +293,15 @@ class ModelExtractor:
         return reservation
 
     async def _ask(self, request: Request) -> ModelExtraction:
-        extraction = await self.llm.structured(request.messages, EXTRACTION, self.output)
+        async with self.gate.place():
+            extraction = await self.llm.structured(request.messages, EXTRACTION, self.output)
         if self.cache is not None:
             self.cache.put(request.key, self.model, extraction.model_dump_json())
         return extraction
 
-    async def extract(self, article: Article) -> ArticleBrief:
+    async def extract(self, article: Article, on_answer: Callable[[], None] | None = None) -> ArticleBrief:
+        """The article's brief. `on_answer` is called once the model has answered every part, before the
+        grounding: the caller may start the next article's request then."""
         requests = self.requests_for(article)
         hits = [self.cached(r) for r in requests]
         if all(hit is not None for hit in hits):
@@ -306,7 +316,13 @@ class ModelExtractor:
         finally:
             if reservation is not None and self.budget is not None:
                 await self.budget.settle(reservation, answered)
-        return self.brief(article, list(parts))
+        if on_answer is not None:
+            on_answer()
+        if all(hit is not None for hit in hits):
+            return self.brief(article, list(parts))
+        # Grounding and the support check in a worker thread: the loop stays free to send the next requests
+        # and to take the replies that come back meanwhile.
+        return await asyncio.to_thread(self.brief, article, list(parts))
 
     def brief(self, article: Article, parts: list[ModelExtraction]) -> ArticleBrief:
         """The article's brief from the model's extraction of its parts."""

@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, TypeAlias
 
 from briefer.config import Settings, apply_prompt_settings
 from briefer.extraction.extract import ModelExtractor
-from briefer.offline.extractor import OfflineExtractor
 
-Extractor = OfflineExtractor | ModelExtractor
+if TYPE_CHECKING:  # spaCy comes with it: imported only when a run extracts offline
+    from briefer.offline.extractor import OfflineExtractor
+
+Extractor: TypeAlias = "OfflineExtractor | ModelExtractor"
 
 # Below this many articles a process pool costs more to start than it saves.
 OFFLINE_POOL_MIN_ARTICLES = 24
@@ -26,6 +29,8 @@ def _make(settings: Settings, variables: Mapping[str, str] | None = None, articl
     """The offline extractor or the model, as the settings say; the caller closes it (`aclose`).
     `articles`, when known, is how many articles there are (a few are extracted without a process pool)."""
     if settings.resolved_provider() == "offline":
+        from briefer.offline.extractor import OfflineExtractor
+
         processes = os.cpu_count() or 1
         if articles is not None and articles < OFFLINE_POOL_MIN_ARTICLES:
             processes = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 
@@ -28,23 +28,37 @@ from briefer.sources.reading import no_article, report_reading
 from briefer.sources.tally import Tally
 
 OFFLINE_IN_FLIGHT = 64
+# With a model, articles made ready (read, the prompt rendered) to wait at the extractor's gate besides those
+# whose request is in flight: when a reply comes back the next request leaves at once, and the article the
+# reply belongs to is grounded in a worker thread meanwhile.
+READY_AHEAD = 2  # times the concurrency
 LONG_ARTICLE = 100_000  # characters: extracting an article this long is said as it starts, and as it goes
 NOTE_EVERY = 10.0  # seconds
 
 
 async def extract_one(
-    extractor: Extractor, article: Article, max_cost: float | None = None, progress: Progress | None = None
+    extractor: Extractor,
+    article: Article,
+    max_cost: float | None = None,
+    progress: Progress | None = None,
+    on_answer: Callable[[], None] | None = None,
 ) -> ArticleBrief | Failure:
     """One article's brief, or a Failure; a fatal model error (a rejected key) or a broken setting propagates
     and stops the run. An unexpected exception on one article (a bug its text ran into) is that article's
     Failure: nothing an article contains ends the run. Once the spending reaches `max_cost`, the article is
-    skipped. A long article is said on `progress` as it starts, and every NOTE_EVERY seconds until done."""
+    skipped. A long article is said on `progress` as it starts, and every NOTE_EVERY seconds until done.
+    With a model, `on_answer` is called as soon as the model has answered, before the article is grounded."""
     if max_cost is not None and (extractor.spent() or 0.0) >= max_cost:
         return Failure(source=article.source, error=f"skipped: the run reached --max-cost ${max_cost:g}")
     try:
+        work = (
+            extractor.extract(article, on_answer)
+            if isinstance(extractor, ModelExtractor)
+            else extractor.extract(article)
+        )
         if progress is not None and len(article.text) >= LONG_ARTICLE:
-            return await _noted(extractor.extract(article), article, progress)
-        return await extractor.extract(article)
+            return await _noted(work, article, progress)
+        return await work
     except FatalModelError:
         raise
     except ModelError as e:
@@ -89,20 +103,44 @@ async def extract_all(
     error stops all."""
     progress = progress or Progress()
     progress.found(len(articles))
-    slots = asyncio.Semaphore(concurrency)
+    slots = asyncio.Semaphore(_in_extraction(extractor, concurrency, max_cost))
 
     async def one(article: Article) -> ArticleBrief | Failure:
-        async with slots:
-            try:
-                return await extract_one(extractor, article, max_cost, progress)
-            finally:
-                progress.advance()
+        await slots.acquire()
+        free = _once(slots.release)
+        try:
+            return await extract_one(extractor, article, max_cost, progress, free)
+        finally:
+            free()
+            progress.advance()
 
     results = await _gather([one(a) for a in articles])
     return [r for r in results if isinstance(r, ArticleBrief)], [r for r in results if isinstance(r, Failure)]
 
 
 Extraction = ArticleBrief | Failure
+
+
+def _in_extraction(extractor: Extractor, concurrency: int, max_cost: float | None) -> int:
+    """How many articles are extracted at once: with a model, READY_AHEAD times the requests in flight (the
+    extractor's gate holds those), bar under --max-cost, whose budget reserves an article's cost from the
+    moment its extraction starts."""
+    if isinstance(extractor, ModelExtractor) and max_cost is None:
+        return READY_AHEAD * concurrency
+    return concurrency
+
+
+def _once(release: Callable[[], None]) -> Callable[[], None]:
+    """`release`, callable any number of times, done the first."""
+    done = False
+
+    def once() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            release()
+
+    return once
 
 
 async def _gather(coroutines: list[Coroutine[object, None, Extraction]]) -> list[Extraction]:
@@ -132,22 +170,30 @@ async def extract_streaming(
     extractor: Extractor,
     progress: Progress,
     briefed: frozenset[str] | set[str] = frozenset(),
+    on_brief: Callable[[ArticleBrief], None] | None = None,
 ) -> Extracted:
     """Read the sources and extract each article as soon as it is read (see the module's docstring); an
-    article whose id is in `briefed` (an earlier run briefed this very text) is left out."""
+    article whose id is in `briefed` (an earlier run briefed this very text) is left out. `on_brief` is
+    called with each brief in a worker thread (the day's work on it, done while other requests are out)."""
     deduper = Deduper()
     started: dict[int, asyncio.Task[ArticleBrief | Failure]] = {}
     read_failures: list[Failure] = []
     skipped = 0
-    # The model: requests in flight. Offline: articles queued for the process pool, which batches them.
-    slots = asyncio.Semaphore(settings.concurrency if isinstance(extractor, ModelExtractor) else OFFLINE_IN_FLIGHT)
+    # The model: requests in flight and articles ready. Offline: articles queued for the process pool, which
+    # batches them.
+    model = isinstance(extractor, ModelExtractor)
+    slots = asyncio.Semaphore(_in_extraction(extractor, settings.concurrency, None) if model else OFFLINE_IN_FLIGHT)
 
     async def one(article: Article) -> ArticleBrief | Failure:
+        free = _once(slots.release)  # the next article's request leaves once this one is answered
         try:
-            return await extract_one(extractor, article, settings.max_cost, progress)
+            result = await extract_one(extractor, article, settings.max_cost, progress, free)
         finally:
-            slots.release()
+            free()
             progress.advance()
+        if on_brief is not None and isinstance(result, ArticleBrief):
+            await asyncio.to_thread(on_brief, result)
+        return result
 
     try:
         async with asyncio.TaskGroup() as group, aclosing(sources.stream(list(names), options)) as items:
@@ -159,7 +205,8 @@ async def extract_streaming(
                     skipped += 1
                     continue
                 index = len(deduper.articles)
-                _, primary = deduper.add(item)
+                # Shingling the text for near-copies takes a while: off the loop, which takes the replies.
+                _, primary = await asyncio.to_thread(deduper.add, item)
                 if not primary:
                     continue
                 if not started and extractor.provider == "offline" and settings.provider == "auto":

@@ -79,13 +79,24 @@ class _Reader:
     """Reads sources concurrently; owns the HTTP client and its concurrency limit. Files are read and parsed
     in worker threads, so that a run's model requests go on while the next pages are parsed."""
 
-    def __init__(self, client: httpx.AsyncClient, options: IngestOptions, worker: ThreadPoolExecutor) -> None:
-        self.client = client
+    def __init__(self, options: IngestOptions, worker: ThreadPoolExecutor) -> None:
+        self._client: httpx.AsyncClient | None = None
         self.options = options
         self.limit = asyncio.Semaphore(options.fetch.concurrency)
         # One worker thread reads and parses, in the order sources are named: parsing is CPU-bound, so more
         # threads would only interleave the pages and make the first one later.
         self.worker = worker
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """Made on first use: sources on this machine need none (it takes a while to make)."""
+        if self._client is None:
+            self._client = make_client(self.options.fetch)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
 
     async def _off_loop(self, call: Callable[..., T], *args: object) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.worker, functools.partial(call, *args))
@@ -270,25 +281,25 @@ async def stream(sources: Iterable[str], options: IngestOptions | None = None) -
 async def _stream(
     sources: Iterable[str], options: IngestOptions, worker: ThreadPoolExecutor
 ) -> AsyncGenerator[Item, None]:
-    async with make_client(options.fetch) as client:
-        reader = _Reader(client, options, worker)
-        units = reader.units(sources)
-        running: deque[asyncio.Task[list[Item | asyncio.Task[Item]]]] = deque()
-        try:
-            while True:
-                for unit in units:
-                    running.append(asyncio.create_task(reader.read(unit)))
-                    if len(running) >= LOOKAHEAD:
-                        break
-                if not running:
-                    return
-                for entry in await running.popleft():
-                    item = await entry if isinstance(entry, asyncio.Task) else entry
-                    if isinstance(item, Failure) or not reader.too_old(item):
-                        yield item
-        finally:
-            for task in running:
-                task.cancel()
+    reader = _Reader(options, worker)
+    units = reader.units(sources)
+    running: deque[asyncio.Task[list[Item | asyncio.Task[Item]]]] = deque()
+    try:
+        while True:
+            for unit in units:
+                running.append(asyncio.create_task(reader.read(unit)))
+                if len(running) >= LOOKAHEAD:
+                    break
+            if not running:
+                return
+            for entry in await running.popleft():
+                item = await entry if isinstance(entry, asyncio.Task) else entry
+                if isinstance(item, Failure) or not reader.too_old(item):
+                    yield item
+    finally:
+        for task in running:
+            task.cancel()
+        await reader.aclose()
 
 
 def ingest(sources: Iterable[str], options: IngestOptions | None = None) -> Ingested:

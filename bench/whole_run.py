@@ -68,6 +68,26 @@ asyncio.run(main())
 """
 
 
+# The same requests through the openai package and nothing else: `chat.completions.create`, 16 at a time.
+OPENAI_FLOOR = """
+import asyncio, sys
+import openai
+async def main():
+    client = openai.AsyncOpenAI(api_key="sk-floor", base_url=sys.argv[1], max_retries=0)
+    slots = asyncio.Semaphore(16)
+    async def one():
+        async with slots:
+            reply = await client.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": "<article>\\nA floor.\\n</article>"}], max_tokens=2048
+            )
+            return reply.choices[0].message.content
+    await asyncio.gather(*(one() for _ in range(200)))
+    await one()  # the day-level request, once every article is answered
+    await client.close()
+asyncio.run(main())
+"""
+
+
 def texts(n: int) -> list[str]:
     rows = [json.loads(line) for line in CORPUS.open(encoding="utf-8")][:n]
     return [r["article"] for r in rows]
@@ -129,7 +149,7 @@ def sources(tmp: Path, page_delay: float) -> tuple[Path, Path, FakeWeb]:
 def measure(trees: dict[str, Path], tmp: Path, rounds: int, page_delay: float) -> dict[str, dict[str, list[float]]]:
     local, listing, web = sources(tmp, page_delay)
     slow, fast = Server(0.5), Server(0.05)
-    results: dict[str, dict[str, list[float]]] = {name: {} for name in [*trees, "floor"]}
+    results: dict[str, dict[str, list[float]]] = {name: {} for name in [*trees, "floor", "openai"]}
     try:
         for round_ in range(-1, rounds):  # round -1: the warm-up that writes each tree's bytecode
             for name, code in trees.items():
@@ -146,8 +166,11 @@ def measure(trees: dict[str, Path], tmp: Path, rounds: int, page_delay: float) -
                     for key, value in figures.items():
                         results[name].setdefault(key, []).append(value if value is not None else float("nan"))
             floor, _ = timed([sys.executable, "-c", FLOOR, slow.url], dict(os.environ), slow, tmp)
+            sdk, sdk_first = timed([sys.executable, "-c", OPENAI_FLOOR, slow.url], dict(os.environ), slow, tmp)
             if round_ >= 0:
                 results["floor"].setdefault("local", []).append(floor)
+                results["openai"].setdefault("local", []).append(sdk)
+                results["openai"].setdefault("local-first", []).append(sdk_first or float("nan"))
     finally:
         slow.stop()
         fast.stop()
@@ -173,18 +196,24 @@ def main() -> None:
             trees[f"baseline {args.baseline}"] = export(args.baseline, tmp / "baseline")
         results = measure(trees, tmp, args.rounds, args.page_delay)
     print(f"load average {os.getloadavg()[0]:.2f} after; median of {args.rounds} rounds, alternated\n")
+    sdk = statistics.median(results["openai"]["local"])
     print(
-        f"| tree | 200 local articles, 0.5 s/request, c=16 | vs ideal {IDEAL:.2f} s | first request "
-        f"| 50 pages at {args.page_delay * 1000:.0f} ms: first request | total |"
+        f"| tree | 200 local articles, 0.5 s/request, c=16 | vs ideal {IDEAL:.2f} s | vs the openai package alone "
+        f"| first request | 50 pages at {args.page_delay * 1000:.0f} ms: first request | total |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for name, r in results.items():
         local = statistics.median(r["local"])
         if name == "floor":
-            print(f"| bare client (floor) | {local:.2f} s | {local / IDEAL:.2f}x | | | |")
+            print(f"| bare client (floor) | {local:.2f} s | {local / IDEAL:.2f}x | {local / sdk:.2f}x | | | |")
+            continue
+        first = statistics.median(r["local-first"])
+        if name == "openai":
+            row = f"| the openai package alone (floor) | {local:.2f} s | {local / IDEAL:.2f}x | 1.00x | {first:.2f} s |"
+            print(row + " | |")
             continue
         print(
-            f"| {name} | {local:.2f} s | {local / IDEAL:.2f}x | {statistics.median(r['local-first']):.2f} s "
+            f"| {name} | {local:.2f} s | {local / IDEAL:.2f}x | {local / sdk:.2f}x | {first:.2f} s "
             f"| {statistics.median(r['web-first']):.2f} s | {statistics.median(r['web']):.2f} s |"
         )
 

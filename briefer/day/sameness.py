@@ -76,7 +76,10 @@ def words(text: str) -> frozenset[str]:
 
 
 def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)  # the union's size, without building the union
 
 
 @lru_cache(maxsize=1 << 14)

@@ -26,6 +26,7 @@ from briefer.model.formats import (
     with_schema_in_prompt,
 )
 from briefer.model.limiter import AdaptiveLimit
+from briefer.model.reply import ChatReply, TokenCounts, read_reply
 from briefer.model.waiting import Waiting
 from briefer.models import Usage
 from briefer.progress import Progress
@@ -195,12 +196,10 @@ class LLM:
                 raise self.translate(e) from None  # the SDK's message may quote the API key
             except openai.APIError as e:  # connection errors, and replies the SDK cannot read
                 raise self.translate(e) from None  # the SDK's message may quote the API key
-            except ValueError as e:  # a body that claims to be JSON and is not
-                raise ModelError(f"{self.endpoint} sent a reply that is not JSON: {str(e)[:120]}") from e
             if not response.choices:
                 raise ModelError("the endpoint returned no choices")
             choice = response.choices[0]
-            refusal = getattr(choice.message, "refusal", None)
+            refusal = choice.message.refusal
             if refusal:
                 raise ModelError(f"the model refused: {refusal[:200]}")
             return choice.message.content or "", choice.finish_reason
@@ -243,16 +242,18 @@ class LLM:
         """An article answered from briefer's cache, with no request."""
         self.usage.cache_hits += 1
 
-    def record(self, usage: Any) -> None:
+    def record(self, usage: TokenCounts | None) -> None:
         """Add one response's token counts to the run's usage."""
         if usage is None:
             return
-        self.usage.prompt_tokens += getattr(usage, "prompt_tokens", 0) or 0
-        self.usage.completion_tokens += getattr(usage, "completion_tokens", 0) or 0
-        details = getattr(usage, "prompt_tokens_details", None)
-        self.usage.cached_tokens += (getattr(details, "cached_tokens", 0) or 0) if details else 0
+        self.usage.prompt_tokens += usage.prompt_tokens or 0
+        self.usage.completion_tokens += usage.completion_tokens or 0
+        details = usage.prompt_tokens_details
+        self.usage.cached_tokens += (details.cached_tokens or 0) if details else 0
 
-    async def _create(self, messages: list[dict[str, str]], mode: Mode, name: str, output: type[BaseModel]) -> Any:
+    async def _create(
+        self, messages: list[dict[str, str]], mode: Mode, name: str, output: type[BaseModel]
+    ) -> ChatReply:
         import openai
 
         body = self.request_body(messages, name, output, mode)
@@ -275,10 +276,8 @@ class LLM:
                     self.limit.throttled(started_round)
                 raise
             self.limit.succeeded(started_round, raw.headers)
-        response = raw.parse()
-        if not isinstance(response, BaseModel):  # the SDK hands back raw text for a non-JSON content type
-            raise ModelError(f"{self.endpoint} did not answer with a chat completion: {str(response)[:80]!r}")
-        self.record(getattr(response, "usage", None))
+        response = read_reply(raw.content, self.endpoint)  # read here, not by the SDK's types (see reply.py)
+        self.record(response.usage)
         return response
 
     async def _with_retries(self, call: Callable[[], Awaitable[Any]], mode: Mode) -> Any:

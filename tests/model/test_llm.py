@@ -312,6 +312,29 @@ def test_a_reply_that_is_not_json_fails_the_article_cleanly(fake: FakeOpenAI, co
         extract(fake)
 
 
+def test_json_that_is_no_chat_completion_fails_the_article_with_one_line(fake: FakeOpenAI) -> None:
+    fake.responder = lambda body: Reply(body={"result": "ok", "choices": "none"})
+    with pytest.raises(ModelError) as caught:
+        extract(fake)
+    assert "did not answer with a chat completion (choices:" in caught.value.message
+    assert "\n" not in caught.value.message
+
+
+def test_fields_a_server_adds_are_ignored_and_the_token_counts_kept(fake: FakeOpenAI) -> None:
+    def padded(body: dict[str, Any]) -> Reply:
+        reply = completion(json.dumps(_extraction(body)), prompt_tokens=120)
+        reply["system_fingerprint"] = "fp-local"
+        reply["choices"][0]["logprobs"] = None
+        reply["choices"][0]["message"]["reasoning_content"] = "thinking aloud"
+        reply["usage"]["prompt_tokens_details"] = {"cached_tokens": 40, "audio_tokens": 0}
+        return Reply(body=reply)
+
+    fake.responder = padded
+    brief, llm = extract(fake)
+    assert brief.facts
+    assert (llm.usage.prompt_tokens, llm.usage.cached_tokens, llm.usage.requests) == (120, 40, 1)
+
+
 def test_a_reply_broken_in_transit_is_asked_again_as_it_was(fake: FakeOpenAI) -> None:
     fake.push(lambda body: Reply(body=completion('{"summary": "cut sh')))
     brief, llm = extract(fake)

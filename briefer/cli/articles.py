@@ -2,7 +2,7 @@
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -38,11 +38,16 @@ from briefer.cli.options import (
     UngroundedOpt,
     VarOpt,
 )
-from briefer.cli.shared import parse_date, progress_on_stderr, recipients, settings_from, stdin_of, summary
+from briefer.cli.shared import (
+    extraction_flags,
+    parse_date,
+    progress_on_stderr,
+    recipients,
+    settings_from,
+    sources_request,
+    summary,
+)
 from briefer.progress import counted
-
-if TYPE_CHECKING:
-    pass
 
 
 @app.command(short_help="Extract the articles and save the briefing as JSON.")
@@ -73,33 +78,22 @@ def extract(
     commitments are marked against the ledger, but the run is not kept."""
     from briefer import pipeline
 
-    settings = settings_from(
-        {
-            "model": model,
-            "base_url": base_url,
-            "concurrency": concurrency,
-            "max_output_tokens": max_output_tokens,
-            "timeout": timeout,
-            "title": title,
-            "prompts_dir": prompts_dir,
-            "follow_links": False if no_follow else None,
-            "cache": False if no_cache else None,
-            "max_cost": max_cost,
-            "since": since,
-            "history": False if no_history else None,
-        },
-        offline,
-        var,
+    flags = extraction_flags(
+        model=model,
+        base_url=base_url,
+        concurrency=concurrency,
+        max_output_tokens=max_output_tokens,
+        timeout=timeout,
+        title=title,
+        prompts_dir=prompts_dir,
+        no_follow=no_follow,
+        no_cache=no_cache,
+        max_cost=max_cost,
+        since=since,
+        no_history=no_history,
     )
-    request = pipeline.Request(
-        sources=sources or [],
-        sources_file=sources_file,
-        stdin=stdin_of(sources),
-        output=output,
-        stdout=sys.stdout,
-        day=parse_date(day),
-        mkdir=mkdir,
-    )
+    settings = settings_from(flags, offline, var)
+    request = sources_request(sources, sources_file, output, mkdir, day=parse_date(day))
     with progress_on_stderr(not quiet) as progress:
         briefing = pipeline.extract(settings, request, progress)
     summary(briefing, output, quiet)
@@ -120,14 +114,7 @@ def ingest(
     from briefer import pipeline
 
     settings = settings_from({"follow_links": False if no_follow else None, "since": since})
-    request = pipeline.Request(
-        sources=sources or [],
-        sources_file=sources_file,
-        stdin=stdin_of(sources),
-        output=output,
-        stdout=sys.stdout,
-        mkdir=mkdir,
-    )
+    request = sources_request(sources, sources_file, output, mkdir)
     with progress_on_stderr(not quiet) as progress:
         result = pipeline.ingest(settings, request, progress)
     if not quiet:

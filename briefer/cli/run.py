@@ -1,7 +1,5 @@
 """`briefer run`: the main job, from sources to a rendered, kept and delivered briefing."""
 
-import sys
-
 from briefer.cli.app import app, handled, say
 from briefer.cli.options import (
     BaseUrlOpt,
@@ -39,7 +37,15 @@ from briefer.cli.options import (
     VarOpt,
     WaitOpt,
 )
-from briefer.cli.shared import parse_date, progress_on_stderr, recipients, settings_from, stdin_of, summary
+from briefer.cli.shared import (
+    extraction_flags,
+    parse_date,
+    progress_on_stderr,
+    recipients,
+    settings_from,
+    sources_request,
+    summary,
+)
 
 
 @app.command(short_help="Make the briefing from articles, feeds and pages (the main job).")
@@ -87,34 +93,33 @@ def run(
     from briefer import pipeline
     from briefer.cli.preflight import check_templates
 
-    settings = settings_from(
+    flags = extraction_flags(
+        model=model,
+        base_url=base_url,
+        concurrency=concurrency,
+        max_output_tokens=max_output_tokens,
+        timeout=timeout,
+        title=title,
+        prompts_dir=prompts_dir,
+        no_follow=no_follow,
+        no_cache=no_cache,
+        max_cost=max_cost,
+        since=since,
+        no_history=no_history,
+    )
+    flags.update(
         {
-            "model": model,
-            "base_url": base_url,
-            "concurrency": concurrency,
-            "max_output_tokens": max_output_tokens,
-            "timeout": timeout,
-            "title": title,
-            "prompts_dir": prompts_dir,
             "templates_dir": templates_dir,
             "include_ungrounded": include_ungrounded or None,
-            "follow_links": False if no_follow else None,
-            "cache": False if no_cache else None,
-            "max_cost": max_cost,
-            "since": since,
             "email": recipients(to, cc, bcc),
-            "history": False if no_history else None,
-        },
-        offline,
-        var,
-        briefing,
+        }
     )
-    request = pipeline.Request(
-        sources=sources or [],
-        sources_file=sources_file,
-        stdin=stdin_of(sources),
-        output=output,
-        stdout=sys.stdout,
+    settings = settings_from(flags, offline, var, briefing)
+    request = sources_request(
+        sources,
+        sources_file,
+        output,
+        mkdir,
         fmt=format,
         email=email,
         eml=eml,
@@ -125,7 +130,6 @@ def run(
         day=parse_date(day),
         since_last=since_last,
         site=site,
-        mkdir=mkdir,
         preflight=check_templates,
     )
     with progress_on_stderr(not quiet) as progress:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from briefer.cli.app import say
 from briefer.errors import UsageError
@@ -16,6 +16,7 @@ from briefer.progress import counted
 if TYPE_CHECKING:
     from briefer.config import Overrides, Settings
     from briefer.models import Briefing
+    from briefer.pipeline import Request
     from briefer.progress import Progress
 
 
@@ -31,6 +32,56 @@ def settings_from(
     if var:
         overrides["vars"] = parse_vars(var) or None
     return load_settings(overrides, briefing=briefing)
+
+
+def extraction_flags(
+    *,
+    model: str | None,
+    base_url: str | None,
+    concurrency: int | None,
+    max_output_tokens: int | None,
+    timeout: float | None,
+    title: str | None,
+    prompts_dir: Path | None,
+    no_follow: bool,
+    no_cache: bool,
+    max_cost: float | None,
+    since: str | None,
+    no_history: bool,
+) -> Overrides:
+    """The settings layer of the flags `run` and `extract` share: a flag left out changes nothing."""
+    return {
+        "model": model,
+        "base_url": base_url,
+        "concurrency": concurrency,
+        "max_output_tokens": max_output_tokens,
+        "timeout": timeout,
+        "title": title,
+        "prompts_dir": prompts_dir,
+        "follow_links": False if no_follow else None,
+        "cache": False if no_cache else None,
+        "max_cost": max_cost,
+        "since": since,
+        "history": False if no_history else None,
+    }
+
+
+def sources_request(
+    sources: list[str] | None, sources_file: Path | None, output: Path | None, mkdir: bool, **more: Any
+) -> Request:
+    """The pipeline's Request for the sources named (a "-" among them reads standard input), written to
+    `output` (standard output when None); `more` sets the rest of the Request."""
+    from briefer.pipeline import Request
+
+    return Request(
+        sources=sources or [],
+        sources_file=sources_file,
+        stdin=stdin_of(sources),
+        output=output,
+        stdout=sys.stdout,
+        mkdir=mkdir,
+        **more,
+    )
 
 
 def parse_date(value: str | None, option: str = "--date") -> date | None:

@@ -2,12 +2,15 @@
 
 Usage: python -m bench.whole_run [--baseline REV] [--rounds 3]
 
-Measured side by side in one run, alternated round by round so that all see the same machine load (the load
-average is printed before and after):
+Measured side by side in one run, round by round so that all see the same machine load (each round runs the
+trees in turn, then the two reference clients; the load average is printed before and after):
 1. 200 local articles, 0.5 s per model request, concurrency 16, against the ideal 200/16 x 0.5 s + one
-   day-level request (0.5 s) = 6.75 s, and against a bare client (`floor`): a process that imports nothing
-   but asyncio and sends the same 201 requests over plain sockets, at most 16 at once (what any client meets:
-   the interpreter's start, 13 rounds where the ideal counts 12.5, the endpoint's own overhead);
+   day-level request (0.5 s) = 6.75 s; against a bare client (`floor`), a process that imports nothing but
+   asyncio and sends the same 201 requests over plain sockets, at most 16 at once (what any client meets: the
+   interpreter's start, 13 rounds where the ideal counts 12.5, the endpoint's own overhead); and against the
+   `openai` package alone (a reference), a process that sends the same requests through `AsyncOpenAI` and
+   does nothing else (its import and its CPU per request; not a strict floor, since briefer sends and reads
+   its requests with less of the SDK than `chat.completions.create` uses);
 2. 50 web pages served on loopback at 100 ms each (--page-delay), listed in a --sources file, 0.05 s per
    model request: the time from process start to the first model request, and the total.
 Each tree is the current one and, given --baseline, a git revision exported beside it (`git archive`, same
@@ -165,8 +168,9 @@ def measure(trees: dict[str, Path], tmp: Path, rounds: int, page_delay: float) -
                     figures = {"local": total, "local-first": first, "web": web_total, "web-first": web_first}
                     for key, value in figures.items():
                         results[name].setdefault(key, []).append(value if value is not None else float("nan"))
-            floor, _ = timed([sys.executable, "-c", FLOOR, slow.url], dict(os.environ), slow, tmp)
-            sdk, sdk_first = timed([sys.executable, "-c", OPENAI_FLOOR, slow.url], dict(os.environ), slow, tmp)
+            plain = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as the trees run
+            floor, _ = timed([sys.executable, "-c", FLOOR, slow.url], plain, slow, tmp)
+            sdk, sdk_first = timed([sys.executable, "-c", OPENAI_FLOOR, slow.url], plain, slow, tmp)
             if round_ >= 0:
                 results["floor"].setdefault("local", []).append(floor)
                 results["openai"].setdefault("local", []).append(sdk)
@@ -209,8 +213,8 @@ def main() -> None:
             continue
         first = statistics.median(r["local-first"])
         if name == "openai":
-            row = f"| the openai package alone (floor) | {local:.2f} s | {local / IDEAL:.2f}x | 1.00x | {first:.2f} s |"
-            print(row + " | |")
+            row = f"| the openai package alone (reference) | {local:.2f} s | {local / IDEAL:.2f}x | 1.00x "
+            print(row + f"| {first:.2f} s | | |")
             continue
         print(
             f"| {name} | {local:.2f} s | {local / IDEAL:.2f}x | {local / sdk:.2f}x | {first:.2f} s "

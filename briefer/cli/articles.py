@@ -39,12 +39,12 @@ from briefer.cli.options import (
     VarOpt,
 )
 from briefer.cli.shared import (
-    extraction_flags,
     parse_date,
     progress_on_stderr,
     recipients,
+    run_flags,
     settings_from,
-    sources_request,
+    sources_of,
     summary,
 )
 from briefer.progress import counted
@@ -78,7 +78,7 @@ def extract(
     commitments are marked against the ledger, but the run is not kept."""
     from briefer import pipeline
 
-    flags = extraction_flags(
+    flags = run_flags(
         model=model,
         base_url=base_url,
         concurrency=concurrency,
@@ -93,7 +93,7 @@ def extract(
         no_history=no_history,
     )
     settings = settings_from(flags, offline, var)
-    request = sources_request(sources, sources_file, output, mkdir, day=parse_date(day))
+    request = pipeline.Request(**sources_of(sources, sources_file, output, mkdir), day=parse_date(day))
     with progress_on_stderr(not quiet) as progress:
         briefing = pipeline.extract(settings, request, progress)
     summary(briefing, output, quiet)
@@ -114,7 +114,7 @@ def ingest(
     from briefer import pipeline
 
     settings = settings_from({"follow_links": False if no_follow else None, "since": since})
-    request = sources_request(sources, sources_file, output, mkdir)
+    request = pipeline.Request(**sources_of(sources, sources_file, output, mkdir))
     with progress_on_stderr(not quiet) as progress:
         result = pipeline.ingest(settings, request, progress)
     if not quiet:

@@ -38,12 +38,12 @@ from briefer.cli.options import (
     WaitOpt,
 )
 from briefer.cli.shared import (
-    extraction_flags,
     parse_date,
     progress_on_stderr,
     recipients,
+    run_flags,
     settings_from,
-    sources_request,
+    sources_of,
     summary,
 )
 
@@ -93,7 +93,7 @@ def run(
     from briefer import pipeline
     from briefer.cli.preflight import check_templates
 
-    flags = extraction_flags(
+    flags = run_flags(
         model=model,
         base_url=base_url,
         concurrency=concurrency,
@@ -115,11 +115,8 @@ def run(
         }
     )
     settings = settings_from(flags, offline, var, briefing)
-    request = sources_request(
-        sources,
-        sources_file,
-        output,
-        mkdir,
+    request = pipeline.Request(
+        **sources_of(sources, sources_file, output, mkdir),
         fmt=format,
         email=email,
         eml=eml,

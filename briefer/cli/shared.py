@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO, TypedDict
 
 from briefer.cli.app import say
 from briefer.errors import UsageError
@@ -16,7 +16,6 @@ from briefer.progress import counted
 if TYPE_CHECKING:
     from briefer.config import Overrides, Settings
     from briefer.models import Briefing
-    from briefer.pipeline import Request
     from briefer.progress import Progress
 
 
@@ -34,7 +33,7 @@ def settings_from(
     return load_settings(overrides, briefing=briefing)
 
 
-def extraction_flags(
+def run_flags(
     *,
     model: str | None,
     base_url: str | None,
@@ -49,7 +48,8 @@ def extraction_flags(
     since: str | None,
     no_history: bool,
 ) -> Overrides:
-    """The settings layer of the flags `run` and `extract` share: a flag left out changes nothing."""
+    """The settings layer of the flags `run` and `extract` share (the model, reading, the cache, the title,
+    the history store): a flag left out changes nothing."""
     return {
         "model": model,
         "base_url": base_url,
@@ -66,22 +66,28 @@ def extraction_flags(
     }
 
 
-def sources_request(
-    sources: list[str] | None, sources_file: Path | None, output: Path | None, mkdir: bool, **more: Any
-) -> Request:
-    """The pipeline's Request for the sources named (a "-" among them reads standard input), written to
-    `output` (standard output when None); `more` sets the rest of the Request."""
-    from briefer.pipeline import Request
+class SourceFields(TypedDict):
+    """The fields of a pipeline Request that say what to read and where to write."""
 
-    return Request(
-        sources=sources or [],
-        sources_file=sources_file,
-        stdin=stdin_of(sources),
-        output=output,
-        stdout=sys.stdout,
-        mkdir=mkdir,
-        **more,
-    )
+    sources: list[str]
+    sources_file: Path | None
+    stdin: BinaryIO | None
+    output: Path | None
+    stdout: TextIO
+    mkdir: bool
+
+
+def sources_of(sources: list[str] | None, sources_file: Path | None, output: Path | None, mkdir: bool) -> SourceFields:
+    """What a command reads (a "-" among the sources reads standard input) and where it writes (standard
+    output when `output` is None), for `Request(**sources_of(...), ...)`."""
+    return {
+        "sources": sources or [],
+        "sources_file": sources_file,
+        "stdin": stdin_of(sources),
+        "output": output,
+        "stdout": sys.stdout,
+        "mkdir": mkdir,
+    }
 
 
 def parse_date(value: str | None, option: str = "--date") -> date | None:

@@ -194,15 +194,11 @@ class LLM:
                     self._step_down(mode)
                     continue
                 raise self.translate(e) from None  # the SDK's message may quote the API key
-            except openai.APIError as e:  # connection errors, and replies the SDK cannot read
+            except openai.APIError as e:  # connection errors, timeouts, a body cut short in transit
                 raise self.translate(e) from None  # the SDK's message may quote the API key
-            if not response.choices:
-                raise ModelError("the endpoint returned no choices")
-            choice = response.choices[0]
-            refusal = choice.message.refusal
-            if refusal:
-                raise ModelError(f"the model refused: {refusal[:200]}")
-            return choice.message.content or "", choice.finish_reason
+            if response.refusal:
+                raise ModelError(f"the model refused: {response.refusal}")
+            return response.content, response.finish_reason
 
     def request_body(
         self, messages: list[dict[str, str]], name: str, output: type[BaseModel], mode: Mode | None = None
@@ -242,14 +238,11 @@ class LLM:
         """An article answered from briefer's cache, with no request."""
         self.usage.cache_hits += 1
 
-    def record(self, usage: TokenCounts | None) -> None:
+    def record(self, usage: TokenCounts) -> None:
         """Add one response's token counts to the run's usage."""
-        if usage is None:
-            return
-        self.usage.prompt_tokens += usage.prompt_tokens or 0
-        self.usage.completion_tokens += usage.completion_tokens or 0
-        details = usage.prompt_tokens_details
-        self.usage.cached_tokens += (details.cached_tokens or 0) if details else 0
+        self.usage.prompt_tokens += usage.prompt_tokens
+        self.usage.completion_tokens += usage.completion_tokens
+        self.usage.cached_tokens += usage.cached_tokens
 
     async def _create(
         self, messages: list[dict[str, str]], mode: Mode, name: str, output: type[BaseModel]
@@ -276,7 +269,9 @@ class LLM:
                     self.limit.throttled(started_round)
                 raise
             self.limit.succeeded(started_round, raw.headers)
-        response = read_reply(raw.content, self.endpoint)  # read here, not by the SDK's types (see reply.py)
+        # Read here, not by the SDK's types (see reply.py); the key never shows in what is quoted of the body.
+        secret = self.settings.api_key.get_secret_value() if self.settings.api_key else None
+        response = read_reply(raw.http_response.content, self.endpoint, secret)
         self.record(response.usage)
         return response
 

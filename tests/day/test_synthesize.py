@@ -9,11 +9,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from briefer.cli import app
 from briefer.day.figures import figures
-from briefer.day.sameness import conflict, same_fact, signatures
+from briefer.day.sameness import conflict, jaccard, same_fact, signatures
 from briefer.day.stage import build_briefing
 from briefer.day.synthesize import merge_commitments, synthesize
 from briefer.day.themes import themes
@@ -432,3 +434,9 @@ def test_theme_labels_do_not_depend_on_the_hash_seed() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(labels) == 1 and labels != {""}
+
+
+@given(st.frozensets(st.text(max_size=3), max_size=12), st.frozensets(st.text(max_size=3), max_size=12))
+def test_jaccard_is_shared_words_over_all_words(a: frozenset[str], b: frozenset[str]) -> None:
+    expected = len(a & b) / len(a | b) if a and b else 0.0
+    assert jaccard(a, b) == expected == jaccard(b, a)

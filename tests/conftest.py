@@ -8,11 +8,27 @@ from pathlib import Path
 import pytest
 
 from briefer.cli.app import State
+from briefer.models import Article
 from tests.fake_openai import FakeOpenAI
 from tests.smtp import smtp  # noqa: F401  (the real SMTP server fixture, for every test module)
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+
+
+def pledging_articles(n: int) -> list[Article]:
+    """`n` short made-up articles, each with one pledge and a figure of its own."""
+    return [
+        Article(
+            id=f"id{i}",
+            title=f"Article {i}",
+            source=f"a{i}.txt",
+            text=f"The Arland council pledged to build {i + 2} schools by 2030. Officials said work starts soon.",
+        )
+        for i in range(n)
+    ]
+
+
 CORPUS = REPO.parent / "shared" / "corpus"
 
 

@@ -15,19 +15,8 @@ from briefer.extraction.extractors import OFFLINE_POOL_MIN_ARTICLES, open_extrac
 from briefer.extraction.stream import extract_all
 from briefer.models import Article, ArticleBrief, Failure
 from briefer.offline.extractor import extract_offline
+from tests.conftest import pledging_articles as articles
 from tests.fake_openai import FakeOpenAI, Reply, completion, default_responder, error
-
-
-def articles(n: int) -> list[Article]:
-    return [
-        Article(
-            id=f"id{i}",
-            title=f"Article {i}",
-            source=f"a{i}.txt",
-            text=f"The Arland council pledged to build {i + 2} schools by 2030. Officials said work starts soon.",
-        )
-        for i in range(n)
-    ]
 
 
 def run(items: list[Article], settings: Settings) -> tuple[list[ArticleBrief], list[Failure], Any]:

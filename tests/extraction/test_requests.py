@@ -19,19 +19,8 @@ from briefer.extraction.extractors import open_extractor
 from briefer.extraction.stream import READY_AHEAD, extract_all
 from briefer.models import Article, ArticleBrief, Failure
 from tests.conftest import REPO
+from tests.conftest import pledging_articles as articles
 from tests.fake_openai import FakeOpenAI, Reply, article_text, completion, default_responder, error
-
-
-def articles(n: int) -> list[Article]:
-    return [
-        Article(
-            id=f"id{i}",
-            title=f"Article {i}",
-            source=f"a{i}.txt",
-            text=f"The Arland council pledged to build {i + 2} schools by 2030. Officials said work starts soon.",
-        )
-        for i in range(n)
-    ]
 
 
 def model(fake: FakeOpenAI, concurrency: int) -> Settings:
